@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from frontend import views as frontend_views
+
+urlpatterns = [
+    path("healthz", frontend_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+]
+
+urlpatterns += [
+    path("", include("frontend.urls")),
+    path("profiel/", include("accounts.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,14 @@
+"""The order in which apps load their demo content."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from accounts import demo as accounts_demo
+
+Step = Callable[[Callable[[str], None]], Any]
+
+STEPS: list[tuple[str, Step]] = [
+    ("Accounts", accounts_demo.seed),
+]

@@ -1,0 +1,152 @@
+"""Extract and compile Kring's translations with polib, without GNU gettext.
+
+A fresh machine has no ``xgettext``/``msgfmt``; Django's ``templatize`` and Python's
+``ast`` find the strings, ``polib`` writes the catalogue and compiles it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.utils.translation.template import templatize
+
+APPS = ["accounts", "forum", "realtime", "mentoring", "knowledge_base", "frontend", "config"]
+SINGULAR = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy"}
+PLURAL = {"ngettext", "ngettext_lazy", "npgettext", "npgettext_lazy"}
+CALL = re.compile(r"\b(n?p?gettext(?:_lazy|_noop)?|_)\(")
+
+
+@dataclass(frozen=True)
+class Message:
+    msgid: str
+    msgid_plural: str = ""
+    msgctxt: str = ""
+
+
+def _messages_in_source(source: str) -> Iterator[Message]:
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        args = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if len(args) != len(node.args) or not args:
+            continue
+        context = name.startswith(("pgettext", "npgettext"))
+        if name in SINGULAR:
+            yield Message(msgid=args[1], msgctxt=args[0]) if context else Message(msgid=args[0])
+        elif name in PLURAL:
+            if context and len(args) >= 3:
+                yield Message(msgid=args[1], msgid_plural=args[2], msgctxt=args[0])
+            elif len(args) >= 2:
+                yield Message(msgid=args[0], msgid_plural=args[1])
+
+
+def _calls_in_templatized(text: str) -> Iterator[Message]:
+    """templatize() turns a template into pseudo-Python; parse each gettext call in it."""
+    for match in CALL.finditer(text):
+        start = match.start()
+        depth, index, in_string = 0, match.end() - 1, ""
+        while index < len(text):
+            char = text[index]
+            if in_string:
+                if char == "\\":
+                    index += 1
+                elif char == in_string:
+                    in_string = ""
+            elif char in "'\"":
+                in_string = char
+            elif char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            index += 1
+        try:
+            yield from _messages_in_source(text[start : index + 1])
+        except SyntaxError:
+            continue
+
+
+def extract() -> list[Message]:
+    base = Path(settings.BASE_DIR)
+    found: dict[Message, None] = {}
+    for app in APPS:
+        for path in sorted((base / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for message in _messages_in_source(path.read_text(encoding="utf-8")):
+                found[message] = None
+        for path in sorted((base / app).rglob("*.html")):
+            if "templates" not in path.parts:
+                continue
+            text = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+            for message in _calls_in_templatized(text):
+                found[message] = None
+    return list(found)
+
+
+def po_path(language: str) -> Path:
+    return Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"
+
+
+def update_catalogue(language: str) -> tuple[polib.POFile, int, int]:
+    """Add new strings, drop strings no longer in the code. Returns (po, added, removed)."""
+    path = po_path(language)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    po = polib.pofile(str(path)) if path.exists() else polib.POFile()
+    po.metadata = {
+        "Project-Id-Version": "Kring",
+        "Language": language,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": "nplurals=2; plural=(n != 1);",
+    }
+    wanted = {(m.msgctxt, m.msgid): m for m in extract()}
+    existing = {(e.msgctxt or "", e.msgid): e for e in po}
+    added = 0
+    for key, message in wanted.items():
+        if key not in existing:
+            entry = polib.POEntry(msgid=message.msgid, msgstr="", msgctxt=message.msgctxt or None)
+            if message.msgid_plural:
+                entry.msgid_plural = message.msgid_plural
+                entry.msgstr_plural = {0: "", 1: ""}
+            po.append(entry)
+            added += 1
+    stale = [e for key, e in existing.items() if key not in wanted]
+    for entry in stale:
+        po.remove(entry)
+    po.sort(key=lambda e: (e.msgctxt or "", e.msgid))
+    po.save(str(path))
+    return po, added, len(stale)
+
+
+def untranslated(language: str) -> list[str]:
+    po = polib.pofile(str(po_path(language)))
+    missing = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        if entry.msgid_plural:
+            if not all(entry.msgstr_plural.values()):
+                missing.append(entry.msgid)
+        elif not entry.msgstr or "fuzzy" in entry.flags:
+            missing.append(entry.msgid)
+    return missing
+
+
+def compile_all() -> list[Path]:
+    compiled = []
+    for path in sorted((Path(settings.BASE_DIR) / "locale").glob("*/LC_MESSAGES/django.po")):
+        target = path.with_suffix(".mo")
+        polib.pofile(str(path)).save_as_mofile(str(target))
+        compiled.append(target)
+    return compiled

@@ -1,0 +1,133 @@
+"""Browser harness: a live ASGI server in a thread and Debian's Chromium driven by Playwright.
+
+Every page a test visits is checked with axe-core for WCAG 2.1 A/AA violations: the
+``visit`` helper checks after each navigation, and the fixture fails a test that left a
+page unchecked.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import uvicorn
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+from playwright.sync_api import Browser, Page, sync_playwright
+
+# Playwright's sync API keeps an event loop running in the test thread; the test's own
+# database calls are still synchronous, so Django's async-safety guard must step aside.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ThreadedServer(uvicorn.Server):
+    def install_signal_handlers(self) -> None:  # the test process owns the signals
+        pass
+
+
+@pytest.fixture(scope="session")
+def asgi_live_server(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """Kring's full ASGI app (HTTP and WebSocket) on a free port, in this process."""
+    from config.asgi import application
+
+    port = _free_port()
+    config = uvicorn.Config(
+        ASGIStaticFilesHandler(application),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        ws="websockets-sansio",
+    )
+    server = ThreadedServer(config)
+    with django_db_blocker.unblock():
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("live server did not start")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class A11yPage:
+    """A Playwright page that checks accessibility on every page it lands on."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.navigated: list[str] = []
+        self.checked: set[str] = set()
+        page.on("framenavigated", self._on_navigate)
+
+    def _on_navigate(self, frame: Any) -> None:
+        if frame == self.page.main_frame:
+            self.navigated.append(frame.url.split("#")[0])
+
+    def visit(self, path: str) -> Page:
+        self.page.goto(self.base_url + path)
+        self.check()
+        return self.page
+
+    def check(self) -> None:
+        self.page.wait_for_load_state("load")
+        results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        assert results.violations_count == 0, f"axe on {self.page.url}:\n{results.generate_report()}"
+        self.checked.add(self.page.url.split("#")[0])
+
+    def unchecked(self) -> list[str]:
+        return [url for url in self.navigated if url not in self.checked and url.startswith(self.base_url)]
+
+
+@pytest.fixture
+def open_page(browser: Browser, asgi_live_server: str, transactional_db: None) -> Iterator[Any]:
+    contexts: list[Any] = []
+    pages: list[A11yPage] = []
+
+    def open_new(offline_capable: bool = False) -> A11yPage:
+        context = browser.new_context(base_url=asgi_live_server, locale="nl-NL")
+        contexts.append(context)
+        page = A11yPage(context.new_page(), asgi_live_server)
+        page.page.set_default_timeout(10_000)
+        pages.append(page)
+        return page
+
+    yield open_new
+    missing = [url for page in pages for url in page.unchecked()]
+    for context in contexts:
+        context.close()
+    assert not missing, f"pages visited without an accessibility check: {missing}"

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from frontend import i18n_tools
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_string_in_the_code_has_a_dutch_translation() -> None:
+    extracted = {m.msgid for m in i18n_tools.extract()}
+    import polib
+
+    catalogue = {e.msgid for e in polib.pofile(str(i18n_tools.po_path("nl"))) if e.msgstr or e.msgstr_plural}
+    missing = sorted(extracted - catalogue)
+    assert not missing, f"{len(missing)} strings without Dutch translation, e.g. {missing[:10]}"
+
+
+def test_home_is_dutch_by_default_and_english_on_request(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(reverse("frontend:home"))
+    assert 'lang="nl"' in response.content.decode()
+    assert "Samen leren in gemeenschappen" in response.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("frontend:home"))
+    assert 'lang="en"' in response.content.decode()
+    assert "Learning together in communities" in response.content.decode()
+
+
+def test_pages_carry_a_strict_content_security_policy(client) -> None:  # type: ignore[no-untyped-def]
+    csp = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp.split("script-src", 1)[1].split(";", 1)[0]
