@@ -137,8 +137,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            # A file-backed test database lets real server processes share it in tests.
-            "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
+            # A file-backed test database lets real server processes share it in tests; one
+            # per test run, so parallel runs on one machine do not meet.
+            "TEST": {"NAME": os.environ.get("KRING_TEST_SQLITE", str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3"))},
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
@@ -215,7 +216,6 @@ if os.environ.get("OIDC_CLIENT_ID") and os.environ.get("OIDC_SERVER_URL"):
 # --- Internationalisation -----------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

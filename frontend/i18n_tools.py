@@ -16,7 +16,10 @@ import polib
 from django.conf import settings
 from django.utils.translation.template import templatize
 
-APPS = ["accounts", "forum", "realtime", "mentoring", "knowledge_base", "frontend", "config"]
+# Each app keeps its own catalogue in <app>/locale/, so apps can be worked on apart.
+# Strings in config/ (not an app) belong to frontend's catalogue.
+APPS = ["accounts", "forum", "realtime", "mentoring", "knowledge_base", "frontend"]
+EXTRA_SOURCES = {"frontend": ["config"]}
 SINGULAR = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy"}
 PLURAL = {"ngettext", "ngettext_lazy", "npgettext", "npgettext_lazy"}
 CALL = re.compile(r"\b(n?p?gettext(?:_lazy|_noop)?|_)\(")
@@ -75,16 +78,18 @@ def _calls_in_templatized(text: str) -> Iterator[Message]:
             continue
 
 
-def extract() -> list[Message]:
+def extract(app: str | None = None) -> list[Message]:
+    """The strings of one app (or of all apps)."""
     base = Path(settings.BASE_DIR)
     found: dict[Message, None] = {}
-    for app in APPS:
-        for path in sorted((base / app).rglob("*.py")):
+    folders = [app, *EXTRA_SOURCES.get(app, [])] if app else [*APPS, "config"]
+    for folder in folders:
+        for path in sorted((base / folder).rglob("*.py")):
             if "migrations" in path.parts:
                 continue
             for message in _messages_in_source(path.read_text(encoding="utf-8")):
                 found[message] = None
-        for path in sorted((base / app).rglob("*.html")):
+        for path in sorted((base / folder).rglob("*.html")):
             if "templates" not in path.parts:
                 continue
             text = templatize(path.read_text(encoding="utf-8"), origin=str(path))
@@ -93,13 +98,13 @@ def extract() -> list[Message]:
     return list(found)
 
 
-def po_path(language: str) -> Path:
-    return Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"
+def po_path(app: str, language: str) -> Path:
+    return Path(settings.BASE_DIR) / app / "locale" / language / "LC_MESSAGES" / "django.po"
 
 
-def update_catalogue(language: str) -> tuple[polib.POFile, int, int]:
+def update_catalogue(app: str, language: str) -> tuple[polib.POFile, int, int]:
     """Add new strings, drop strings no longer in the code. Returns (po, added, removed)."""
-    path = po_path(language)
+    path = po_path(app, language)
     path.parent.mkdir(parents=True, exist_ok=True)
     po = polib.pofile(str(path)) if path.exists() else polib.POFile()
     po.metadata = {
@@ -110,7 +115,7 @@ def update_catalogue(language: str) -> tuple[polib.POFile, int, int]:
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": "nplurals=2; plural=(n != 1);",
     }
-    wanted = {(m.msgctxt, m.msgid): m for m in extract()}
+    wanted = {(m.msgctxt, m.msgid): m for m in extract(app)}
     existing = {(e.msgctxt or "", e.msgid): e for e in po}
     added = 0
     for key, message in wanted.items():
@@ -129,8 +134,11 @@ def update_catalogue(language: str) -> tuple[polib.POFile, int, int]:
     return po, added, len(stale)
 
 
-def untranslated(language: str) -> list[str]:
-    po = polib.pofile(str(po_path(language)))
+def untranslated(app: str, language: str) -> list[str]:
+    path = po_path(app, language)
+    if not path.exists():
+        return [m.msgid for m in extract(app)]
+    po = polib.pofile(str(path))
     missing = []
     for entry in po:
         if entry.obsolete:
@@ -145,7 +153,7 @@ def untranslated(language: str) -> list[str]:
 
 def compile_all() -> list[Path]:
     compiled = []
-    for path in sorted((Path(settings.BASE_DIR) / "locale").glob("*/LC_MESSAGES/django.po")):
+    for path in sorted(Path(settings.BASE_DIR).glob("*/locale/*/LC_MESSAGES/django.po")):
         target = path.with_suffix(".mo")
         polib.pofile(str(path)).save_as_mofile(str(target))
         compiled.append(target)

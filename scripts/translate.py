@@ -1,4 +1,4 @@
-"""Fill Dutch msgstrs from a Python dict file: ``python scripts/translate.py FILE``.
+"""Fill Dutch msgstrs from a Python dict file: ``python scripts/translate.py APP FILE``.
 
 FILE holds ``T = {"English": "Nederlands", ...}``; entries already translated are kept.
 """
@@ -8,8 +8,8 @@ import sys
 
 import polib
 
-path = "locale/nl/LC_MESSAGES/django.po"
-table = runpy.run_path(sys.argv[1])["T"]
+path = f"{sys.argv[1]}/locale/nl/LC_MESSAGES/django.po"
+table = runpy.run_path(sys.argv[2])["T"]
 po = polib.pofile(path)
 filled = 0
 for entry in po:

@@ -19,11 +19,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "update":
-            for language in LANGUAGES:
-                _po, added, removed = i18n_tools.update_catalogue(language)
-                self.stdout.write(f"{language}: {added} new, {removed} removed")
+            for app in i18n_tools.APPS:
+                for language in LANGUAGES:
+                    _po, added, removed = i18n_tools.update_catalogue(app, language)
+                    self.stdout.write(f"{app}/{language}: {added} new, {removed} removed")
         elif action == "check":
-            problems = {lang: i18n_tools.untranslated(lang) for lang in LANGUAGES}
+            problems = {
+                f"{app}/{lang}": i18n_tools.untranslated(app, lang) for app in i18n_tools.APPS for lang in LANGUAGES
+            }
             missing = {lang: items for lang, items in problems.items() if items}
             if missing:
                 lines = [f"{lang}: {len(items)} untranslated, e.g. {items[:5]}" for lang, items in missing.items()]
