@@ -12,8 +12,12 @@ urlpatterns = [
 ]
 
 urlpatterns += [
-    path("", include("frontend.urls")),
     path("profiel/", include("accounts.urls")),
+    path("gemeenschappen/", include("forum.urls")),
+    path("mentoring/", include("mentoring.urls")),
+    # --- knowledge_base (Wagtail): admin, documents, API and the page tree ---
+    # --- end knowledge_base ---
+    path("", include("frontend.urls")),
 ]
 
 if settings.DEBUG:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 
@@ -16,4 +16,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": label, "url": url, "active": active, "badge": badge})
 
     add(_("Home"), reverse("frontend:home"))
+    # Each pillar appears in the navigation once its app serves a start page.
+    for label, name in [
+        (_("Communities"), "forum:directory"),
+        (_("Mentoring"), "mentoring:home"),
+        (_("Knowledge base"), "knowledge_base:home"),
+    ]:
+        try:
+            add(label, reverse(name))
+        except NoReverseMatch:
+            continue
     return {"nav_items": items}
