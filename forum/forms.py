@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Region, Sector
+from forum.models import REACTION_EMOJI, Community, CommunityKind, LearningFunction, Scope, Visibility
+
+
+class DirectoryForm(forms.Form):
+    q = forms.CharField(label=_("Search communities"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *CommunityKind.choices], required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    scope = forms.ChoiceField(label=_("Scope"), choices=[("", _("Any scope")), *Scope.choices], required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["sector"].choices = [("", _("All sectors"))] + [(s.slug, s.name) for s in Sector.objects.all()]  # type: ignore[attr-defined]
+        self.fields["region"].choices = [("", _("All regions"))] + [(r.slug, r.name) for r in Region.objects.all()]  # type: ignore[attr-defined]
+
+
+class CommunityForm(forms.ModelForm[Community]):
+    sectors = forms.ModelMultipleChoiceField(Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Sectors"))
+    regions = forms.ModelMultipleChoiceField(Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Regions"))
+    learning_functions = forms.ModelMultipleChoiceField(
+        LearningFunction.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Learning functions")
+    )
+    visibility = forms.ChoiceField(choices=Visibility.choices, widget=forms.RadioSelect, label=_("Who can join"))
+
+    class Meta:
+        model = Community
+        fields = ["name", "kind", "description", "waaromvraag", "scope", "visibility", "sectors", "regions", "learning_functions"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5}), "waaromvraag": forms.Textarea(attrs={"rows": 3})}
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=160)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)
+    is_question = forms.BooleanField(label=_("This is a practice question (kennisvraag)"), required=False)
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        help_text=_("Markdown works. Mention someone with @**Name**."),
+    )
+    attachments = forms.FileField(label=_("Attachment (optional)"), required=False)
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)
+
+
+class FlagForm(forms.Form):
+    reason = forms.CharField(label=_("Why should a facilitator look at this?"), max_length=500)
+
+
+class ReactForm(forms.Form):
+    emoji = forms.ChoiceField(choices=[(e, e) for e in REACTION_EMOJI])
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+
+
+class RoomForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    restricted = forms.BooleanField(label=_("Only for listed members"), required=False)
+    slow_mode_seconds = forms.IntegerField(label=_("Slow mode (seconds)"), min_value=0, max_value=3600, initial=0)
+
+
+class MuteForm(forms.Form):
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=60 * 24 * 90, initial=60)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search messages and topics"), max_length=200)

@@ -1,0 +1,337 @@
+"""Learning communities, their rooms, topics and messages."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, Region, Sector
+
+
+class CommunityKind(models.TextChoices):
+    KENNISKRING = "kenniskring", "Kenniskring"
+    FIELDLAB = "fieldlab", "Fieldlab"
+    LIVING_LAB = "living_lab", "Living lab"
+    COCI = "coci", "COCI"
+    INNOVATIELAB = "innovatielab", "Innovatielab"
+    CAMPUS = "campus", "Campus"
+    HUB = "hub", "Hub"
+    CENTRE_OF_EXPERTISE = "centre_of_expertise", "Centre of Expertise"
+    CIV = "civ", "Centrum voor Innovatief Vakmanschap"
+    OTHER = "other", _("Other")
+
+
+class Scope(models.TextChoices):
+    REGIONAL = "regional", _("Regional")
+    NATIONAL = "national", _("National")
+    INTERNATIONAL = "international", _("International")
+
+
+class Visibility(models.TextChoices):
+    OPEN = "open", _("Open: anyone can join")
+    ON_REQUEST = "on_request", _("On request: facilitators admit members")
+    INVITE_ONLY = "invite_only", _("Invite only")
+
+
+class LearningFunction(models.Model):
+    """Leerfunctie: voorwaardelijk, reactief, proactief (a fixed set, loaded by migration)."""
+
+    code = models.CharField(max_length=20, primary_key=True)
+    name = models.CharField(_("name"), max_length=60)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Community(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=CommunityKind.choices)
+    description = models.TextField(_("description"), max_length=5000)
+    waaromvraag = models.TextField(_("why we exist (waaromvraag)"), max_length=2000)
+    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True)
+    regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True)
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, default=Scope.REGIONAL)
+    partners = models.ManyToManyField(Organisation, verbose_name=_("partner organisations"), blank=True)
+    learning_functions = models.ManyToManyField(LearningFunction, verbose_name=_("learning functions"), blank=True)
+    visibility = models.CharField(_("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.OPEN)
+    related = models.ManyToManyField("self", verbose_name=_("related communities"), blank=True, symmetrical=True)
+    # System communities hold rooms that are not part of the public network (mentoring pairs).
+    is_system = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    member_count = models.PositiveIntegerField(default=0)  # kept by services; for the directory
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:community", args=[self.slug])
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    FACILITATOR = "facilitator", _("Facilitator")
+    OWNER = "owner", _("Owner")
+
+
+class MembershipState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    INVITED = "invited", _("Invited")
+    ACTIVE = "active", _("Active")
+    LEFT = "left", _("Left")
+    BANNED = "banned", _("Banned")
+    DECLINED = "declined", _("Declined")
+
+
+class Membership(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    state = models.CharField(_("state"), max_length=20, choices=MembershipState.choices)
+    muted_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "user"], name="membership_unique")]
+        indexes = [models.Index(fields=["user", "state"])]
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == MembershipState.ACTIVE
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail, also for people who have no account yet."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "email"], name="invitation_unique_email")]
+
+
+class Room(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(max_length=80)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    is_restricted = models.BooleanField(_("restricted to listed members"), default=False)
+    is_archived = models.BooleanField(_("archived"), default=False)
+    slow_mode_seconds = models.PositiveIntegerField(_("slow mode (seconds between messages)"), default=0)
+    # The last seq handed out; the row is locked while a message takes the next one.
+    last_seq = models.PositiveBigIntegerField(default=0)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="RoomMember", related_name="rooms", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["community", "slug"], name="room_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:room", args=[self.community.slug, self.slug])
+
+
+class RoomMember(models.Model):
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="room_members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="room_member_unique")]
+
+
+class Topic(models.Model):
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="topics")
+    title = models.CharField(_("title"), max_length=160)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    message_count = models.PositiveIntegerField(default=0)
+    is_resolved = models.BooleanField(_("resolved"), default=False)
+    is_question = models.BooleanField(_("practice question (kennisvraag)"), default=False)
+    accepted_answer = models.OneToOneField(
+        "Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="accepted_for"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["room", "-last_message_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_answer__isnull=True) | Q(is_question=True), name="topic_answer_only_for_questions"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:topic", args=[self.pk])
+
+
+class Message(models.Model):
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveBigIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    client_id = models.UUIDField()
+    body = models.TextField(max_length=10000)
+    body_html = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    is_hidden = models.BooleanField(default=False)  # hidden by a moderator, restorable
+    is_pinned = models.BooleanField(default=False)
+    search_text = models.TextField(blank=True)  # plain text for search
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["room", "seq"], name="message_unique_room_seq"),
+            models.UniqueConstraint(fields=["author", "client_id"], name="message_unique_author_client_id"),
+            models.CheckConstraint(condition=Q(seq__gte=1), name="message_seq_positive"),
+        ]
+        indexes = [models.Index(fields=["topic", "-seq"]), models.Index(fields=["room", "-seq"])]
+
+    def __str__(self) -> str:
+        return f"{self.room_id}#{self.seq}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class MessageRevision(models.Model):
+    """The earlier text of an edited message: edits leave a visible history."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+REACTION_EMOJI = ["👍", "❤️", "🎉", "💡", "🤔", "🙏"]
+
+
+class Reaction(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    emoji = models.CharField(max_length=8, choices=[(e, e) for e in REACTION_EMOJI])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user", "emoji"], name="reaction_unique"),
+            models.CheckConstraint(condition=Q(emoji__in=REACTION_EMOJI), name="reaction_known_emoji"),
+        ]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.message.room_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    is_image = models.BooleanField(default=False)
+
+
+class ReadState(models.Model):
+    """The last seq a member has read, per room and (optionally) per topic."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
+    last_read_seq = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "room"], name="read_state_unique")]
+
+
+class TopicReadState(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    last_read_seq = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "topic"], name="topic_read_state_unique")]
+
+
+class NotificationKind(models.TextChoices):
+    MENTION = "mention", _("Mention")
+    REPLY = "reply", _("Reply in a topic you take part in")
+    ACCEPTED_ANSWER = "accepted_answer", _("Accepted answer")
+    MEMBERSHIP = "membership", _("Membership decision")
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300)
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["user", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "message"], name="notification_once_per_message", condition=Q(message__isnull=False)
+            )
+        ]
+
+
+class FlagState(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class Flag(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    state = models.CharField(max_length=10, choices=FlagState.choices, default=FlagState.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "reporter"], name="flag_once_per_reporter")]
+
+
+class AuditEntry(models.Model):
+    """Every moderation action, readable by the community's facilitators."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=40)
+    target = models.CharField(max_length=200)
+    detail = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["community", "-created_at"])]
+
+

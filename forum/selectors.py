@@ -1,0 +1,379 @@
+"""Every read the forum's pages and the realtime layer use. Bounded queries, paginated."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+from forum import permissions
+from forum.models import (
+    AuditEntry,
+    Community,
+    Flag,
+    FlagState,
+    Membership,
+    MembershipState,
+    Message,
+    Notification,
+    Reaction,
+    ReadState,
+    Role,
+    Room,
+    RoomMember,
+    Topic,
+    Visibility,
+)
+from forum.serializers import message_frame
+
+HISTORY_PAGE = 50
+REPLAY_LIMIT = 500
+
+
+# --- directory and community ----------------------------------------------------------------
+
+
+@dataclass
+class DirectoryFilters:
+    q: str = ""
+    kind: str = ""
+    sector: str = ""
+    region: str = ""
+    scope: str = ""
+
+
+def _visible_communities(user: Any) -> QuerySet[Community]:
+    qs = Community.objects.filter(is_system=False)
+    if permissions.is_platform_admin(user):
+        return qs
+    if getattr(user, "is_authenticated", False):
+        mine = Membership.objects.filter(
+            user=user, state__in=[MembershipState.ACTIVE, MembershipState.INVITED]
+        ).values("community_id")
+        banned = Membership.objects.filter(user=user, state=MembershipState.BANNED).values("community_id")
+        return qs.filter(~Q(visibility=Visibility.INVITE_ONLY) | Q(pk__in=mine)).exclude(pk__in=banned)
+    return qs.exclude(visibility=Visibility.INVITE_ONLY)
+
+
+def directory(*, user: Any, filters: DirectoryFilters, page: int = 1, per_page: int = 24) -> dict[str, Any]:
+    base = _visible_communities(user)
+    if filters.q:
+        base = base.filter(Q(name__icontains=filters.q) | Q(description__icontains=filters.q) | Q(waaromvraag__icontains=filters.q))
+
+    def narrowed(skip: str) -> QuerySet[Community]:
+        qs = base
+        if filters.kind and skip != "kind":
+            qs = qs.filter(kind=filters.kind)
+        if filters.sector and skip != "sector":
+            qs = qs.filter(sectors__slug=filters.sector)
+        if filters.region and skip != "region":
+            qs = qs.filter(regions__slug=filters.region)
+        if filters.scope and skip != "scope":
+            qs = qs.filter(scope=filters.scope)
+        return qs
+
+    # Facet counts: each facet counts within the other active filters (one query per facet).
+    facets = {
+        "kind": list(narrowed("kind").values("kind").annotate(n=Count("pk", distinct=True)).order_by("kind")),
+        "sector": list(
+            narrowed("sector")
+            .filter(sectors__isnull=False)
+            .values(slug=F("sectors__slug"), name=F("sectors__name"))
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("name")
+        ),
+        "region": list(
+            narrowed("region")
+            .filter(regions__isnull=False)
+            .values(slug=F("regions__slug"), name=F("regions__name"))
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("name")
+        ),
+        "scope": list(narrowed("scope").values("scope").annotate(n=Count("pk", distinct=True)).order_by("scope")),
+    }
+    results = (
+        narrowed("")
+        .distinct()
+        .order_by("-member_count", "name")
+        .prefetch_related("sectors", "regions")
+    )
+    paginator = Paginator(results, per_page)
+    return {"page": paginator.get_page(page), "facets": facets}
+
+
+def community_detail(*, user: Any, slug: str) -> Community | None:
+    community = (
+        Community.objects.filter(slug=slug, is_system=False)
+        .prefetch_related("sectors", "regions", "partners", "learning_functions", "related")
+        .first()
+    )
+    if community is None or not permissions.can_view_community(user, community):
+        return None
+    return community
+
+
+def community_page_data(*, user: Any, community: Community) -> dict[str, Any]:
+    facilitators = (
+        Membership.objects.filter(
+            community=community, state=MembershipState.ACTIVE, role__in=[Role.FACILITATOR, Role.OWNER]
+        )
+        .select_related("user__profile")
+        .order_by("role", "user__profile__display_name")[:20]
+    )
+    rooms = readable_rooms(user=user, community=community)
+    related = [c for c in community.related.all() if c.visibility != Visibility.INVITE_ONLY and not c.is_system]
+    return {
+        "community": community,
+        "membership": permissions.membership_of(user, community),
+        "facilitators": list(facilitators),
+        "rooms": rooms,
+        "related": related,
+        "can_join": permissions.can_join(user, community),
+        "can_moderate": permissions.can_moderate_community(user, community),
+        "pending_requests": (
+            Membership.objects.filter(community=community, state=MembershipState.REQUESTED).count()
+            if permissions.can_moderate_community(user, community)
+            else 0
+        ),
+    }
+
+
+def readable_rooms(*, user: Any, community: Community) -> list[Room]:
+    """The rooms of a community this user may read, with unread counts (one query)."""
+    if not getattr(user, "is_authenticated", False) or permissions.is_banned(user, community):
+        return []
+    readable = Q(pk__in=RoomMember.objects.filter(user=user).values("room_id"))
+    if (
+        permissions.is_active_member(user, community)
+        or permissions.is_platform_admin(user)
+        or (community.visibility == Visibility.OPEN and not community.is_system)
+    ):
+        readable |= Q(is_restricted=False)
+    read = ReadState.objects.filter(user=user, room=OuterRef("pk")).values("last_read_seq")[:1]
+    rooms = list(
+        Room.objects.filter(readable, community=community)
+        .annotate(read_seq=Coalesce(Subquery(read), F("last_seq"), output_field=IntegerField()))
+        .order_by("is_archived", "name")
+    )
+    for room in rooms:
+        room.unread = max(0, room.last_seq - room.read_seq)  # type: ignore[attr-defined]
+    return rooms
+
+
+def members(*, community: Community, state: str = MembershipState.ACTIVE, page: int = 1) -> Page[Membership]:
+    qs = (
+        Membership.objects.filter(community=community, state=state)
+        .select_related("user__profile__organisation")
+        .order_by("user__profile__display_name")
+    )
+    return Paginator(qs, 50).get_page(page)
+
+
+# --- rooms, topics, messages ----------------------------------------------------------------------
+
+
+def room_by_slugs(*, community_slug: str, room_slug: str) -> Room | None:
+    return (
+        Room.objects.select_related("community")
+        .filter(community__slug=community_slug, slug=room_slug, community__is_system=False)
+        .first()
+        or Room.objects.select_related("community")
+        .filter(community__slug=community_slug, slug=room_slug, is_restricted=True)
+        .first()
+    )
+
+
+def room_topics(*, user: Any, room: Room, page: int = 1, per_page: int = 30) -> Page[Topic]:
+    topics = (
+        Topic.objects.filter(room=room)
+        .select_related("created_by__profile")
+        .order_by(F("last_message_at").desc(nulls_last=True), "-pk")
+    )
+    return Paginator(topics, per_page).get_page(page)
+
+
+def topic_with_room(*, topic_id: int) -> Topic | None:
+    return Topic.objects.select_related("room__community", "accepted_answer").filter(pk=topic_id).first()
+
+
+def _with_display(qs: QuerySet[Message]) -> QuerySet[Message]:
+    return qs.select_related("author__profile").prefetch_related(
+        Prefetch("reactions", queryset=Reaction.objects.only("message_id", "emoji", "user_id")),
+        "attachments",
+    )
+
+
+def topic_messages(*, topic: Topic, before_seq: int | None = None, limit: int = HISTORY_PAGE) -> dict[str, Any]:
+    """Keyset pagination backwards from the newest: ``before_seq`` is the oldest seq shown."""
+    qs = Message.objects.filter(topic=topic)
+    if before_seq is not None:
+        qs = qs.filter(seq__lt=before_seq)
+    batch = list(_with_display(qs.order_by("-seq"))[: limit + 1])
+    has_older = len(batch) > limit
+    batch = batch[:limit]
+    batch.reverse()
+    for message in batch:
+        grouped: dict[str, list[int]] = {}
+        for reaction in message.reactions.all():
+            grouped.setdefault(reaction.emoji, []).append(reaction.user_id)
+        message.reaction_summary = grouped  # type: ignore[attr-defined]
+    return {"messages": batch, "has_older": has_older, "oldest_seq": batch[0].seq if batch else None}
+
+
+def latest_messages(*, topic: Topic, limit: int = 5) -> list[Message]:
+    qs = Message.objects.filter(topic=topic, deleted_at__isnull=True, is_hidden=False).order_by("-seq")
+    return list(reversed(list(qs.select_related("author__profile")[:limit])))
+
+
+def room_history_frames(*, room: Room, after_seq: int, limit: int = REPLAY_LIMIT) -> tuple[list[dict[str, Any]], bool]:
+    """Frames for messages with seq > after_seq, oldest first; ``complete`` is False past the bound."""
+    rows = list(
+        Message.objects.filter(room=room, seq__gt=after_seq)
+        .select_related("author__profile")
+        .order_by("seq")[: limit + 1]
+    )
+    complete = len(rows) <= limit
+    rows = rows[:limit]
+    reactions: dict[int, dict[str, list[int]]] = {}
+    for message_id, emoji, user_id in Reaction.objects.filter(message__in=[m.pk for m in rows]).values_list(
+        "message_id", "emoji", "user_id"
+    ):
+        reactions.setdefault(message_id, {}).setdefault(emoji, []).append(user_id)
+    frames = [
+        message_frame(m, author_name=m.author.display_name if m.author else "", reactions=reactions.get(m.pk))
+        for m in rows
+    ]
+    return frames, complete
+
+
+def room_range_frames(*, room: Room, from_seq: int, to_seq: int) -> list[dict[str, Any]]:
+    frames, _complete = room_history_frames(room=room, after_seq=from_seq - 1, limit=max(0, min(to_seq - from_seq + 1, REPLAY_LIMIT)))
+    return [f for f in frames if f["seq"] <= to_seq]
+
+
+def message_in_room(*, room_id: int, seq: int) -> Message | None:
+    return Message.objects.select_related("room__community", "topic", "author__profile").filter(room_id=room_id, seq=seq).first()
+
+
+# --- unread, notifications ----------------------------------------------------------------------------
+
+
+def unread_total(*, user: Any) -> int:
+    """Unread messages over all rooms this member reads: one query."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    active = Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values("community_id")
+    listed = RoomMember.objects.filter(user=user).values("room_id")
+    total = (
+        ReadState.objects.filter(user=user)
+        .filter(Q(room__is_restricted=False, room__community_id__in=active) | Q(room_id__in=listed))
+        .aggregate(n=Sum(F("room__last_seq") - F("last_read_seq")))["n"]
+    )
+    return max(0, int(total or 0))
+
+
+def unread_notifications(*, user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications(*, user: User, page: int = 1) -> Page[Notification]:
+    return Paginator(Notification.objects.filter(user=user).order_by("-created_at", "-pk"), 30).get_page(page)
+
+
+# --- moderation -----------------------------------------------------------------------------------------
+
+
+def moderation_queue(*, community: Community, page: int = 1) -> Page[Message]:
+    flagged = (
+        Message.objects.filter(room__community=community, flags__state=FlagState.OPEN)
+        .annotate(open_flags=Count("flags", filter=Q(flags__state=FlagState.OPEN)))
+        .select_related("author__profile", "topic", "room")
+        .prefetch_related(Prefetch("flags", queryset=Flag.objects.filter(state=FlagState.OPEN).select_related("reporter__profile")))
+        .order_by("-open_flags", "-pk")
+    )
+    return Paginator(flagged, 25).get_page(page)
+
+
+def audit_log(*, community: Community, page: int = 1) -> Page[AuditEntry]:
+    return Paginator(
+        AuditEntry.objects.filter(community=community).select_related("actor__profile"), 50
+    ).get_page(page)
+
+
+# --- search ------------------------------------------------------------------------------------------------
+
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+def _highlight_python(text: str, words: list[str], width: int = 240) -> str:
+    """Escape first, then mark the words: the result is safe HTML."""
+    lowered = text.lower()
+    first = min((lowered.find(w.lower()) for w in words if w and lowered.find(w.lower()) >= 0), default=0)
+    start = max(0, first - width // 3)
+    snippet = text[start : start + width]
+    escaped = html.escape(snippet)
+    for word in sorted({w for w in words if w}, key=len, reverse=True):
+        escaped = re.sub(re.escape(html.escape(word)), lambda m: f"<mark>{m.group(0)}</mark>", escaped, flags=re.IGNORECASE)
+    return ("…" if start else "") + escaped + ("…" if start + width < len(text) else "")
+
+
+def _safe_headline(headline: str) -> str:
+    escaped = html.escape(headline)
+    return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+def search(*, user: Any, q: str, page: int = 1) -> dict[str, Any]:
+    """Messages and topics this user may read; PostgreSQL full-text (Dutch and English)."""
+    q = q.strip()[:200]
+    if not q or not getattr(user, "is_authenticated", False):
+        return {"page": None, "q": q}
+    active = Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values("community_id")
+    banned = Membership.objects.filter(user=user, state=MembershipState.BANNED).values("community_id")
+    listed = RoomMember.objects.filter(user=user).values("room_id")
+    readable = Q(room__is_restricted=False) & (
+        Q(room__community_id__in=active)
+        | Q(room__community__visibility=Visibility.OPEN, room__community__is_system=False)
+    ) & ~Q(room__community_id__in=banned)
+    if permissions.is_platform_admin(user):
+        readable = Q(room__is_restricted=False) & ~Q(room__community_id__in=banned)
+    readable |= Q(room_id__in=listed) & ~Q(room__community_id__in=banned)
+    qs = Message.objects.filter(readable, deleted_at__isnull=True, is_hidden=False)
+    if settings.USING_POSTGRES:
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("search_text", config="dutch") + SearchVector("search_text", config="english")
+        query = SearchQuery(q, config="dutch", search_type="websearch") | SearchQuery(
+            q, config="english", search_type="websearch"
+        )
+        qs = (
+            qs.annotate(rank=SearchRank(vector, query))
+            .filter(rank__gt=0)
+            .annotate(
+                headline=SearchHeadline(
+                    "search_text", query, config="dutch", start_sel=MARK_START, stop_sel=MARK_END, max_words=35, min_words=15
+                )
+            )
+            .order_by("-rank", "-pk")
+        )
+    else:
+        words = q.split()
+        for word in words:
+            qs = qs.filter(search_text__icontains=word)
+        qs = qs.annotate(rank=Value(1)).order_by("-pk")
+    qs = qs.select_related("author__profile", "topic", "room__community")
+    result_page = Paginator(qs, 20).get_page(page)
+    for message in result_page:
+        if settings.USING_POSTGRES:
+            message.snippet = _safe_headline(message.headline)  # type: ignore[attr-defined]
+        else:
+            message.snippet = _highlight_python(message.search_text, q.split())  # type: ignore[attr-defined]
+    return {"page": result_page, "q": q}

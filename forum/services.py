@@ -1,0 +1,887 @@
+"""Every write in the forum. Keyword-only, typed, one transaction each, permission-checked.
+
+Views (HTTP) and consumers (WebSocket) call these and nothing else writes forum models.
+Live events are announced after commit (``forum.events``), never before.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from accounts.models import Organisation, Region, Sector, User
+from forum import events, permissions
+from forum.errors import Forbidden, Invalid, NotFound, RateLimited
+from forum.models import (
+    REACTION_EMOJI,
+    Attachment,
+    AuditEntry,
+    Community,
+    Flag,
+    FlagState,
+    Invitation,
+    LearningFunction,
+    Membership,
+    MembershipState,
+    Message,
+    MessageRevision,
+    Notification,
+    NotificationKind,
+    Reaction,
+    ReadState,
+    Role,
+    Room,
+    RoomMember,
+    Topic,
+    TopicReadState,
+    Visibility,
+)
+from forum.rendering import render
+from forum.serializers import message_frame, topic_frame
+
+MAX_BODY = 10_000
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+DOCUMENT_TYPES = {
+    ".pdf": ("application/pdf", b"%PDF-"),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
+    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", b"PK\x03\x04"),
+    ".odt": ("application/vnd.oasis.opendocument.text", b"PK\x03\x04"),
+    ".txt": ("text/plain", b""),
+    ".csv": ("text/csv", b""),
+}
+SYSTEM_MENTORING_SLUG = "mentorkoppels"
+KNOWLEDGE_COMMUNITY_SLUG = "kennisbank"
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _audit(community: Community, actor: User | None, action: str, target: str, detail: str = "") -> None:
+    AuditEntry.objects.create(
+        community=community, actor=actor, action=action, target=target[:200], detail=detail[:500]
+    )
+
+
+def _notify(user_id: int, kind: str, text: str, url: str, message: Message | None = None) -> None:
+    if message is not None:
+        Notification.objects.get_or_create(
+            user_id=user_id, kind=kind, message=message, defaults={"text": text[:300], "url": url[:300]}
+        )
+    else:
+        Notification.objects.create(user_id=user_id, kind=kind, text=text[:300], url=url[:300])
+    events.announce_user(user_id, "notification")
+
+
+def _refresh_member_count(community: Community) -> None:
+    count = Membership.objects.filter(community=community, state=MembershipState.ACTIVE).count()
+    Community.objects.filter(pk=community.pk).update(member_count=count)
+    community.member_count = count
+
+
+# Community slugs that would shadow the forum's own URLs.
+RESERVED_SLUGS = {"nieuw", "zoeken", "meldingen", "uitnodiging", "onderwerp", "bericht", "bijlage"}
+
+
+def _unique_slug(model: Any, base: str, **scope: Any) -> str:
+    slug = slugify(base)[:70] or "kring"
+    if model is Community and slug in RESERVED_SLUGS:
+        slug = f"{slug}-kring"
+    candidate, n = slug, 2
+    while model.objects.filter(slug=candidate, **scope).exists():
+        candidate, n = f"{slug}-{n}", n + 1
+    return candidate
+
+
+def _owners(community: Community) -> int:
+    return Membership.objects.filter(community=community, role=Role.OWNER, state=MembershipState.ACTIVE).count()
+
+
+def _catch_up_read_state(user: User, community: Community) -> None:
+    """A new member starts with nothing unread rather than the whole history."""
+    for room in community.rooms.all():
+        ReadState.objects.update_or_create(user=user, room=room, defaults={"last_read_seq": room.last_seq})
+
+
+# --- communities and memberships ---------------------------------------------------------
+
+
+@transaction.atomic
+def create_community(
+    *,
+    actor: User,
+    name: str,
+    kind: str,
+    description: str,
+    waaromvraag: str,
+    visibility: str = Visibility.OPEN,
+    scope: str = "regional",
+    sectors: Iterable[Sector] = (),
+    regions: Iterable[Region] = (),
+    partners: Iterable[Organisation] = (),
+    learning_functions: Iterable[LearningFunction] = (),
+    slug: str = "",
+) -> Community:
+    if not actor.is_authenticated:
+        raise Forbidden(_("Log in to start a community."))
+    if not name.strip() or not waaromvraag.strip():
+        raise Invalid(_("A community needs a name and a shared why."), field="name" if not name.strip() else "waaromvraag")
+    community = Community(
+        name=name.strip(),
+        slug=slug or _unique_slug(Community, name),
+        kind=kind,
+        description=description.strip(),
+        waaromvraag=waaromvraag.strip(),
+        visibility=visibility,
+        scope=scope,
+        created_by=actor,
+    )
+    community.full_clean()
+    community.save()
+    community.sectors.set(sectors)
+    community.regions.set(regions)
+    community.partners.set(partners)
+    community.learning_functions.set(learning_functions)
+    Membership.objects.create(community=community, user=actor, role=Role.OWNER, state=MembershipState.ACTIVE)
+    Room.objects.create(community=community, name="Algemeen", slug="algemeen")
+    _refresh_member_count(community)
+    _catch_up_read_state(actor, community)
+    permissions.forget_memberships(actor)
+    return community
+
+
+@transaction.atomic
+def update_community(*, actor: User, community: Community, **fields: Any) -> Community:
+    if not permissions.can_moderate_community(actor, community):
+        raise Forbidden(_("Only facilitators can change the community."))
+    many = {k: fields.pop(k) for k in ["sectors", "regions", "partners", "learning_functions", "related"] if k in fields}
+    for key, value in fields.items():
+        setattr(community, key, value.strip() if isinstance(value, str) else value)
+    community.full_clean()
+    community.save()
+    for key, values in many.items():
+        getattr(community, key).set(values)
+    _audit(community, actor, "update_community", community.name)
+    return community
+
+
+@transaction.atomic
+def join_community(*, actor: User, community: Community) -> Membership:
+    """Join an open community, ask to join an on-request one, or accept an invitation."""
+    if not permissions.can_join(actor, community):
+        raise Forbidden(_("You cannot join this community."))
+    membership = Membership.objects.select_for_update().filter(community=community, user=actor).first()
+    if community.visibility == Visibility.ON_REQUEST and (
+        membership is None or membership.state != MembershipState.INVITED
+    ):
+        state = MembershipState.REQUESTED
+    else:
+        state = MembershipState.ACTIVE
+    if membership is None:
+        membership = Membership.objects.create(community=community, user=actor, state=state)
+    else:
+        membership.state = state
+        membership.role = Role.MEMBER if membership.role != Role.OWNER else membership.role
+        membership.save(update_fields=["state", "role", "updated_at"])
+    if state == MembershipState.ACTIVE:
+        _catch_up_read_state(actor, community)
+        _refresh_member_count(community)
+    else:
+        for facilitator in Membership.objects.filter(
+            community=community, state=MembershipState.ACTIVE, role__in=[Role.FACILITATOR, Role.OWNER]
+        ).values_list("user_id", flat=True):
+            _notify(
+                facilitator,
+                NotificationKind.MEMBERSHIP,
+                _("%(name)s asks to join %(community)s") % {"name": actor.display_name, "community": community.name},
+                reverse("forum:members", args=[community.slug]),
+            )
+    permissions.forget_memberships(actor)
+    return membership
+
+
+@transaction.atomic
+def decide_membership(*, actor: User, membership: Membership, approve: bool) -> Membership:
+    community = membership.community
+    if not permissions.can_moderate_community(actor, community):
+        raise Forbidden(_("Only facilitators can admit members."))
+    if membership.state != MembershipState.REQUESTED:
+        raise Invalid(_("There is no open request to decide on."))
+    membership.state = MembershipState.ACTIVE if approve else MembershipState.DECLINED
+    membership.save(update_fields=["state", "updated_at"])
+    if approve:
+        _catch_up_read_state(membership.user, community)
+    _refresh_member_count(community)
+    text = (
+        _("You are now a member of %(community)s") if approve else _("Your request to join %(community)s was declined")
+    ) % {"community": community.name}
+    _notify(membership.user_id, NotificationKind.MEMBERSHIP, text, community.get_absolute_url())
+    _audit(community, actor, "approve" if approve else "decline", membership.user.display_name)
+    return membership
+
+
+@transaction.atomic
+def leave_community(*, actor: User, community: Community) -> None:
+    membership = Membership.objects.select_for_update().filter(community=community, user=actor).first()
+    if membership is None or membership.state != MembershipState.ACTIVE:
+        raise Invalid(_("You are not a member of this community."))
+    if membership.role == Role.OWNER and _owners(community) <= 1:
+        raise Invalid(_("Hand over ownership before you leave: a community always keeps an owner."))
+    membership.state = MembershipState.LEFT
+    membership.role = Role.MEMBER
+    membership.save(update_fields=["state", "role", "updated_at"])
+    _refresh_member_count(community)
+    permissions.forget_memberships(actor)
+    events.announce_user(actor.pk, "access_changed", {"community": community.pk})
+
+
+@transaction.atomic
+def invite(*, actor: User, community: Community, email: str) -> Membership | Invitation:
+    """Invite by e-mail: members with an account get an invitation in Kring, others by mail."""
+    if not permissions.can_moderate_community(actor, community):
+        raise Forbidden(_("Only facilitators can invite."))
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        membership, _created = Membership.objects.get_or_create(
+            community=community, user=user, defaults={"state": MembershipState.INVITED}
+        )
+        if membership.state == MembershipState.BANNED:
+            raise Invalid(_("This person is banned from the community."))
+        if membership.state != MembershipState.ACTIVE:
+            membership.state = MembershipState.INVITED
+            membership.save(update_fields=["state", "updated_at"])
+            _notify(
+                user.pk,
+                NotificationKind.MEMBERSHIP,
+                _("You are invited to join %(community)s") % {"community": community.name},
+                community.get_absolute_url(),
+            )
+        _audit(community, actor, "invite", email)
+        return membership
+    invitation, _created = Invitation.objects.get_or_create(community=community, email=email, defaults={"invited_by": actor})
+    link = reverse("forum:accept_invitation", args=[invitation.token])
+    transaction.on_commit(
+        lambda: send_mail(
+            _("Invitation to %(community)s on Kring") % {"community": community.name},
+            _("%(name)s invites you to join %(community)s. Create an account and accept: %(link)s")
+            % {"name": actor.display_name, "community": community.name, "link": link},
+            None,
+            [email],
+        )
+    )
+    _audit(community, actor, "invite", email)
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, actor: User, token: uuid.UUID) -> Membership:
+    invitation = Invitation.objects.select_for_update().filter(token=token, accepted_at__isnull=True).first()
+    if invitation is None:
+        raise NotFound(_("This invitation is no longer valid."))
+    if invitation.email.lower() != actor.email.lower():
+        raise Forbidden(_("This invitation was sent to another e-mail address."))
+    membership, _created = Membership.objects.get_or_create(
+        community=invitation.community, user=actor, defaults={"state": MembershipState.ACTIVE}
+    )
+    if membership.state == MembershipState.BANNED:
+        raise Forbidden(_("You cannot join this community."))
+    membership.state = MembershipState.ACTIVE
+    membership.save(update_fields=["state", "updated_at"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    _catch_up_read_state(actor, invitation.community)
+    _refresh_member_count(invitation.community)
+    permissions.forget_memberships(actor)
+    return membership
+
+
+@transaction.atomic
+def change_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    community = membership.community
+    if not permissions.can_manage_roles(actor, community):
+        raise Forbidden(_("Only owners can change roles."))
+    if role not in Role.values:
+        raise Invalid(_("Unknown role."))
+    if membership.state != MembershipState.ACTIVE:
+        raise Invalid(_("Only active members can get a role."))
+    Membership.objects.select_for_update().filter(community=community, role=Role.OWNER)
+    if membership.role == Role.OWNER and role != Role.OWNER and _owners(community) <= 1:
+        raise Invalid(_("A community always keeps at least one owner."))
+    old = membership.role
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    _audit(community, actor, "change_role", membership.user.display_name, f"{old} → {role}")
+    return membership
+
+
+@transaction.atomic
+def ban_member(*, actor: User, community: Community, user: User, reason: str = "") -> Membership:
+    if not permissions.can_moderate_community(actor, community) or user.pk == actor.pk:
+        raise Forbidden(_("You cannot ban this member."))
+    membership, _created = Membership.objects.get_or_create(
+        community=community, user=user, defaults={"state": MembershipState.BANNED}
+    )
+    if membership.role == Role.OWNER and not permissions.can_manage_roles(actor, community):
+        raise Forbidden(_("Only owners can ban an owner."))
+    if membership.role == Role.OWNER and _owners(community) <= 1:
+        raise Invalid(_("A community always keeps at least one owner."))
+    membership.state = MembershipState.BANNED
+    membership.role = Role.MEMBER
+    membership.save(update_fields=["state", "role", "updated_at"])
+    _refresh_member_count(community)
+    _audit(community, actor, "ban", user.display_name, reason)
+    events.announce_user(user.pk, "access_changed", {"community": community.pk})
+    return membership
+
+
+@transaction.atomic
+def mute_member(*, actor: User, community: Community, user: User, minutes: int, reason: str = "") -> Membership:
+    if not permissions.can_moderate_community(actor, community) or user.pk == actor.pk:
+        raise Forbidden(_("You cannot mute this member."))
+    if not 1 <= minutes <= 60 * 24 * 90:
+        raise Invalid(_("Mute for between one minute and ninety days."), field="minutes")
+    membership = Membership.objects.filter(community=community, user=user, state=MembershipState.ACTIVE).first()
+    if membership is None:
+        raise NotFound(_("This person is not a member."))
+    membership.muted_until = timezone.now() + timedelta(minutes=minutes)
+    membership.save(update_fields=["muted_until", "updated_at"])
+    _audit(community, actor, "mute", user.display_name, f"{minutes} min. {reason}")
+    return membership
+
+
+# --- rooms ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_room(
+    *,
+    actor: User,
+    community: Community,
+    name: str,
+    description: str = "",
+    restricted: bool = False,
+    members: Iterable[User] = (),
+    slow_mode_seconds: int = 0,
+) -> Room:
+    if not permissions.can_create_room(actor, community):
+        raise Forbidden(_("Only facilitators can create rooms."))
+    if not name.strip():
+        raise Invalid(_("A room needs a name."), field="name")
+    room = Room.objects.create(
+        community=community,
+        name=name.strip()[:80],
+        slug=_unique_slug(Room, name, community=community),
+        description=description.strip()[:300],
+        is_restricted=restricted,
+        slow_mode_seconds=max(0, slow_mode_seconds),
+    )
+    if restricted:
+        listed = {actor.pk, *(m.pk for m in members)}
+        RoomMember.objects.bulk_create([RoomMember(room=room, user_id=uid) for uid in listed])
+    _audit(community, actor, "create_room", room.name)
+    return room
+
+
+@transaction.atomic
+def update_room(
+    *, actor: User, room: Room, archived: bool | None = None, slow_mode_seconds: int | None = None
+) -> Room:
+    if not permissions.can_moderate_community(actor, room.community):
+        raise Forbidden(_("Only facilitators can change rooms."))
+    if archived is not None:
+        room.is_archived = archived
+        _audit(room.community, actor, "archive" if archived else "unarchive", room.name)
+    if slow_mode_seconds is not None:
+        if not 0 <= slow_mode_seconds <= 3600:
+            raise Invalid(_("Slow mode is between 0 and 3600 seconds."), field="slow_mode_seconds")
+        room.slow_mode_seconds = slow_mode_seconds
+        _audit(room.community, actor, "slow_mode", room.name, f"{slow_mode_seconds} s")
+    room.save(update_fields=["is_archived", "slow_mode_seconds"])
+    return room
+
+
+def _system_community(slug: str, name: str, visibility: str) -> Community:
+    community, _created = Community.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "kind": "other",
+            "description": name,
+            "waaromvraag": name,
+            "visibility": visibility,
+            "is_system": slug == SYSTEM_MENTORING_SLUG,
+            "scope": "national",
+        },
+    )
+    return community
+
+
+@transaction.atomic
+def create_pair_room(*, title: str, members: Sequence[User]) -> Room:
+    """A restricted room for a mentoring pair, in the hidden system community."""
+    community = _system_community(SYSTEM_MENTORING_SLUG, "Mentorkoppels", Visibility.INVITE_ONLY)
+    room = Room.objects.create(
+        community=community,
+        name=title.strip()[:80] or "Mentorkoppel",
+        slug=_unique_slug(Room, title or "koppel", community=community),
+        is_restricted=True,
+    )
+    RoomMember.objects.bulk_create([RoomMember(room=room, user=m) for m in members], ignore_conflicts=True)
+    Topic.objects.create(room=room, title=_("Our conversation"))
+    return room
+
+
+@transaction.atomic
+def add_room_member(*, room: Room, user: User) -> None:
+    RoomMember.objects.get_or_create(room=room, user=user)
+
+
+@transaction.atomic
+def remove_room_member(*, room: Room, user: User) -> None:
+    RoomMember.objects.filter(room=room, user=user).delete()
+    events.announce_user(user.pk, "access_changed", {"room": room.pk})
+
+
+@transaction.atomic
+def ensure_knowledge_room() -> Room:
+    """The open room where lessons without an origin community are discussed."""
+    community = _system_community(KNOWLEDGE_COMMUNITY_SLUG, "Kennisbank", Visibility.OPEN)
+    room, _created = Room.objects.get_or_create(community=community, slug="lessen", defaults={"name": "Lessen"})
+    return room
+
+
+# --- topics ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_topic(
+    *,
+    actor: User,
+    room: Room,
+    title: str,
+    body: str = "",
+    client_id: uuid.UUID | None = None,
+    is_question: bool = False,
+) -> Topic:
+    if not permissions.can_post_in_room(actor, room):
+        raise Forbidden(_("You cannot start a topic in this room."))
+    title = " ".join(title.split())
+    if not title:
+        raise Invalid(_("A topic needs a title."), field="title")
+    if len(title) > 160:
+        raise Invalid(_("Keep the title under 160 characters."), field="title")
+    topic = Topic.objects.create(room=room, title=title, created_by=actor, is_question=is_question)
+    if body.strip():
+        post_message(actor=actor, topic=topic, body=body, client_id=client_id or uuid.uuid4())
+    events.announce_room(room.pk, topic_frame(topic))
+    return topic
+
+
+@transaction.atomic
+def rename_topic(*, actor: User, topic: Topic, title: str) -> Topic:
+    if not permissions.can_manage_topic(actor, topic):
+        raise Forbidden(_("You cannot rename this topic."))
+    title = " ".join(title.split())
+    if not title or len(title) > 160:
+        raise Invalid(_("A topic needs a title of at most 160 characters."), field="title")
+    topic.title = title
+    topic.save(update_fields=["title"])
+    events.announce_room(topic.room_id, topic_frame(topic))
+    return topic
+
+
+@transaction.atomic
+def move_topic(*, actor: User, topic: Topic, room: Room) -> Topic:
+    """Move a topic to another room of the same community; its messages get new seqs there."""
+    if room.community_id != topic.room.community_id:
+        raise Invalid(_("Topics move only between rooms of the same community."), field="room")
+    if not permissions.can_moderate_community(actor, topic.room.community):
+        raise Forbidden(_("Only facilitators can move topics."))
+    if room.pk == topic.room_id:
+        return topic
+    source = topic.room
+    target = Room.objects.select_for_update().get(pk=room.pk)
+    moved = list(Message.objects.filter(topic=topic).order_by("seq").values_list("pk", flat=True))
+    for offset, pk in enumerate(moved, start=1):
+        Message.objects.filter(pk=pk).update(room=target, seq=target.last_seq + offset)
+    Room.objects.filter(pk=target.pk).update(last_seq=F("last_seq") + len(moved))
+    topic.room = target
+    topic.save(update_fields=["room"])
+    _audit(source.community, actor, "move_topic", topic.title, f"{source.name} → {target.name}")
+    frame = topic_frame(topic)
+    events.announce_room(source.pk, {**frame, "moved_to": target.pk})
+    events.announce_room(target.pk, {"type": "resync", "room": target.pk, "reason": "topic_moved"})
+    return topic
+
+
+@transaction.atomic
+def set_topic_resolved(*, actor: User, topic: Topic, resolved: bool) -> Topic:
+    if not permissions.can_manage_topic(actor, topic):
+        raise Forbidden(_("You cannot change this topic."))
+    topic.is_resolved = resolved
+    topic.save(update_fields=["is_resolved"])
+    events.announce_room(topic.room_id, topic_frame(topic))
+    return topic
+
+
+@transaction.atomic
+def accept_answer(*, actor: User, topic: Topic, message: Message | None) -> Topic:
+    if not topic.is_question:
+        raise Invalid(_("Only practice questions have an accepted answer."))
+    if not permissions.can_manage_topic(actor, topic):
+        raise Forbidden(_("Only the person who asked or a facilitator can accept an answer."))
+    if message is not None and (message.topic_id != topic.pk or message.deleted_at is not None):
+        raise Invalid(_("Accept an answer from this topic."))
+    topic.accepted_answer = message
+    topic.is_resolved = message is not None
+    topic.save(update_fields=["accepted_answer", "is_resolved"])
+    if message is not None and message.author_id and message.author_id != actor.pk:
+        _notify(
+            message.author_id,
+            NotificationKind.ACCEPTED_ANSWER,
+            _("Your answer in “%(topic)s” was accepted") % {"topic": topic.title},
+            f"{topic.get_absolute_url()}#m{message.seq}",
+            message,
+        )
+    events.announce_room(topic.room_id, topic_frame(topic))
+    return topic
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+def _mention_targets(room: Room, names: frozenset[str]) -> dict[str, User]:
+    if not names:
+        return {}
+    users = User.objects.filter(is_active=True, profile__display_name__in=names).select_related("profile")
+    found: dict[str, User] = {}
+    for user in users:
+        if permissions.can_read_room(user, room):
+            found[user.profile.display_name] = user
+    return found
+
+
+def _check_slow_mode(actor: User, room: Room) -> None:
+    if room.slow_mode_seconds <= 0 or permissions.can_moderate_community(actor, room.community):
+        return
+    last = (
+        Message.objects.filter(room=room, author=actor).order_by("-seq").values_list("created_at", flat=True).first()
+    )
+    if last is None:
+        return
+    wait = room.slow_mode_seconds - (timezone.now() - last).total_seconds()
+    if wait > 0:
+        raise RateLimited(
+            _("Slow mode: wait %(seconds)d seconds before your next message.") % {"seconds": int(wait) + 1},
+            wait_seconds=round(wait, 1),
+        )
+
+
+def validate_body(body: str) -> str:
+    if not body or not body.strip():
+        raise Invalid(_("Write a message first."), field="body")
+    if len(body) > MAX_BODY:
+        raise Invalid(_("Messages are at most 10,000 characters."), field="body")
+    if "\x00" in body:
+        raise Invalid(_("The message contains characters that are not allowed."), field="body")
+    return body
+
+
+def post_message(
+    *,
+    actor: User,
+    topic: Topic,
+    body: str,
+    client_id: uuid.UUID,
+    attachments: Sequence[UploadedFile] = (),
+) -> Message:
+    """Post a message. Posting twice with the same (author, client_id) returns the first.
+
+    The seq is taken from the room row, locked for the rest of the transaction, so seqs
+    are 1, 2, 3 … per room with no gaps or duplicates whatever the number of writers.
+    """
+    existing = Message.objects.filter(author=actor, client_id=client_id).select_related("room", "topic").first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _post_message(actor=actor, topic=topic, body=body, client_id=client_id, attachments=attachments)
+    except IntegrityError:
+        # A concurrent retry with the same client id won the race: answer with its message.
+        existing = Message.objects.filter(author=actor, client_id=client_id).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _post_message(
+    *, actor: User, topic: Topic, body: str, client_id: uuid.UUID, attachments: Sequence[UploadedFile]
+) -> Message:
+    room = Room.objects.select_for_update().select_related("community").get(pk=topic.room_id)
+    if not permissions.can_post_in_room(actor, room):
+        raise Forbidden(_("You cannot post in this room."))
+    validate_body(body)
+    _check_slow_mode(actor, room)
+    prepared = [_prepare_attachment(upload) for upload in attachments]
+    targets = _mention_targets(room, render(body).mentioned_names)
+    rendered = render(body, {name: reverse("accounts:profile", args=[u.pk]) for name, u in targets.items()})
+    seq = room.last_seq + 1
+    Room.objects.filter(pk=room.pk).update(last_seq=seq)
+    now = timezone.now()
+    message = Message.objects.create(
+        room=room,
+        topic=topic,
+        seq=seq,
+        author=actor,
+        client_id=client_id,
+        body=body,
+        body_html=rendered.html,
+        search_text=f"{topic.title}\n{rendered.text}",
+    )
+    Topic.objects.filter(pk=topic.pk).update(message_count=F("message_count") + 1, last_message_at=now)
+    for content, name, content_type, is_image in prepared:
+        attachment = Attachment(message=message, original_name=name, content_type=content_type, size=len(content))
+        attachment.is_image = is_image
+        attachment.file.save(name, ContentFile(content), save=False)
+        attachment.save()
+    # The author has read their own message.
+    ReadState.objects.update_or_create(user=actor, room=room, defaults={"last_read_seq": seq})
+    TopicReadState.objects.update_or_create(user=actor, topic=topic, defaults={"last_read_seq": seq})
+    url = f"{topic.get_absolute_url()}#m{seq}"
+    for user in targets.values():
+        if user.pk != actor.pk:
+            _notify(
+                user.pk,
+                NotificationKind.MENTION,
+                _("%(name)s mentioned you in “%(topic)s”") % {"name": actor.display_name, "topic": topic.title},
+                url,
+                message,
+            )
+    mentioned = {u.pk for u in targets.values()}
+    participants = (
+        Message.objects.filter(topic=topic, deleted_at__isnull=True)
+        .exclude(author=actor)
+        .exclude(author__isnull=True)
+        .values_list("author_id", flat=True)
+        .distinct()[:50]
+    )
+    for user_id in participants:
+        if user_id not in mentioned:
+            _notify(
+                user_id,
+                NotificationKind.REPLY,
+                _("%(name)s replied in “%(topic)s”") % {"name": actor.display_name, "topic": topic.title},
+                url,
+                message,
+            )
+    message.room = room
+    message.topic = topic
+    events.announce_room(room.pk, message_frame(message, author_name=actor.display_name))
+    return message
+
+
+def _prepare_attachment(upload: UploadedFile) -> tuple[bytes, str, str, bool]:
+    """Validate by content, not by the name or the browser's claim; re-encode images."""
+    size = upload.size or 0
+    if size > ATTACHMENT_MAX_BYTES:
+        raise Invalid(_("Attachments are at most 10 MB."), field="attachments")
+    raw = upload.read()
+    name = (upload.name or "bestand").rsplit("/", 1)[-1][-100:]
+    stem, dot, ext = name.rpartition(".")
+    ext = f".{ext.lower()}" if dot else ""
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            image_format = image.format
+            if image_format not in {"JPEG", "PNG", "GIF", "WEBP"}:
+                raise Invalid(_("Images must be JPEG, PNG, GIF or WebP."), field="attachments")
+            image.thumbnail((4096, 4096))
+            out = io.BytesIO()
+            if image_format == "JPEG":
+                image.convert("RGB").save(out, format="JPEG", quality=88)
+                return out.getvalue(), f"{slugify(stem) or 'afbeelding'}.jpg", "image/jpeg", True
+            image.convert("RGBA").save(out, format="PNG")
+            return out.getvalue(), f"{slugify(stem) or 'afbeelding'}.png", "image/png", True
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        pass
+    if ext not in DOCUMENT_TYPES:
+        raise Invalid(_("This kind of file cannot be attached."), field="attachments")
+    content_type, magic = DOCUMENT_TYPES[ext]
+    if magic and not raw.startswith(magic):
+        raise Invalid(_("The file's content does not match its name."), field="attachments")
+    if not magic:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise Invalid(_("Text files must be UTF-8."), field="attachments") from exc
+    return raw, f"{slugify(stem) or 'bestand'}{ext}", content_type, False
+
+
+def _reactions_of(message: Message) -> dict[str, list[int]]:
+    grouped: dict[str, list[int]] = {}
+    for emoji, user_id in Reaction.objects.filter(message=message).values_list("emoji", "user_id"):
+        grouped.setdefault(emoji, []).append(user_id)
+    return grouped
+
+
+def _author_name(message: Message) -> str:
+    return message.author.display_name if message.author_id and message.author else _("former member")
+
+
+@transaction.atomic
+def edit_message(*, actor: User, message: Message, body: str) -> Message:
+    message = Message.objects.select_for_update().select_related("room__community", "topic").get(pk=message.pk)
+    if not permissions.can_edit_message(actor, message):
+        raise Forbidden(_("You can only edit your own messages."))
+    validate_body(body)
+    if body == message.body:
+        return message
+    MessageRevision.objects.create(message=message, body=message.body)
+    targets = _mention_targets(message.room, render(body).mentioned_names)
+    rendered = render(body, {name: reverse("accounts:profile", args=[u.pk]) for name, u in targets.items()})
+    message.body = body
+    message.body_html = rendered.html
+    message.search_text = f"{message.topic.title}\n{rendered.text}"
+    message.edited_at = timezone.now()
+    message.save(update_fields=["body", "body_html", "search_text", "edited_at"])
+    frame = message_frame(message, author_name=actor.display_name, reactions=_reactions_of(message))
+    events.announce_room(message.room_id, {**frame, "type": "message_edited"})
+    return message
+
+
+@transaction.atomic
+def delete_message(*, actor: User, message: Message) -> Message:
+    """Delete leaves a tombstone: the seq stays, the text goes."""
+    message = Message.objects.select_for_update().select_related("room__community").get(pk=message.pk)
+    if not permissions.can_delete_message(actor, message):
+        raise Forbidden(_("You cannot delete this message."))
+    message.deleted_at = timezone.now()
+    message.deleted_by = actor
+    message.body_html = ""
+    message.search_text = ""
+    message.save(update_fields=["deleted_at", "deleted_by", "body_html", "search_text"])
+    if message.author_id != actor.pk:
+        _audit(message.room.community, actor, "delete_message", f"#{message.seq} in {message.room.name}")
+    Topic.objects.filter(accepted_answer=message).update(accepted_answer=None)
+    events.announce_room(
+        message.room_id,
+        {"type": "message_deleted", "room": message.room_id, "topic": message.topic_id, "seq": message.seq},
+    )
+    return message
+
+
+@transaction.atomic
+def react(*, actor: User, message: Message, emoji: str, add: bool | None = None) -> dict[str, list[int]]:
+    """Add, remove or (``add=None``) toggle one reaction; one per member per emoji."""
+    if emoji not in REACTION_EMOJI:
+        raise Invalid(_("Choose one of the offered reactions."), field="emoji")
+    room = message.room
+    if not permissions.can_post_in_room(actor, room) or message.deleted_at is not None:
+        raise Forbidden(_("You cannot react here."))
+    exists = Reaction.objects.filter(message=message, user=actor, emoji=emoji).exists()
+    want = (not exists) if add is None else add
+    if want and not exists:
+        Reaction.objects.get_or_create(message=message, user=actor, emoji=emoji)
+    elif not want and exists:
+        Reaction.objects.filter(message=message, user=actor, emoji=emoji).delete()
+    reactions = _reactions_of(message)
+    events.announce_room(
+        room.pk,
+        {"type": "reaction", "room": room.pk, "topic": message.topic_id, "seq": message.seq, "reactions": reactions},
+    )
+    return reactions
+
+
+@transaction.atomic
+def pin_message(*, actor: User, message: Message, pinned: bool) -> Message:
+    if not permissions.can_moderate_community(actor, message.room.community):
+        raise Forbidden(_("Only facilitators can pin messages."))
+    message.is_pinned = pinned
+    message.save(update_fields=["is_pinned"])
+    _audit(message.room.community, actor, "pin" if pinned else "unpin", f"#{message.seq} in {message.room.name}")
+    frame = message_frame(message, author_name=_author_name(message), reactions=_reactions_of(message))
+    events.announce_room(message.room_id, {**frame, "type": "message_edited"})
+    return message
+
+
+@transaction.atomic
+def mark_read(*, actor: User, room: Room, seq: int, topic: Topic | None = None) -> int:
+    """Move the read marker forward (never back); returns the stored value."""
+    if not permissions.can_read_room(actor, room):
+        raise Forbidden(_("You cannot read this room."))
+    seq = max(0, min(int(seq), room.last_seq))
+    state, _created = ReadState.objects.get_or_create(user=actor, room=room)
+    if seq > state.last_read_seq:
+        ReadState.objects.filter(pk=state.pk, last_read_seq__lt=seq).update(last_read_seq=seq)
+        state.last_read_seq = seq
+    if topic is not None:
+        topic_state, _created = TopicReadState.objects.get_or_create(user=actor, topic=topic)
+        if seq > topic_state.last_read_seq:
+            TopicReadState.objects.filter(pk=topic_state.pk).update(last_read_seq=seq)
+    return state.last_read_seq
+
+
+@transaction.atomic
+def mark_notifications_read(*, actor: User, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+# --- moderation --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def flag_message(*, actor: User, message: Message, reason: str) -> Flag:
+    if not permissions.can_read_room(actor, message.room):
+        raise Forbidden(_("You cannot flag this message."))
+    reason = reason.strip()
+    if not reason:
+        raise Invalid(_("Say why this message should be looked at."), field="reason")
+    flag, created = Flag.objects.get_or_create(
+        message=message, reporter=actor, defaults={"reason": reason[:500]}
+    )
+    if not created and flag.state == FlagState.RESOLVED:
+        flag.state = FlagState.OPEN
+        flag.reason = reason[:500]
+        flag.save(update_fields=["state", "reason"])
+    return flag
+
+
+@transaction.atomic
+def hide_message(*, actor: User, message: Message, hidden: bool, reason: str = "") -> Message:
+    community = message.room.community
+    if not permissions.can_moderate_community(actor, community):
+        raise Forbidden(_("Only facilitators can hide messages."))
+    message.is_hidden = hidden
+    message.save(update_fields=["is_hidden"])
+    Flag.objects.filter(message=message, state=FlagState.OPEN).update(state=FlagState.RESOLVED)
+    _audit(community, actor, "hide" if hidden else "restore", f"#{message.seq} in {message.room.name}", reason)
+    frame = message_frame(message, author_name=_author_name(message), reactions=_reactions_of(message))
+    events.announce_room(message.room_id, {**frame, "type": "message_edited"})
+    return message
+
+
+@transaction.atomic
+def dismiss_flags(*, actor: User, message: Message) -> int:
+    community = message.room.community
+    if not permissions.can_moderate_community(actor, community):
+        raise Forbidden(_("Only facilitators can handle flags."))
+    count = Flag.objects.filter(message=message, state=FlagState.OPEN).update(state=FlagState.RESOLVED)
+    _audit(community, actor, "dismiss_flags", f"#{message.seq} in {message.room.name}")
+    return count

@@ -1,0 +1,491 @@
+"""Forum pages. Thin: parse, call a service or selector, render. Work without JavaScript."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from forum import permissions, selectors, services
+from forum.errors import Forbidden, ForumError, NotFound
+from forum.forms import (
+    CommunityForm,
+    DirectoryForm,
+    EditForm,
+    FlagForm,
+    InviteForm,
+    MuteForm,
+    PostForm,
+    ReactForm,
+    RoomForm,
+    SearchForm,
+    TopicForm,
+)
+from forum.models import Attachment, Membership, Message, Room, Topic
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    target = request.POST.get("next") or request.headers.get("Referer") or fallback
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = fallback
+    return redirect(target)
+
+
+def _refuse(error: ForumError) -> None:
+    if isinstance(error, NotFound):
+        raise Http404(error.message)
+    raise PermissionDenied(error.message)
+
+
+def _int(value: str | None, default: int = 1) -> int:
+    try:
+        return max(1, int(value or default))
+    except ValueError:
+        return default
+
+
+def _community_or_404(request: HttpRequest, slug: str) -> Any:
+    community = selectors.community_detail(user=request.user, slug=slug)
+    if community is None:
+        raise Http404
+    return community
+
+
+def _readable_topic(request: HttpRequest, topic_id: int) -> Topic:
+    topic = selectors.topic_with_room(topic_id=topic_id)
+    if topic is None or not permissions.can_read_room(request.user, topic.room):
+        raise Http404
+    return topic
+
+
+def _message(request: HttpRequest, message_id: int) -> Message:
+    message = Message.objects.select_related("room__community", "topic", "author__profile").filter(pk=message_id).first()
+    if message is None or not permissions.can_read_room(request.user, message.room):
+        raise Http404
+    return message
+
+
+# --- directory and communities -------------------------------------------------------------
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryForm(request.GET or None)
+    filters = selectors.DirectoryFilters()
+    if form.is_valid():
+        filters = selectors.DirectoryFilters(**{k: v or "" for k, v in form.cleaned_data.items()})
+    data = selectors.directory(user=request.user, filters=filters, page=_int(request.GET.get("page")))
+    return render(request, "forum/directory.html", {"form": form, "filters": filters, **data})
+
+
+@login_required
+def community_create(request: HttpRequest) -> HttpResponse:
+    form = CommunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            community = services.create_community(actor=_user(request), **data)
+        except ForumError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect(community)
+    return render(request, "forum/community_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def community(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _community_or_404(request, slug)
+    return render(request, "forum/community.html", selectors.community_page_data(user=request.user, community=found))
+
+
+@login_required
+def community_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _community_or_404(request, slug)
+    if not permissions.can_moderate_community(request.user, found):
+        raise PermissionDenied
+    form = CommunityForm(request.POST or None, instance=found)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_community(actor=_user(request), community=found, **form.cleaned_data)
+        except ForumError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(found)
+    return render(request, "forum/community_form.html", {"form": form, "community": found}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _community_or_404(request, slug)
+    try:
+        membership = services.join_community(actor=_user(request), community=found)
+    except ForumError as error:
+        flash.error(request, error.message)
+    else:
+        if membership.is_active:
+            flash.success(request, _("Welcome to %(community)s!") % {"community": found.name})
+        else:
+            flash.info(request, _("Your request has been sent to the facilitators."))
+    return redirect(found)
+
+
+@login_required
+@require_POST
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _community_or_404(request, slug)
+    try:
+        services.leave_community(actor=_user(request), community=found)
+    except ForumError as error:
+        flash.error(request, error.message)
+    else:
+        flash.success(request, _("You have left %(community)s.") % {"community": found.name})
+    return redirect(found)
+
+
+@login_required
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _community_or_404(request, slug)
+    if not permissions.is_active_member(request.user, found) and not permissions.can_moderate_community(request.user, found):
+        raise PermissionDenied
+    can_moderate = permissions.can_moderate_community(request.user, found)
+    context = {
+        "community": found,
+        "members": selectors.members(community=found, page=_int(request.GET.get("page"))),
+        "requests": selectors.members(community=found, state="requested") if can_moderate else None,
+        "can_moderate": can_moderate,
+        "can_manage_roles": permissions.can_manage_roles(request.user, found),
+        "invite_form": InviteForm(),
+        "mute_form": MuteForm(),
+    }
+    return render(request, "forum/members.html", context)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    found = _community_or_404(request, slug)
+    membership = get_object_or_404(Membership.objects.select_related("user__profile", "community"), pk=membership_id, community=found)
+    try:
+        services.decide_membership(actor=_user(request), membership=membership, approve=request.POST.get("decision") == "approve")
+    except ForumError as error:
+        flash.error(request, error.message)
+    return redirect("forum:members", slug=found.slug)
+
+
+@login_required
+@require_POST
+def change_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    found = _community_or_404(request, slug)
+    membership = get_object_or_404(Membership.objects.select_related("user__profile", "community"), pk=membership_id, community=found)
+    try:
+        services.change_role(actor=_user(request), membership=membership, role=request.POST.get("role", ""))
+    except ForumError as error:
+        flash.error(request, error.message)
+    return redirect("forum:members", slug=found.slug)
+
+
+@login_required
+@require_POST
+def ban(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    found = _community_or_404(request, slug)
+    target = get_object_or_404(User, pk=user_id)
+    try:
+        services.ban_member(actor=_user(request), community=found, user=target, reason=request.POST.get("reason", ""))
+    except ForumError as error:
+        flash.error(request, error.message)
+    return redirect("forum:members", slug=found.slug)
+
+
+@login_required
+@require_POST
+def mute(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    found = _community_or_404(request, slug)
+    target = get_object_or_404(User, pk=user_id)
+    form = MuteForm(request.POST)
+    if not form.is_valid():
+        flash.error(request, _("Enter the number of minutes (1 to 129600)."))
+        return redirect("forum:members", slug=found.slug)
+    try:
+        services.mute_member(actor=_user(request), community=found, user=target, **form.cleaned_data)
+    except ForumError as error:
+        flash.error(request, error.message)
+    return redirect("forum:members", slug=found.slug)
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _community_or_404(request, slug)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invite(actor=_user(request), community=found, email=form.cleaned_data["email"])
+        except Forbidden as error:
+            _refuse(error)
+        except ForumError as error:
+            flash.error(request, error.message)
+        else:
+            flash.success(request, _("Invitation sent."))
+    else:
+        flash.error(request, _("Enter a valid e-mail address."))
+    return redirect("forum:members", slug=found.slug)
+
+
+@login_required
+def accept_invitation(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "forum/accept_invitation.html", {"token": token})
+    try:
+        membership = services.accept_invitation(actor=_user(request), token=token)
+    except ForumError as error:
+        _refuse(error)
+        raise  # unreachable: _refuse always raises
+    return redirect(membership.community)
+
+
+@login_required
+def moderation(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _community_or_404(request, slug)
+    if not permissions.can_moderate_community(request.user, found):
+        raise PermissionDenied
+    context = {
+        "community": found,
+        "queue": selectors.moderation_queue(community=found, page=_int(request.GET.get("page"))),
+        "audit": selectors.audit_log(community=found, page=_int(request.GET.get("audit_page"))),
+    }
+    return render(request, "forum/moderation.html", context)
+
+
+@login_required
+def room_create(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _community_or_404(request, slug)
+    if not permissions.can_create_room(request.user, found):
+        raise PermissionDenied
+    form = RoomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            room = services.create_room(actor=_user(request), community=found, **form.cleaned_data)
+        except ForumError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect(room)
+    return render(request, "forum/room_form.html", {"form": form, "community": found}, status=400 if form.errors else 200)
+
+
+# --- rooms and topics -------------------------------------------------------------------------
+
+
+def _readable_room(request: HttpRequest, slug: str, room_slug: str) -> Room:
+    room = selectors.room_by_slugs(community_slug=slug, room_slug=room_slug)
+    if room is None or not permissions.can_read_room(request.user, room):
+        if not request.user.is_authenticated and room is not None:
+            raise PermissionDenied
+        raise Http404
+    return room
+
+
+def room(request: HttpRequest, slug: str, room_slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    found = _readable_room(request, slug, room_slug)
+    form = TopicForm(request.POST or None, initial={"client_id": uuid.uuid4()})
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                topic = services.create_topic(
+                    actor=_user(request), room=found, title=data["title"], body=data["body"],
+                    client_id=data["client_id"], is_question=data["is_question"],
+                )
+            except ForumError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                return redirect(topic)
+    context = {
+        "room": found,
+        "community": found.community,
+        "topics": selectors.room_topics(user=request.user, room=found, page=_int(request.GET.get("page"))),
+        "form": form,
+        "can_post": permissions.can_post_in_room(request.user, found),
+        "can_moderate": permissions.can_moderate_community(request.user, found.community),
+    }
+    return render(request, "forum/room.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
+    found = _readable_topic(request, topic_id)
+    form = PostForm(request.POST or None, request.FILES or None, initial={"client_id": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        uploads = [data["attachments"]] if data.get("attachments") else []
+        try:
+            message = services.post_message(
+                actor=_user(request), topic=found, body=data["body"], client_id=data["client_id"], attachments=uploads
+            )
+        except ForumError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect(f"{found.get_absolute_url()}#m{message.seq}")
+    before = request.GET.get("before")
+    history = selectors.topic_messages(topic=found, before_seq=int(before) if before and before.isdigit() else None)
+    if history["messages"] and before is None:
+        services.mark_read(actor=_user(request), room=found.room, seq=history["messages"][-1].seq, topic=found)
+    context = {
+        "topic": found,
+        "room": found.room,
+        "community": found.room.community,
+        "form": form,
+        "react_choices": ReactForm.base_fields["emoji"].choices,  # type: ignore[attr-defined]
+        "can_post": permissions.can_post_in_room(request.user, found.room),
+        "can_moderate": permissions.can_moderate_community(request.user, found.room.community),
+        "can_manage": permissions.can_manage_topic(request.user, found),
+        "other_rooms": Room.objects.filter(community=found.room.community).exclude(pk=found.room_id).order_by("name")
+        if permissions.can_moderate_community(request.user, found.room.community)
+        else [],
+        **history,
+    }
+    return render(request, "forum/topic.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def topic_manage(request: HttpRequest, topic_id: int) -> HttpResponse:
+    found = _readable_topic(request, topic_id)
+    actor = _user(request)
+    action = request.POST.get("action")
+    try:
+        if action == "rename":
+            services.rename_topic(actor=actor, topic=found, title=request.POST.get("title", ""))
+        elif action == "move":
+            target = get_object_or_404(Room, pk=_int(request.POST.get("room")), community=found.room.community)
+            services.move_topic(actor=actor, topic=found, room=target)
+        elif action in {"resolve", "unresolve"}:
+            services.set_topic_resolved(actor=actor, topic=found, resolved=action == "resolve")
+        elif action == "accept":
+            answer = get_object_or_404(Message, pk=_int(request.POST.get("message")), topic=found)
+            services.accept_answer(actor=actor, topic=found, message=answer)
+        else:
+            flash.error(request, _("Unknown action."))
+    except Forbidden as error:
+        _refuse(error)
+    except ForumError as error:
+        flash.error(request, error.message)
+    return redirect(found)
+
+
+# --- messages ----------------------------------------------------------------------------------
+
+
+@login_required
+def message_edit(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = _message(request, message_id)
+    if not permissions.can_edit_message(request.user, message):
+        raise PermissionDenied
+    form = EditForm(request.POST or None, initial={"body": message.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_message(actor=_user(request), message=message, body=form.cleaned_data["body"])
+        except ForumError as error:
+            form.add_error("body", error.message)
+        else:
+            return redirect(f"{message.topic.get_absolute_url()}#m{message.seq}")
+    return render(request, "forum/message_edit.html", {"form": form, "message": message}, status=400 if form.errors else 200)
+
+
+@login_required
+def message_history(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = _message(request, message_id)
+    if message.deleted_at is not None or message.is_hidden:
+        raise Http404
+    return render(request, "forum/message_history.html", {"message": message, "revisions": message.revisions.all()})
+
+
+@login_required
+@require_POST
+def message_action(request: HttpRequest, message_id: int, action: str) -> HttpResponse:
+    message = _message(request, message_id)
+    actor = _user(request)
+    fallback = f"{message.topic.get_absolute_url()}#m{message.seq}"
+    try:
+        if action == "delete":
+            services.delete_message(actor=actor, message=message)
+        elif action == "react":
+            form = ReactForm(request.POST)
+            if not form.is_valid():
+                flash.error(request, _("Choose one of the offered reactions."))
+                return _back(request, fallback)
+            services.react(actor=actor, message=message, emoji=form.cleaned_data["emoji"])
+        elif action in {"pin", "unpin"}:
+            services.pin_message(actor=actor, message=message, pinned=action == "pin")
+        elif action in {"hide", "restore"}:
+            services.hide_message(actor=actor, message=message, hidden=action == "hide")
+        elif action == "dismiss":
+            services.dismiss_flags(actor=actor, message=message)
+        elif action == "flag":
+            flag_form = FlagForm(request.POST)
+            if not flag_form.is_valid():
+                flash.error(request, _("Say why this message should be looked at."))
+                return _back(request, fallback)
+            services.flag_message(actor=actor, message=message, reason=flag_form.cleaned_data["reason"])
+            flash.success(request, _("Thank you. The facilitators will look at it."))
+        else:
+            raise Http404
+    except Forbidden as error:
+        _refuse(error)
+    except ForumError as error:
+        flash.error(request, error.message)
+    return _back(request, fallback)
+
+
+@login_required
+def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    found = get_object_or_404(Attachment.objects.select_related("message__room__community"), pk=attachment_id)
+    if not permissions.can_read_room(request.user, found.message.room) or found.message.deleted_at or found.message.is_hidden:
+        raise Http404
+    # Only re-encoded raster images are shown inline; everything else is a download.
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=not found.is_image,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- notifications and search ---------------------------------------------------------------------
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.mark_notifications_read(actor=_user(request))
+        return redirect("forum:notifications")
+    page = selectors.notifications(user=_user(request), page=_int(request.GET.get("page")))
+    return render(request, "forum/notifications.html", {"page": page})
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    result: dict[str, Any] = {"page": None, "q": ""}
+    if form.is_valid():
+        result = selectors.search(user=request.user, q=form.cleaned_data["q"], page=_int(request.GET.get("page")))
+    return render(request, "forum/search.html", {"form": form, **result})
