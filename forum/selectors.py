@@ -85,16 +85,16 @@ def directory(*, user: Any, filters: DirectoryFilters, page: int = 1, per_page: 
         "sector": list(
             narrowed("sector")
             .filter(sectors__isnull=False)
-            .values(slug=F("sectors__slug"), name=F("sectors__name"))
+            .values(facet_slug=F("sectors__slug"), facet_name=F("sectors__name"))
             .annotate(n=Count("pk", distinct=True))
-            .order_by("name")
+            .order_by("facet_name")
         ),
         "region": list(
             narrowed("region")
             .filter(regions__isnull=False)
-            .values(slug=F("regions__slug"), name=F("regions__name"))
+            .values(facet_slug=F("regions__slug"), facet_name=F("regions__name"))
             .annotate(n=Count("pk", distinct=True))
-            .order_by("name")
+            .order_by("facet_name")
         ),
         "scope": list(narrowed("scope").values("scope").annotate(n=Count("pk", distinct=True)).order_by("scope")),
     }

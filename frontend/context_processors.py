@@ -16,6 +16,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": label, "url": url, "active": active, "badge": badge})
 
     add(_("Home"), reverse("frontend:home"))
+    from forum import selectors as forum_selectors
+
+    user = request.user
     # Each pillar appears in the navigation once its app serves a start page.
     for label, name in [
         (_("Communities"), "forum:directory"),
@@ -23,7 +26,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("Knowledge base"), "knowledge_base:home"),
     ]:
         try:
-            add(label, reverse(name))
+            add(label, reverse(name), forum_selectors.unread_total(user=user) if name == "forum:directory" else 0)
         except NoReverseMatch:
             continue
+    if user.is_authenticated:
+        add(_("Search"), reverse("forum:search"))
+        add(_("Notifications"), reverse("forum:notifications"), forum_selectors.unread_notifications(user=user))
     return {"nav_items": items}
