@@ -16,6 +16,11 @@ urlpatterns += [
     path("gemeenschappen/", include("forum.urls")),
     path("mentoring/", include("mentoring.urls")),
     # --- knowledge_base (Wagtail): admin, documents, API and the page tree ---
+    path("cms/", include("wagtail.admin.urls")),
+    path("documenten/", include("wagtail.documents.urls")),
+    path("api/v2/", include("knowledge_base.api_urls")),
+    path("kennisbank/", include("knowledge_base.urls")),
+    path("kennisbank/", include("wagtail.urls")),
     # --- end knowledge_base ---
     path("", include("frontend.urls")),
 ]

@@ -1,0 +1,594 @@
+"""The knowledge base: lessons and pilots as Wagtail pages, with a shared taxonomy.
+
+Tree: KnowledgeHomePage (the site root, served at /kennisbank/) → ThemePage*, LessonIndexPage → LessonPage*,
+PilotIndexPage → PilotPage*. Sources are snippets. Only live, public pages are shown to visitors and the API.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from accounts.models import Region, Sector
+from knowledge_base.blocks import HowStreamBlock
+
+RICH = ["h3", "bold", "italic", "link", "ol", "ul"]
+
+
+# --- Taxonomy -------------------------------------------------------------------------------------------------------
+
+
+class CommunityKindChoice(models.TextChoices):
+    KENNISKRING = "kenniskring", _("Knowledge circle (kenniskring)")
+    FIELDLAB = "fieldlab", _("Fieldlab")
+    LIVING_LAB = "living_lab", _("Living lab")
+    COCI = "coci", _("COCI")
+    INNOVATIELAB = "innovatielab", _("Innovation lab")
+    CAMPUS = "campus", _("Campus")
+    HUB = "hub", _("Hub")
+    CENTRE_OF_EXPERTISE = "centre_of_expertise", _("Centre of Expertise (hbo)")
+    CIV = "civ", _("Centre for Innovative Craftsmanship (mbo)")
+
+
+class Leerfunctie(models.TextChoices):
+    VOORWAARDELIJK = "voorwaardelijk", _("Conditional: learning to work")
+    REACTIEF = "reactief", _("Reactive: keeping up")
+    PROACTIEF = "proactief", _("Proactive: learning to innovate")
+
+
+class SuccessFactorChoice(models.TextChoices):
+    SHARED_OWNERSHIP = "shared_ownership", _("Shared ownership")
+    REGIONAL_NETWORKS = "regional_networks", _("Regional networks")
+    HYBRID_LEARNING = "hybrid_learning", _("Hybrid learning")
+    LEARNING_PLACES = "learning_places", _("Physical and online places")
+    OPEN_EXPERTISE = "open_expertise", _("Open expertise networks")
+    TWO_WAY_MENTORING = "two_way_mentoring", _("Mentors who organise two-way traffic")
+
+
+class Level(models.TextChoices):
+    PRIMARY_PROCESS = "primary_process", _("Primary process")
+    TEAM = "team", _("Team or department")
+    ORGANISATION = "organisation", _("Whole organisation")
+    NETWORK = "network", _("Network of organisations")
+
+
+class CommunityKind(models.Model):
+    """One kind of learning community; the rows are the fixed choices, loaded by a migration."""
+
+    code = models.CharField(_("code"), max_length=30, choices=CommunityKindChoice.choices, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("community kind")
+        verbose_name_plural = _("community kinds")
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+class SuccessFactor(models.Model):
+    """One of the six success factors of learning communities; rows loaded by a migration."""
+
+    code = models.CharField(_("code"), max_length=30, choices=SuccessFactorChoice.choices, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("success factor")
+        verbose_name_plural = _("success factors")
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+# --- Sources --------------------------------------------------------------------------------------------------------
+
+
+@register_snippet
+class Source(index.Indexed, models.Model):
+    """A source publication a lesson rests on."""
+
+    title = models.CharField(_("title"), max_length=255)
+    publisher = models.CharField(_("author or publisher"), max_length=255, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    url = models.URLField(_("web address"), blank=True)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("attachment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("publisher"),
+        FieldPanel("year"),
+        FieldPanel("url"),
+        FieldPanel("document"),
+    ]
+    search_fields = [index.SearchField("title"), index.AutocompleteField("title"), index.SearchField("publisher")]
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [models.UniqueConstraint(fields=["title", "year"], name="kb_source_title_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+
+# Page and Orderable come from Wagtail, which ships no type information, so mypy's Django plugin does
+# not see their subclasses as models; their fields are annotated as Any.
+
+# --- Pages ----------------------------------------------------------------------------------------------------------
+
+
+def rich_text_is_empty(value: str | None) -> bool:
+    return not strip_tags(value or "").replace("&nbsp;", " ").strip()
+
+
+class KnowledgeHomePage(Page):
+    intro = RichTextField(_("introduction"), features=RICH, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["knowledge_base.ThemePage", "knowledge_base.LessonIndexPage", "knowledge_base.PilotIndexPage"]
+    max_count = 1
+    template = "knowledge_base/knowledge_home_page.html"
+
+    class Meta:
+        verbose_name = _("knowledge home")
+
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["themes"] = ThemePage.objects.child_of(self).live().public()
+        context["latest_lessons"] = LessonPage.objects.live().public().order_by("-first_published_at")[:6]
+        context["lesson_index"] = LessonIndexPage.objects.child_of(self).live().first()
+        context["pilot_index"] = PilotIndexPage.objects.child_of(self).live().first()
+        return context
+
+
+class ThemePage(Page):
+    """A theme (e.g. energy transition, digital skills): a controlled tag that lessons carry."""
+
+    intro = RichTextField(_("introduction"), features=RICH, blank=True)
+    summary_en: Any = models.TextField(_("English summary"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("summary_en")]
+    parent_page_types = ["knowledge_base.KnowledgeHomePage"]
+    subpage_types: list[str] = []
+    template = "knowledge_base/theme_page.html"
+
+    class Meta:
+        verbose_name = _("theme")
+
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["lessons"] = LessonPage.objects.live().public().filter(themes=self).order_by("title")
+        return context
+
+
+class LessonIndexPage(Page):
+    intro = RichTextField(_("introduction"), features=RICH, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["knowledge_base.KnowledgeHomePage"]
+    subpage_types = ["knowledge_base.LessonPage"]
+    max_count = 1
+    template = "knowledge_base/lesson_index_page.html"
+
+    class Meta:
+        verbose_name = _("lessons index")
+
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["lessons"] = LessonPage.objects.child_of(self).live().public().order_by("title")
+        return context
+
+
+class PilotIndexPage(Page):
+    intro = RichTextField(_("introduction"), features=RICH, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["knowledge_base.KnowledgeHomePage"]
+    subpage_types = ["knowledge_base.PilotPage"]
+    max_count = 1
+    template = "knowledge_base/pilot_index_page.html"
+
+    class Meta:
+        verbose_name = _("pilots index")
+
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["pilots"] = (
+            PilotPage.objects.child_of(self).live().public().select_related("sector", "region").order_by("title")
+        )
+        return context
+
+
+class PilotPage(Page):
+    """One of the pilots of the topsectors' investment agenda (or a later one)."""
+
+    summary_en: Any = models.TextField(_("English summary"), blank=True)
+    sector: Any = models.ForeignKey(
+        Sector, verbose_name=_("topsector"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    region: Any = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    community_kind: Any = models.CharField(
+        _("community kind"), max_length=30, choices=CommunityKindChoice.choices, blank=True
+    )
+    partners: Any = models.TextField(_("partners"), blank=True, help_text=_("One partner per line."))
+    period_start: Any = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    period_end: Any = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    aim = RichTextField(_("aim"), features=RICH, blank=True)
+    approach = RichTextField(_("approach"), features=RICH, blank=True)
+    results = RichTextField(_("results"), features=RICH, blank=True)
+    contact_name: Any = models.CharField(_("contact person"), max_length=160, blank=True)
+    contact_organisation: Any = models.CharField(_("contact organisation"), max_length=160, blank=True)
+    community_url: Any = models.CharField(
+        _("community link"),
+        max_length=255,
+        blank=True,
+        help_text=_("Address of the pilot's community on Kring or elsewhere."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary_en"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("sector"), FieldPanel("region"), FieldPanel("community_kind")]),
+                FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
+                FieldPanel("partners"),
+            ],
+            heading=_("Facts"),
+        ),
+        FieldPanel("aim"),
+        FieldPanel("approach"),
+        FieldPanel("results"),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_organisation"), FieldPanel("community_url")],
+            heading=_("Contact"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary_en"),
+        index.SearchField("partners"),
+        index.SearchField("aim"),
+        index.SearchField("approach"),
+        index.SearchField("results"),
+        index.FilterField("community_kind"),
+        index.FilterField("sector"),
+        index.FilterField("region"),
+    ]
+    api_fields = [
+        APIField("summary_en"),
+        APIField("sector_slug"),
+        APIField("region_slug"),
+        APIField("community_kind"),
+        APIField("partners"),
+        APIField("period_start"),
+        APIField("period_end"),
+        APIField("aim"),
+        APIField("approach"),
+        APIField("results"),
+        APIField("contact_name"),
+        APIField("contact_organisation"),
+        APIField("community_url"),
+    ]
+    parent_page_types = ["knowledge_base.PilotIndexPage"]
+    subpage_types: list[str] = []
+    template = "knowledge_base/pilot_page.html"
+
+    class Meta:
+        verbose_name = _("pilot")
+        verbose_name_plural = _("pilots")
+
+    @property
+    def sector_slug(self) -> str:
+        return self.sector.slug if self.sector else ""
+
+    @property
+    def region_slug(self) -> str:
+        return self.region.slug if self.region else ""
+
+    @property
+    def partner_list(self) -> list[str]:
+        return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+    @property
+    def period(self) -> str:
+        if self.period_start and self.period_end and self.period_end != self.period_start:
+            return f"{self.period_start}–{self.period_end}"
+        return str(self.period_start or self.period_end or "")
+
+    def lessons_learned(self) -> models.QuerySet[LessonPage]:
+        return LessonPage.objects.live().public().filter(origin_pilot=self).order_by("title")
+
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["lessons"] = self.lessons_learned()
+        return context
+
+
+class LessonPageForm(WagtailAdminPageForm):
+    """Publishing (and submitting for review) needs Waarom, Hoe, Waartoe and a source or an origin.
+
+    Saving a draft does not: Wagtail defers required fields for drafts, and this form only adds its
+    cross-field rule when validation is not deferred.
+    """
+
+    PUBLISH_REQUIRED = ("waarom", "hoe", "waartoe")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.PUBLISH_REQUIRED:
+            if name in self.fields:
+                self.fields[name].required = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.is_deferred_validation:
+            return cleaned
+        sources = self.formsets.get("sources")
+        has_source = False
+        if sources is not None:
+            for form in sources.forms:
+                data = getattr(form, "cleaned_data", {}) or {}
+                if data.get("source") and not data.get("DELETE"):
+                    has_source = True
+        has_origin = any(cleaned.get(name) for name in LessonPage.ORIGIN_FIELDS if name in self.fields)
+        if not has_source and not has_origin:
+            raise ValidationError(
+                _("Add at least one source or an origin (pilot, community or topic) before publishing.")
+            )
+        return cleaned
+
+
+class LessonPage(Page):
+    """A lesson: a title phrased as an instruction, with Waarom, Hoe and Waartoe."""
+
+    ORIGIN_FIELDS: tuple[str, ...] = ("origin_pilot",)
+
+    intro = RichTextField(_("introduction"), features=RICH, blank=True)
+    summary_en: Any = models.TextField(_("English summary"), blank=True)
+    preconditions = RichTextField(_("preconditions and critical success factors"), features=RICH, blank=True)
+    waarom = RichTextField(_("Why (Waarom)"), features=RICH, blank=True)
+    hoe = StreamField(HowStreamBlock(), verbose_name=_("How (Hoe)"), blank=True)
+    waartoe = RichTextField(
+        _("What for (Waartoe)"),
+        features=RICH,
+        blank=True,
+        help_text=_("The result aimed for, and how you can see it."),
+    )
+    pitfalls = RichTextField(_("pitfalls"), features=RICH, blank=True)
+    contact_name: Any = models.CharField(_("contact person"), max_length=160, blank=True)
+    contact_role: Any = models.CharField(_("contact role or organisation"), max_length=160, blank=True)
+    contact_email: Any = models.EmailField(_("contact e-mail"), blank=True)
+
+    sectors = ParentalManyToManyField(Sector, verbose_name=_("sectors"), blank=True, related_name="+")
+    regions = ParentalManyToManyField(Region, verbose_name=_("regions"), blank=True, related_name="+")
+    community_kinds = ParentalManyToManyField(
+        CommunityKind, verbose_name=_("community kinds"), blank=True, related_name="lessons"
+    )
+    leerfunctie: Any = models.CharField(_("learning function"), max_length=20, choices=Leerfunctie.choices, blank=True)
+    success_factors = ParentalManyToManyField(
+        SuccessFactor, verbose_name=_("success factors"), blank=True, related_name="lessons"
+    )
+    themes = ParentalManyToManyField(ThemePage, verbose_name=_("themes"), blank=True, related_name="lessons")
+    level: Any = models.CharField(_("level"), max_length=20, choices=Level.choices, blank=True)
+
+    origin_pilot: Any = models.ForeignKey(
+        PilotPage,
+        verbose_name=_("origin pilot"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="origin_of_lessons",
+    )
+
+    base_form_class = LessonPageForm
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("summary_en"),
+        FieldPanel("preconditions"),
+        FieldPanel("waarom"),
+        FieldPanel("hoe"),
+        FieldPanel("waartoe"),
+        FieldPanel("pitfalls"),
+        InlinePanel("sources", label=_("Sources")),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_role"), FieldPanel("contact_email")],
+            heading=_("Contact"),
+        ),
+        InlinePanel("related_lessons", label=_("Related lessons")),
+    ]
+    taxonomy_panels = [
+        FieldPanel("sectors", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("regions", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("community_kinds", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("leerfunctie"),
+        FieldPanel("success_factors", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("level"),
+        FieldPanel("origin_pilot"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(taxonomy_panels, heading=_("Taxonomy and origin")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("summary_en"),
+        index.SearchField("preconditions"),
+        index.SearchField("waarom"),
+        index.SearchField("hoe"),
+        index.SearchField("waartoe"),
+        index.SearchField("pitfalls"),
+        index.FilterField("leerfunctie"),
+        index.FilterField("level"),
+    ]
+    api_fields = [
+        APIField("intro"),
+        APIField("summary_en"),
+        APIField("preconditions"),
+        APIField("waarom"),
+        APIField("hoe"),
+        APIField("waartoe"),
+        APIField("pitfalls"),
+        APIField("leerfunctie"),
+        APIField("level"),
+        APIField("sector_slugs"),
+        APIField("region_slugs"),
+        APIField("community_kind_codes"),
+        APIField("success_factor_codes"),
+        APIField("theme_slugs"),
+        APIField("source_list"),
+        APIField("origin_pilot"),
+    ]
+    parent_page_types = ["knowledge_base.LessonIndexPage"]
+    subpage_types: list[str] = []
+    template = "knowledge_base/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    # --- The publish rule -------------------------------------------------------------------------------------------
+
+    def has_origin(self) -> bool:
+        return any(getattr(self, f"{name}_id", None) for name in self.ORIGIN_FIELDS)
+
+    def publish_problems(self) -> list[str]:
+        """What is missing before this lesson may be published (empty when it may)."""
+        problems: list[str] = []
+        if rich_text_is_empty(self.waarom):
+            problems.append(str(_("Why (Waarom) is empty.")))
+        if not len(self.hoe):
+            problems.append(str(_("How (Hoe) is empty.")))
+        if rich_text_is_empty(self.waartoe):
+            problems.append(str(_("What for (Waartoe) is empty.")))
+        if not self.has_origin() and not any(link.source_id for link in self.sources.all()):
+            problems.append(str(_("There is no source and no origin.")))
+        return problems
+
+    def save(self, *args: Any, **kwargs: Any) -> Any:
+        # Page.save(clean=True) runs when a revision is published (live=True); drafts and
+        # revision bookkeeping save with clean=False or live=False and are not held to the rule.
+        if kwargs.get("clean", True) and self.live:
+            problems = self.publish_problems()
+            if problems:
+                raise ValidationError(" ".join(problems))
+        return super().save(*args, **kwargs)
+
+    # --- Read helpers for templates and the API ---------------------------------------------------------------------
+
+    @property
+    def sector_slugs(self) -> list[str]:
+        return [s.slug for s in self.sectors.all()]
+
+    @property
+    def region_slugs(self) -> list[str]:
+        return [r.slug for r in self.regions.all()]
+
+    @property
+    def community_kind_codes(self) -> list[str]:
+        return [k.code for k in self.community_kinds.all()]
+
+    @property
+    def success_factor_codes(self) -> list[str]:
+        return [f.code for f in self.success_factors.all()]
+
+    @property
+    def theme_slugs(self) -> list[str]:
+        return [t.slug for t in self.themes.all()]
+
+    @property
+    def source_list(self) -> list[dict[str, Any]]:
+        return [
+            {"title": link.source.title, "publisher": link.source.publisher, "year": link.source.year}
+            for link in self.sources.select_related("source")
+            if link.source_id
+        ]
+
+    def live_related_lessons(self) -> list[LessonPage]:
+        return [
+            link.lesson for link in self.related_lessons.select_related("lesson") if link.lesson_id and link.lesson.live
+        ]
+
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            sources=[link for link in self.sources.select_related("source__document") if link.source_id],
+            sectors=list(self.sectors.all()),
+            regions=list(self.regions.all()),
+            kinds=list(self.community_kinds.all()),
+            factors=list(self.success_factors.all()),
+            themes=[theme for theme in self.themes.all() if theme.live],
+            related=self.live_related_lessons(),
+        )
+        return context
+
+    def plain_text(self) -> str:
+        """The lesson's text without markup, for search snippets."""
+        parts = [self.intro, self.waarom, self.waartoe, self.summary_en]
+        return re.sub(r"\s+", " ", strip_tags(" ".join(p or "" for p in parts))).strip()
+
+
+class LessonSource(Orderable):
+    page = ParentalKey(LessonPage, on_delete=models.CASCADE, related_name="sources")
+    source: Any = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.CASCADE, related_name="+"
+    )
+    note: Any = models.CharField(_("note (pages, chapter)"), max_length=255, blank=True)
+
+    panels = [FieldPanel("source"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("lesson source")
+
+
+class RelatedLesson(Orderable):
+    """A link between lessons; deleting either lesson deletes the link, never leaving a broken one."""
+
+    page = ParentalKey(LessonPage, on_delete=models.CASCADE, related_name="related_lessons")
+    lesson: Any = models.ForeignKey(
+        LessonPage, verbose_name=_("lesson"), on_delete=models.CASCADE, related_name="related_from"
+    )
+
+    panels = [FieldPanel("lesson")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("related lesson")

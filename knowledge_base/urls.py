@@ -1,0 +1,11 @@
+from django.urls import URLPattern, URLResolver, path
+from wagtail import views as wagtail_views
+
+from knowledge_base import views
+
+app_name = "knowledge_base"
+urlpatterns: list[URLPattern | URLResolver] = [
+    # The knowledge home is the Wagtail site root; this name lets other apps link to it.
+    path("", wagtail_views.serve, {"path": ""}, name="home"),
+    path("zoeken/", views.search, name="search"),
+]
