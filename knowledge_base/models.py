@@ -359,6 +359,7 @@ class LessonPageForm(WagtailAdminPageForm):
         sources = self.formsets.get("sources")
         has_source = False
         if sources is not None:
+            sources.is_valid()  # ClusterForm validates formsets after this form; validate them now to read them
             for form in sources.forms:
                 data = getattr(form, "cleaned_data", {}) or {}
                 if data.get("source") and not data.get("DELETE"):
@@ -569,9 +570,7 @@ class LessonPage(Page):
 
 class LessonSource(Orderable):
     page = ParentalKey(LessonPage, on_delete=models.CASCADE, related_name="sources")
-    source: Any = models.ForeignKey(
-        Source, verbose_name=_("source"), on_delete=models.CASCADE, related_name="+"
-    )
+    source: Any = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.CASCADE, related_name="+")
     note: Any = models.CharField(_("note (pages, chapter)"), max_length=255, blank=True)
 
     panels = [FieldPanel("source"), FieldPanel("note")]
