@@ -21,16 +21,33 @@ class DirectoryForm(forms.Form):
 
 
 class CommunityForm(forms.ModelForm[Community]):
-    sectors = forms.ModelMultipleChoiceField(Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Sectors"))
-    regions = forms.ModelMultipleChoiceField(Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Regions"))
+    sectors = forms.ModelMultipleChoiceField(
+        Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Sectors")
+    )
+    regions = forms.ModelMultipleChoiceField(
+        Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Regions")
+    )
     learning_functions = forms.ModelMultipleChoiceField(
-        LearningFunction.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Learning functions")
+        LearningFunction.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Learning functions"),
     )
     visibility = forms.ChoiceField(choices=Visibility.choices, widget=forms.RadioSelect, label=_("Who can join"))
 
     class Meta:
         model = Community
-        fields = ["name", "kind", "description", "waaromvraag", "scope", "visibility", "sectors", "regions", "learning_functions"]
+        fields = [
+            "name",
+            "kind",
+            "description",
+            "waaromvraag",
+            "scope",
+            "visibility",
+            "sectors",
+            "regions",
+            "learning_functions",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5}), "waaromvraag": forms.Textarea(attrs={"rows": 3})}
 
 

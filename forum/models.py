@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -136,7 +137,9 @@ class Room(models.Model):
     slow_mode_seconds = models.PositiveIntegerField(_("slow mode (seconds between messages)"), default=0)
     # The last seq handed out; the row is locked while a message takes the next one.
     last_seq = models.PositiveBigIntegerField(default=0)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="RoomMember", related_name="rooms", blank=True)
+    members: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="RoomMember", related_name="rooms", blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -299,7 +302,9 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["user", "read_at"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "kind", "message"], name="notification_once_per_message", condition=Q(message__isnull=False)
+                fields=["user", "kind", "message"],
+                name="notification_once_per_message",
+                condition=Q(message__isnull=False),
             )
         ]
 
@@ -333,5 +338,3 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["community", "-created_at"])]
-
-

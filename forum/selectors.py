@@ -54,9 +54,9 @@ def _visible_communities(user: Any) -> QuerySet[Community]:
     if permissions.is_platform_admin(user):
         return qs
     if getattr(user, "is_authenticated", False):
-        mine = Membership.objects.filter(
-            user=user, state__in=[MembershipState.ACTIVE, MembershipState.INVITED]
-        ).values("community_id")
+        mine = Membership.objects.filter(user=user, state__in=[MembershipState.ACTIVE, MembershipState.INVITED]).values(
+            "community_id"
+        )
         banned = Membership.objects.filter(user=user, state=MembershipState.BANNED).values("community_id")
         return qs.filter(~Q(visibility=Visibility.INVITE_ONLY) | Q(pk__in=mine)).exclude(pk__in=banned)
     return qs.exclude(visibility=Visibility.INVITE_ONLY)
@@ -65,7 +65,9 @@ def _visible_communities(user: Any) -> QuerySet[Community]:
 def directory(*, user: Any, filters: DirectoryFilters, page: int = 1, per_page: int = 24) -> dict[str, Any]:
     base = _visible_communities(user)
     if filters.q:
-        base = base.filter(Q(name__icontains=filters.q) | Q(description__icontains=filters.q) | Q(waaromvraag__icontains=filters.q))
+        base = base.filter(
+            Q(name__icontains=filters.q) | Q(description__icontains=filters.q) | Q(waaromvraag__icontains=filters.q)
+        )
 
     def narrowed(skip: str) -> QuerySet[Community]:
         qs = base
@@ -98,12 +100,7 @@ def directory(*, user: Any, filters: DirectoryFilters, page: int = 1, per_page: 
         ),
         "scope": list(narrowed("scope").values("scope").annotate(n=Count("pk", distinct=True)).order_by("scope")),
     }
-    results = (
-        narrowed("")
-        .distinct()
-        .order_by("-member_count", "name")
-        .prefetch_related("sectors", "regions")
-    )
+    results = narrowed("").distinct().order_by("-member_count", "name").prefetch_related("sectors", "regions")
     paginator = Paginator(results, per_page)
     return {"page": paginator.get_page(page), "facets": facets}
 
@@ -157,7 +154,7 @@ def readable_rooms(*, user: Any, community: Community) -> list[Room]:
     ):
         readable |= Q(is_restricted=False)
     read = ReadState.objects.filter(user=user, room=OuterRef("pk")).values("last_read_seq")[:1]
-    rooms = list(
+    rooms: list[Room] = list(
         Room.objects.filter(readable, community=community)
         .annotate(read_seq=Coalesce(Subquery(read), F("last_seq"), output_field=IntegerField()))
         .order_by("is_archived", "name")
@@ -254,12 +251,18 @@ def room_history_frames(*, room: Room, after_seq: int, limit: int = REPLAY_LIMIT
 
 
 def room_range_frames(*, room: Room, from_seq: int, to_seq: int) -> list[dict[str, Any]]:
-    frames, _complete = room_history_frames(room=room, after_seq=from_seq - 1, limit=max(0, min(to_seq - from_seq + 1, REPLAY_LIMIT)))
+    frames, _complete = room_history_frames(
+        room=room, after_seq=from_seq - 1, limit=max(0, min(to_seq - from_seq + 1, REPLAY_LIMIT))
+    )
     return [f for f in frames if f["seq"] <= to_seq]
 
 
 def message_in_room(*, room_id: int, seq: int) -> Message | None:
-    return Message.objects.select_related("room__community", "topic", "author__profile").filter(room_id=room_id, seq=seq).first()
+    return (
+        Message.objects.select_related("room__community", "topic", "author__profile")
+        .filter(room_id=room_id, seq=seq)
+        .first()
+    )
 
 
 # --- unread, notifications ----------------------------------------------------------------------------
@@ -292,21 +295,21 @@ def notifications(*, user: User, page: int = 1) -> Page[Notification]:
 # --- moderation -----------------------------------------------------------------------------------------
 
 
-def moderation_queue(*, community: Community, page: int = 1) -> Page[Message]:
+def moderation_queue(*, community: Community, page: int = 1) -> Page[Any]:
     flagged = (
         Message.objects.filter(room__community=community, flags__state=FlagState.OPEN)
         .annotate(open_flags=Count("flags", filter=Q(flags__state=FlagState.OPEN)))
         .select_related("author__profile", "topic", "room")
-        .prefetch_related(Prefetch("flags", queryset=Flag.objects.filter(state=FlagState.OPEN).select_related("reporter__profile")))
+        .prefetch_related(
+            Prefetch("flags", queryset=Flag.objects.filter(state=FlagState.OPEN).select_related("reporter__profile"))
+        )
         .order_by("-open_flags", "-pk")
     )
     return Paginator(flagged, 25).get_page(page)
 
 
 def audit_log(*, community: Community, page: int = 1) -> Page[AuditEntry]:
-    return Paginator(
-        AuditEntry.objects.filter(community=community).select_related("actor__profile"), 50
-    ).get_page(page)
+    return Paginator(AuditEntry.objects.filter(community=community).select_related("actor__profile"), 50).get_page(page)
 
 
 # --- search ------------------------------------------------------------------------------------------------
@@ -322,7 +325,9 @@ def _highlight_python(text: str, words: list[str], width: int = 240) -> str:
     snippet = text[start : start + width]
     escaped = html.escape(snippet)
     for word in sorted({w for w in words if w}, key=len, reverse=True):
-        escaped = re.sub(re.escape(html.escape(word)), lambda m: f"<mark>{m.group(0)}</mark>", escaped, flags=re.IGNORECASE)
+        escaped = re.sub(
+            re.escape(html.escape(word)), lambda m: f"<mark>{m.group(0)}</mark>", escaped, flags=re.IGNORECASE
+        )
     return ("…" if start else "") + escaped + ("…" if start + width < len(text) else "")
 
 
@@ -339,10 +344,14 @@ def search(*, user: Any, q: str, page: int = 1) -> dict[str, Any]:
     active = Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values("community_id")
     banned = Membership.objects.filter(user=user, state=MembershipState.BANNED).values("community_id")
     listed = RoomMember.objects.filter(user=user).values("room_id")
-    readable = Q(room__is_restricted=False) & (
-        Q(room__community_id__in=active)
-        | Q(room__community__visibility=Visibility.OPEN, room__community__is_system=False)
-    ) & ~Q(room__community_id__in=banned)
+    readable = (
+        Q(room__is_restricted=False)
+        & (
+            Q(room__community_id__in=active)
+            | Q(room__community__visibility=Visibility.OPEN, room__community__is_system=False)
+        )
+        & ~Q(room__community_id__in=banned)
+    )
     if permissions.is_platform_admin(user):
         readable = Q(room__is_restricted=False) & ~Q(room__community_id__in=banned)
     readable |= Q(room_id__in=listed) & ~Q(room__community_id__in=banned)
@@ -359,7 +368,13 @@ def search(*, user: Any, q: str, page: int = 1) -> dict[str, Any]:
             .filter(rank__gt=0)
             .annotate(
                 headline=SearchHeadline(
-                    "search_text", query, config="dutch", start_sel=MARK_START, stop_sel=MARK_END, max_words=35, min_words=15
+                    "search_text",
+                    query,
+                    config="dutch",
+                    start_sel=MARK_START,
+                    stop_sel=MARK_END,
+                    max_words=35,
+                    min_words=15,
                 )
             )
             .order_by("-rank", "-pk")

@@ -7,7 +7,9 @@ from typing import Any
 from forum.models import Message, Topic
 
 
-def message_frame(message: Message, *, author_name: str, reactions: dict[str, list[int]] | None = None) -> dict[str, Any]:
+def message_frame(
+    message: Message, *, author_name: str, reactions: dict[str, list[int]] | None = None
+) -> dict[str, Any]:
     deleted = message.deleted_at is not None or message.is_hidden
     return {
         "type": "message",

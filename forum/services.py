@@ -72,9 +72,7 @@ KNOWLEDGE_COMMUNITY_SLUG = "kennisbank"
 
 
 def _audit(community: Community, actor: User | None, action: str, target: str, detail: str = "") -> None:
-    AuditEntry.objects.create(
-        community=community, actor=actor, action=action, target=target[:200], detail=detail[:500]
-    )
+    AuditEntry.objects.create(community=community, actor=actor, action=action, target=target[:200], detail=detail[:500])
 
 
 def _notify(user_id: int, kind: str, text: str, url: str, message: Message | None = None) -> None:
@@ -139,7 +137,9 @@ def create_community(
     if not actor.is_authenticated:
         raise Forbidden(_("Log in to start a community."))
     if not name.strip() or not waaromvraag.strip():
-        raise Invalid(_("A community needs a name and a shared why."), field="name" if not name.strip() else "waaromvraag")
+        raise Invalid(
+            _("A community needs a name and a shared why."), field="name" if not name.strip() else "waaromvraag"
+        )
     community = Community(
         name=name.strip(),
         slug=slug or _unique_slug(Community, name),
@@ -168,7 +168,9 @@ def create_community(
 def update_community(*, actor: User, community: Community, **fields: Any) -> Community:
     if not permissions.can_moderate_community(actor, community):
         raise Forbidden(_("Only facilitators can change the community."))
-    many = {k: fields.pop(k) for k in ["sectors", "regions", "partners", "learning_functions", "related"] if k in fields}
+    many = {
+        k: fields.pop(k) for k in ["sectors", "regions", "partners", "learning_functions", "related"] if k in fields
+    }
     for key, value in fields.items():
         setattr(community, key, value.strip() if isinstance(value, str) else value)
     community.full_clean()
@@ -273,7 +275,9 @@ def invite(*, actor: User, community: Community, email: str) -> Membership | Inv
             )
         _audit(community, actor, "invite", email)
         return membership
-    invitation, _created = Invitation.objects.get_or_create(community=community, email=email, defaults={"invited_by": actor})
+    invitation, _created = Invitation.objects.get_or_create(
+        community=community, email=email, defaults={"invited_by": actor}
+    )
     link = reverse("forum:accept_invitation", args=[invitation.token])
     transaction.on_commit(
         lambda: send_mail(
@@ -398,9 +402,7 @@ def create_room(
 
 
 @transaction.atomic
-def update_room(
-    *, actor: User, room: Room, archived: bool | None = None, slow_mode_seconds: int | None = None
-) -> Room:
+def update_room(*, actor: User, room: Room, archived: bool | None = None, slow_mode_seconds: int | None = None) -> Room:
     if not permissions.can_moderate_community(actor, room.community):
         raise Forbidden(_("Only facilitators can change rooms."))
     if archived is not None:
@@ -579,9 +581,7 @@ def _mention_targets(room: Room, names: frozenset[str]) -> dict[str, User]:
 def _check_slow_mode(actor: User, room: Room) -> None:
     if room.slow_mode_seconds <= 0 or permissions.can_moderate_community(actor, room.community):
         return
-    last = (
-        Message.objects.filter(room=room, author=actor).order_by("-seq").values_list("created_at", flat=True).first()
-    )
+    last = Message.objects.filter(room=room, author=actor).order_by("-seq").values_list("created_at", flat=True).first()
     if last is None:
         return
     wait = room.slow_mode_seconds - (timezone.now() - last).total_seconds()
@@ -853,9 +853,7 @@ def flag_message(*, actor: User, message: Message, reason: str) -> Flag:
     reason = reason.strip()
     if not reason:
         raise Invalid(_("Say why this message should be looked at."), field="reason")
-    flag, created = Flag.objects.get_or_create(
-        message=message, reporter=actor, defaults={"reason": reason[:500]}
-    )
+    flag, created = Flag.objects.get_or_create(message=message, reporter=actor, defaults={"reason": reason[:500]})
     if not created and flag.state == FlagState.RESOLVED:
         flag.state = FlagState.OPEN
         flag.reason = reason[:500]

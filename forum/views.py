@@ -74,7 +74,9 @@ def _readable_topic(request: HttpRequest, topic_id: int) -> Topic:
 
 
 def _message(request: HttpRequest, message_id: int) -> Message:
-    message = Message.objects.select_related("room__community", "topic", "author__profile").filter(pk=message_id).first()
+    message = (
+        Message.objects.select_related("room__community", "topic", "author__profile").filter(pk=message_id).first()
+    )
     if message is None or not permissions.can_read_room(request.user, message.room):
         raise Http404
     return message
@@ -124,7 +126,9 @@ def community_edit(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             return redirect(found)
-    return render(request, "forum/community_form.html", {"form": form, "community": found}, status=400 if form.errors else 200)
+    return render(
+        request, "forum/community_form.html", {"form": form, "community": found}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -159,7 +163,9 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     found = _community_or_404(request, slug)
-    if not permissions.is_active_member(request.user, found) and not permissions.can_moderate_community(request.user, found):
+    if not permissions.is_active_member(request.user, found) and not permissions.can_moderate_community(
+        request.user, found
+    ):
         raise PermissionDenied
     can_moderate = permissions.can_moderate_community(request.user, found)
     context = {
@@ -178,9 +184,13 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     found = _community_or_404(request, slug)
-    membership = get_object_or_404(Membership.objects.select_related("user__profile", "community"), pk=membership_id, community=found)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user__profile", "community"), pk=membership_id, community=found
+    )
     try:
-        services.decide_membership(actor=_user(request), membership=membership, approve=request.POST.get("decision") == "approve")
+        services.decide_membership(
+            actor=_user(request), membership=membership, approve=request.POST.get("decision") == "approve"
+        )
     except ForumError as error:
         flash.error(request, error.message)
     return redirect("forum:members", slug=found.slug)
@@ -190,7 +200,9 @@ def decide(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
 @require_POST
 def change_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     found = _community_or_404(request, slug)
-    membership = get_object_or_404(Membership.objects.select_related("user__profile", "community"), pk=membership_id, community=found)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user__profile", "community"), pk=membership_id, community=found
+    )
     try:
         services.change_role(actor=_user(request), membership=membership, role=request.POST.get("role", ""))
     except ForumError as error:
@@ -283,7 +295,9 @@ def room_create(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             return redirect(room)
-    return render(request, "forum/room_form.html", {"form": form, "community": found}, status=400 if form.errors else 200)
+    return render(
+        request, "forum/room_form.html", {"form": form, "community": found}, status=400 if form.errors else 200
+    )
 
 
 # --- rooms and topics -------------------------------------------------------------------------
@@ -292,8 +306,6 @@ def room_create(request: HttpRequest, slug: str) -> HttpResponse:
 def _readable_room(request: HttpRequest, slug: str, room_slug: str) -> Room:
     room = selectors.room_by_slugs(community_slug=slug, room_slug=room_slug)
     if room is None or not permissions.can_read_room(request.user, room):
-        if not request.user.is_authenticated and room is not None:
-            raise PermissionDenied
         raise Http404
     return room
 
@@ -303,18 +315,21 @@ def room(request: HttpRequest, slug: str, room_slug: str) -> HttpResponse:
         return redirect(f"{reverse('account_login')}?next={request.path}")
     found = _readable_room(request, slug, room_slug)
     form = TopicForm(request.POST or None, initial={"client_id": uuid.uuid4()})
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                topic = services.create_topic(
-                    actor=_user(request), room=found, title=data["title"], body=data["body"],
-                    client_id=data["client_id"], is_question=data["is_question"],
-                )
-            except ForumError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                return redirect(topic)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            topic = services.create_topic(
+                actor=_user(request),
+                room=found,
+                title=data["title"],
+                body=data["body"],
+                client_id=data["client_id"],
+                is_question=data["is_question"],
+            )
+        except ForumError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect(topic)
     context = {
         "room": found,
         "community": found.community,
@@ -404,7 +419,9 @@ def message_edit(request: HttpRequest, message_id: int) -> HttpResponse:
             form.add_error("body", error.message)
         else:
             return redirect(f"{message.topic.get_absolute_url()}#m{message.seq}")
-    return render(request, "forum/message_edit.html", {"form": form, "message": message}, status=400 if form.errors else 200)
+    return render(
+        request, "forum/message_edit.html", {"form": form, "message": message}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -455,7 +472,11 @@ def message_action(request: HttpRequest, message_id: int, action: str) -> HttpRe
 @login_required
 def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     found = get_object_or_404(Attachment.objects.select_related("message__room__community"), pk=attachment_id)
-    if not permissions.can_read_room(request.user, found.message.room) or found.message.deleted_at or found.message.is_hidden:
+    if (
+        not permissions.can_read_room(request.user, found.message.room)
+        or found.message.deleted_at
+        or found.message.is_hidden
+    ):
         raise Http404
     # Only re-encoded raster images are shown inline; everything else is a download.
     response = FileResponse(

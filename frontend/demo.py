@@ -6,9 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from accounts import demo as accounts_demo
+from forum import demo as forum_demo
 
 Step = Callable[[Callable[[str], None]], Any]
 
 STEPS: list[tuple[str, Step]] = [
     ("Accounts", accounts_demo.seed),
+    ("Communities", forum_demo.seed),
 ]

@@ -38,8 +38,13 @@ def _messages_in_source(source: str) -> Iterator[Message]:
         if not isinstance(node, ast.Call):
             continue
         name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-        args = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-        if len(args) != len(node.args) or not args:
+        # The leading string constants are the message (a plural's count comes after them).
+        args: list[str] = []
+        for arg in node.args:
+            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                break
+            args.append(arg.value)
+        if not args or (name in SINGULAR and len(args) != len(node.args)):
             continue
         context = name.startswith(("pgettext", "npgettext"))
         if name in SINGULAR:

@@ -17,8 +17,12 @@ def owner(make_user: Any) -> Any:
 def make_community(owner: Any) -> Any:
     def make(visibility: str = "open", name: str = "Energie Kring") -> Any:
         return services.create_community(
-            actor=owner, name=name, kind="kenniskring", description="Over warmtepompen.",
-            waaromvraag="Samen de energietransitie leren.", visibility=visibility,
+            actor=owner,
+            name=name,
+            kind="kenniskring",
+            description="Over warmtepompen.",
+            waaromvraag="Samen de energietransitie leren.",
+            visibility=visibility,
         )
 
     return make

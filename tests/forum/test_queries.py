@@ -28,7 +28,16 @@ def _fill_topic(topic: Topic, author, n: int) -> None:  # type: ignore[no-untype
     now = timezone.now()
     Message.objects.bulk_create(
         [
-            Message(room=room, topic=topic, seq=start + i, author=author, client_id=uuid.uuid4(), body=f"m{i}", body_html=f"<p>m{i}</p>", created_at=now)
+            Message(
+                room=room,
+                topic=topic,
+                seq=start + i,
+                author=author,
+                client_id=uuid.uuid4(),
+                body=f"m{i}",
+                body_html=f"<p>m{i}</p>",
+                created_at=now,
+            )
             for i in range(1, n + 1)
         ]
     )

@@ -22,7 +22,10 @@ def test_seq_is_gap_free_and_client_id_deduplicates(make_community, owner) -> No
     room = make_community().rooms.get()
     topic = services.create_topic(actor=owner, room=room, title="Warmtepompen")
     client_ids = [uuid.uuid4() for _ in range(20)]
-    seqs = [services.post_message(actor=owner, topic=topic, body=f"bericht {i}", client_id=c).seq for i, c in enumerate(client_ids)]
+    seqs = [
+        services.post_message(actor=owner, topic=topic, body=f"bericht {i}", client_id=c).seq
+        for i, c in enumerate(client_ids)
+    ]
     assert seqs == list(range(1, 21))
     again = services.post_message(actor=owner, topic=topic, body="retry", client_id=client_ids[3])
     assert again.seq == 4 and again.body == "bericht 3"
@@ -155,7 +158,9 @@ def test_accept_answer_only_on_questions(make_community, owner) -> None:  # type
 
 def test_search_finds_readable_messages_with_highlight(make_community, owner, make_user) -> None:  # type: ignore[no-untyped-def]
     community = make_community()
-    topic = services.create_topic(actor=owner, room=community.rooms.get(), title="Warmtepomp", body="De warmtepomp <b>bromt</b>")
+    topic = services.create_topic(
+        actor=owner, room=community.rooms.get(), title="Warmtepomp", body="De warmtepomp <b>bromt</b>"
+    )
     secret = services.create_room(actor=owner, community=community, name="Bestuur", restricted=True)
     services.create_topic(actor=owner, room=secret, title="Geheim", body="warmtepomp begroting")
     stranger = make_user()
