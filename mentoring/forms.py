@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Skill
+from mentoring.models import Level, MentoringProfile, Mode, Programme
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class MentoringProfileForm(forms.ModelForm[MentoringProfile]):
+    class Meta:
+        model = MentoringProfile
+        fields = [
+            "years_experience",
+            "hours_per_month",
+            "mode",
+            "prefers_other_organisation",
+            "sector_preference",
+            "max_relationships",
+            "is_open",
+            "motivation",
+        ]
+        widgets = {
+            "motivation": forms.Textarea(attrs={"rows": 3}),
+            "mode": forms.RadioSelect,
+            "sector_preference": forms.RadioSelect,
+        }
+        help_texts = {
+            "hours_per_month": _("Roughly how many hours a month you can give to mentoring."),
+            "max_relationships": _("Most people take one pair at a time."),
+            "motivation": _("Why you want to take part: what you hope to give and to get."),
+        }
+
+
+class OfferForm(forms.Form):
+    skill = forms.ModelChoiceField(queryset=Skill.objects.all(), required=False, label=_("Skill you offer"))
+    level = forms.TypedChoiceField(choices=Level.choices, coerce=int, initial=Level.GOOD, label=_("Level"))
+    context = forms.CharField(
+        max_length=200, required=False, label=_("Context"), help_text=_("Where you use it, in one line.")
+    )
+
+
+class WantForm(forms.Form):
+    skill = forms.ModelChoiceField(queryset=Skill.objects.all(), required=False, label=_("Skill you want to learn"))
+    goal = forms.CharField(
+        max_length=200, required=False, label=_("Learning goal"), help_text=_("What you want to be able to do.")
+    )
+
+
+OfferFormSet = forms.formset_factory(OfferForm, extra=2, max_num=10)
+WantFormSet = forms.formset_factory(WantForm, extra=2, max_num=10)
+
+
+class SuggestionFilterForm(forms.Form):
+    programme = forms.ModelChoiceField(queryset=Programme.objects.none(), required=False, label=_("Programme"))
+    skill = forms.ModelChoiceField(
+        queryset=Skill.objects.all(), required=False, label=_("Only people who offer"), empty_label=_("any skill")
+    )
+    same_region = forms.BooleanField(required=False, label=_("Only people in my region"))
+
+    def __init__(self, *args: Any, programmes: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["programme"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = programmes if programmes is not None else Programme.objects.none()
+        field.empty_label = _("all members")
+
+
+class ProposeForm(forms.Form):
+    message = forms.CharField(
+        max_length=500, required=False, label=_("A short message"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    programme = forms.ModelChoiceField(queryset=Programme.objects.all(), required=False, widget=forms.HiddenInput)
+
+
+def _goal_lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class AgreementForm(forms.Form):
+    my_goals = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One goal per line."))
+    partner_goals = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One goal per line."))
+    rhythm = forms.CharField(max_length=120, label=_("Meeting rhythm"), help_text=_("For example: every three weeks."))
+    duration_months = forms.IntegerField(min_value=1, max_value=36, initial=6, label=_("Duration in months"))
+    confidentiality = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Confidentiality"),
+        initial=_("What we discuss stays between us, unless we agree otherwise."),
+    )
+
+    def __init__(self, *args: Any, partner_name: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["my_goals"].label = _("My learning goals")
+        self.fields["partner_goals"].label = _("Learning goals of %(name)s") % {"name": partner_name}
+
+    def clean_my_goals(self) -> list[str]:
+        return _goal_lines(self.cleaned_data["my_goals"])
+
+    def clean_partner_goals(self) -> list[str]:
+        return _goal_lines(self.cleaned_data["partner_goals"])
+
+
+class ReflectionFields(forms.Form):
+    went_well = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("What went well, and why?")
+    )
+    ran_into = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("What did you run into?")
+    )
+    learning_points = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("What are your learning points?")
+    )
+    shared = forms.BooleanField(
+        required=False,
+        label=_("Share my reflection with my partner"),
+        help_text=_("Unshared reflections are visible to you alone."),
+    )
+
+
+class SessionForm(ReflectionFields):
+    held_on = forms.DateField(label=_("Date"), widget=DateInput)
+    mode = forms.ChoiceField(choices=Mode.choices[:2], label=_("How you met"), widget=forms.RadioSelect)
+    shared_notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Shared notes"),
+        help_text=_("Both of you can read these."),
+    )
+    field_order = ["held_on", "mode", "shared_notes", "went_well", "ran_into", "learning_points", "shared"]
+
+    def clean_held_on(self) -> Any:
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(_("Log a session once it has taken place."))
+        return held_on
+
+
+class ClosingForm(forms.Form):
+    taught = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("What did you teach?"))
+    learned = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("What did you learn?"))
+
+
+class EndForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Why do you stop early?"))
+
+
+class CheckInForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("How is it going?"), required=False, max_length=2000
+    )
+
+
+class GoalProgressForm(forms.Form):
+    progress = forms.IntegerField(min_value=0, max_value=100, label=_("Progress (%)"))
+
+
+class NewGoalForm(forms.Form):
+    description = forms.CharField(max_length=300, label=_("New learning goal for myself"))
+
+
+class ProgrammeForm(forms.ModelForm[Programme]):
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "eligibility",
+            "intake_questions",
+            "starts_on",
+            "ends_on",
+            "matching_mode",
+            "checkin_interval_days",
+            "weight_skills",
+            "weight_experience",
+            "weight_availability",
+            "weight_region",
+            "weight_organisation",
+            "weight_sector",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "eligibility": forms.Textarea(attrs={"rows": 2}),
+            "intake_questions": forms.Textarea(attrs={"rows": 3}),
+            "starts_on": DateInput,
+            "ends_on": DateInput,
+            "matching_mode": forms.RadioSelect,
+        }
+
+
+class JoinForm(forms.Form):
+    def __init__(self, *args: Any, questions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for i, question in enumerate(questions):
+            self.fields[f"q{i}"] = forms.CharField(
+                label=question, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def answers(self) -> dict[str, str]:
+        return {q: self.cleaned_data.get(f"q{i}", "") for i, q in enumerate(self.questions)}
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the member"))

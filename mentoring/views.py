@@ -1,0 +1,699 @@
+"""Thin views: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from mentoring import forms, matching, permissions, selectors, services
+from mentoring.models import (
+    CheckIn,
+    Goal,
+    Participation,
+    ParticipationStatus,
+    Programme,
+    Relationship,
+    Session,
+    Status,
+)
+
+UNMATCHED_REASONS = {
+    matching.NO_SHARED_LANGUAGE: gettext_noop("No one on the other side speaks a language they speak."),
+    matching.NO_COMMON_MODE: gettext_noop("No one on the other side can meet the way they can."),
+    matching.NO_TIME: gettext_noop("They have no hours available."),
+    matching.ONLY_PREVIOUS_PARTNERS: gettext_noop("The only compatible partners were earlier partners."),
+    matching.NO_PARTNER_LEFT: gettext_noop(
+        "Their compatible partners were matched with someone who fitted them better."
+    ),
+    matching.BELOW_MINIMUM: gettext_noop("No partner scored high enough."),
+}
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+def _act(request: HttpRequest, action: Callable[[], Any], done: str, back: str) -> HttpResponse:
+    """Run a service for a POST; report refusals as messages (403 for no permission)."""
+    try:
+        action()
+    except PermissionDenied:
+        return HttpResponse(status=403)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
+# --- My mentoring --------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    relationships = list(selectors.relationships_of(user=user))
+    rows = [(rel, rel.partner_of(user.pk)) for rel in relationships]
+    context = {
+        "profile": selectors.profile_with_skills(user=user),
+        "open_rows": [r for r in rows if r[0].is_open],
+        "past_rows": [r for r in rows if not r[0].is_open],
+        "notifications": selectors.notifications_for(user=user),
+        "programmes": list(selectors.programmes_for(user=user)),
+        "can_create_programme": permissions.can_create_programme(user),
+    }
+    return render(request, "mentoring/home.html", context)
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    services.mark_notifications_read(user=_user(request))
+    return redirect("mentoring:home")
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    profile = selectors.profile_with_skills(user=user) or services.ensure_mentoring_profile(user=user)
+    data = request.POST if request.method == "POST" else None
+    form = forms.MentoringProfileForm(data, instance=profile)
+    offers = forms.OfferFormSet(
+        data,
+        prefix="offers",
+        initial=[{"skill": o.skill, "level": o.level, "context": o.context} for o in profile.offers.all()],
+    )
+    wants = forms.WantFormSet(
+        data, prefix="wants", initial=[{"skill": w.skill, "goal": w.goal} for w in profile.wants.all()]
+    )
+    if request.method == "POST" and form.is_valid() and offers.is_valid() and wants.is_valid():
+        d = form.cleaned_data
+        try:
+            services.save_mentoring_profile(
+                user=user,
+                years_experience=d["years_experience"],
+                hours_per_month=d["hours_per_month"],
+                mode=d["mode"],
+                prefers_other_organisation=d["prefers_other_organisation"],
+                sector_preference=d["sector_preference"],
+                motivation=d["motivation"],
+                max_relationships=d["max_relationships"],
+                is_open=d["is_open"],
+                offers=[
+                    services.OfferInput(skill=f["skill"], level=f["level"], context=f["context"])
+                    for f in offers.cleaned_data
+                    if f.get("skill")
+                ],
+                wants=[
+                    services.WantInput(skill=f["skill"], goal=f["goal"]) for f in wants.cleaned_data if f.get("skill")
+                ],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your mentoring profile has been saved."))
+            return redirect("mentoring:home")
+    invalid = request.method == "POST"
+    return render(
+        request,
+        "mentoring/profile_edit.html",
+        {"form": form, "offers": offers, "wants": wants},
+        status=400 if invalid else 200,
+    )
+
+
+@login_required
+def suggestions(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    programmes = Programme.objects.filter(participations__user=user, participations__status="admitted")
+    form = forms.SuggestionFilterForm(request.GET or None, programmes=programmes)
+    programme = skill = None
+    same_region = False
+    if form.is_valid():
+        programme = form.cleaned_data["programme"]
+        skill = form.cleaned_data["skill"]
+        same_region = form.cleaned_data["same_region"]
+    has_profile = selectors.profile_with_skills(user=user) is not None
+    found = (
+        selectors.suggestions_for(
+            user=user,
+            programme=programme,
+            offers_skill=skill.pk if skill else None,
+            same_region=same_region,
+        )
+        if has_profile
+        else []
+    )
+    return render(
+        request,
+        "mentoring/suggestions.html",
+        {"form": form, "suggestions": found, "has_profile": has_profile, "programme": programme},
+    )
+
+
+@login_required
+@require_POST
+def propose(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = _user(request)
+    other = get_object_or_404(User, pk=user_id, is_active=True)
+    form = forms.ProposeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your proposal could not be sent."))
+        return redirect("mentoring:suggestions")
+    rematch_of = None
+    if request.POST.get("rematch_of"):
+        rematch_of = Relationship.objects.filter(pk=request.POST["rematch_of"]).first()
+    try:
+        rel = services.propose(
+            by=user,
+            other=other,
+            programme=form.cleaned_data["programme"],
+            message=form.cleaned_data["message"],
+            rematch_of=rematch_of,
+        )
+    except PermissionDenied:
+        return HttpResponse(status=403)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("mentoring:suggestions")
+    messages.success(request, _("Your proposal has been sent to %(name)s.") % {"name": other.display_name})
+    return redirect(rel)
+
+
+# --- One pair ---------------------------------------------------------------------------------
+
+
+@login_required
+def relationship(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    rel = selectors.visible_relationship(user=user, pk=pk)
+    page = selectors.relationship_page(user=user, relationship=rel)
+    side = page.side
+    other = "b" if side == "a" else "a"
+    agreement = page.agreement
+    goal_groups = [
+        (rel.person_a, page.goals_a, side == "a"),
+        (rel.person_b, page.goals_b, side == "b"),
+    ]
+    if side == "b":
+        goal_groups.reverse()
+    return render(
+        request,
+        "mentoring/relationship.html",
+        {
+            "page": page,
+            "rel": rel,
+            "is_party": side is not None,
+            "i_accepted": bool(side and getattr(rel, f"accepted_by_{side}")),
+            "i_signed": bool(agreement and side and getattr(agreement, f"signed_{side}_at")),
+            "partner_signed": bool(agreement and side and getattr(agreement, f"signed_{other}_at")),
+            "i_closed": any(c.author_id == user.pk for c in page.closings),
+            "goal_groups": goal_groups,
+            "open_checkins": [c for c in page.checkins if c.completed_at is None],
+            "done_checkins": [c for c in page.checkins if c.completed_at is not None],
+            "progress_form": forms.GoalProgressForm(),
+            "goal_form": forms.NewGoalForm(),
+            "checkin_form": forms.CheckInForm(),
+            "end_form": forms.EndForm(),
+            "my_coordinator_flag": bool(side and getattr(rel, f"coordinator_allowed_by_{side}")),
+            "room_url": _room_url(rel),
+        },
+    )
+
+
+def _room_url(rel: Relationship) -> str:
+    room = getattr(rel, "room", None)
+    return str(room.get_absolute_url()) if room is not None else ""
+
+
+def _party_relationship(request: HttpRequest, pk: int) -> Relationship:
+    user = _user(request)
+    rel = selectors.visible_relationship(user=user, pk=pk)
+    if not permissions.can_act_in_relationship(user, rel):
+        raise PermissionDenied
+    return rel
+
+
+@login_required
+@require_POST
+def respond(request: HttpRequest, pk: int) -> HttpResponse:
+    rel = selectors.visible_relationship(user=_user(request), pk=pk)
+    accept = request.POST.get("answer") == "accept"
+    done = _("You accepted. Now make your agreement together.") if accept else _("You declined the proposal.")
+    return _act(
+        request,
+        lambda: services.respond(by=_user(request), relationship=rel, accept=accept),
+        done,
+        rel.get_absolute_url(),
+    )
+
+
+@login_required
+def agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    rel = _party_relationship(request, pk)
+    if rel.status != Status.AGREEING:
+        return redirect(rel)
+    side = rel.side_of(user.pk)
+    partner = rel.partner_of(user.pk)
+    existing = getattr(rel, "agreement", None)
+    initial: dict[str, Any] = {}
+    if existing is not None:
+        goals = list(rel.goals.all())
+        mine = [g.description for g in goals if g.side == side]
+        theirs = [g.description for g in goals if g.side != side]
+        initial = {
+            "rhythm": existing.rhythm,
+            "duration_months": existing.duration_months,
+            "confidentiality": existing.confidentiality,
+            "my_goals": "\n".join(mine),
+            "partner_goals": "\n".join(theirs),
+        }
+    form = forms.AgreementForm(request.POST or None, initial=initial, partner_name=partner.display_name)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        mine, theirs = d["my_goals"], d["partner_goals"]
+        try:
+            services.save_agreement(
+                by=user,
+                relationship=rel,
+                rhythm=d["rhythm"],
+                duration_months=d["duration_months"],
+                confidentiality=d["confidentiality"],
+                goals_a=mine if side == "a" else theirs,
+                goals_b=theirs if side == "a" else mine,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The agreement is saved. Sign it when you both agree."))
+            return redirect(rel)
+    return render(
+        request,
+        "mentoring/agreement_form.html",
+        {"form": form, "rel": rel, "partner": partner},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    rel = _party_relationship(request, pk)
+    return _act(
+        request,
+        lambda: services.sign_agreement(by=_user(request), relationship=rel),
+        _("You signed the agreement."),
+        rel.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def coordinator_access(request: HttpRequest, pk: int) -> HttpResponse:
+    rel = _party_relationship(request, pk)
+    allowed = request.POST.get("allowed") == "1"
+    return _act(
+        request,
+        lambda: services.set_coordinator_access(by=_user(request), relationship=rel, allowed=allowed),
+        _("Your choice has been saved."),
+        rel.get_absolute_url(),
+    )
+
+
+@login_required
+def session_new(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    rel = _party_relationship(request, pk)
+    form = forms.SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.log_session(
+                by=user,
+                relationship=rel,
+                held_on=d["held_on"],
+                mode=d["mode"],
+                shared_notes=d["shared_notes"],
+                reflection=services.ReflectionInput(
+                    went_well=d["went_well"],
+                    ran_into=d["ran_into"],
+                    learning_points=d["learning_points"],
+                    shared=d["shared"],
+                ),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The session has been logged."))
+            return redirect(rel)
+    return render(
+        request,
+        "mentoring/session_form.html",
+        {"form": form, "rel": rel},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def reflection(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    session = get_object_or_404(Session.objects.select_related("relationship"), pk=pk)
+    rel = session.relationship
+    if not permissions.can_view_relationship(user, rel):
+        raise Http404
+    if not permissions.can_act_in_relationship(user, rel):
+        raise PermissionDenied
+    mine = session.reflections.filter(author=user).first()
+    initial = (
+        {
+            "went_well": mine.went_well,
+            "ran_into": mine.ran_into,
+            "learning_points": mine.learning_points,
+            "shared": mine.shared,
+        }
+        if mine
+        else {}
+    )
+    form = forms.ReflectionFields(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_reflection(by=user, session=session, data=services.ReflectionInput(**form.cleaned_data))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your reflection has been saved."))
+            return redirect(rel)
+    return render(
+        request,
+        "mentoring/reflection_form.html",
+        {"form": form, "rel": rel, "session": session},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = get_object_or_404(Goal.objects.select_related("relationship"), pk=pk)
+    rel = _party_relationship(request, goal.relationship_id)
+    form = forms.GoalProgressForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Progress is a percentage from 0 to 100."))
+        return redirect(rel)
+    return _act(
+        request,
+        lambda: services.update_goal(by=_user(request), goal=goal, progress=form.cleaned_data["progress"]),
+        _("Progress saved."),
+        rel.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def goal_new(request: HttpRequest, pk: int) -> HttpResponse:
+    rel = _party_relationship(request, pk)
+    form = forms.NewGoalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Describe the goal."))
+        return redirect(rel)
+    return _act(
+        request,
+        lambda: services.add_goal(by=_user(request), relationship=rel, description=form.cleaned_data["description"]),
+        _("Goal added."),
+        rel.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(CheckIn.objects.select_related("relationship"), pk=pk)
+    rel = _party_relationship(request, item.relationship_id)
+    form = forms.CheckInForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _act(
+        request,
+        lambda: services.complete_checkin(by=_user(request), checkin=item, note=note),
+        _("Check-in done. Thank you."),
+        rel.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    rel = _party_relationship(request, pk)
+    user = _user(request)
+    action = request.POST.get("action")
+    if action == "pause":
+        return _act(request, lambda: services.pause(by=user, relationship=rel), _("Paused."), rel.get_absolute_url())
+    if action == "resume":
+        return _act(request, lambda: services.resume(by=user, relationship=rel), _("Resumed."), rel.get_absolute_url())
+    if action == "end":
+        form = forms.EndForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        return _act(
+            request,
+            lambda: services.end_early(by=user, relationship=rel, reason=reason),
+            _("Your pair has ended."),
+            rel.get_absolute_url(),
+        )
+    return HttpResponse(status=400)
+
+
+@login_required
+def closing(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    rel = _party_relationship(request, pk)
+    mine = rel.closings.filter(author=user).first()
+    form = forms.ClosingForm(
+        request.POST or None, initial={"taught": mine.taught, "learned": mine.learned} if mine else {}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.write_closing(by=user, relationship=rel, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Thank you for closing your pair."))
+            return redirect(rel)
+    return render(
+        request,
+        "mentoring/closing_form.html",
+        {"form": form, "rel": rel},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Programmes ---------------------------------------------------------------------------------
+
+
+@login_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "mentoring/programme_list.html",
+        {
+            "programmes": selectors.programme_list(),
+            "can_create": permissions.can_create_programme(request.user),
+        },
+    )
+
+
+def _programme_from_form(request: HttpRequest, form: forms.ProgrammeForm, programme: Programme | None) -> Programme:
+    d = form.cleaned_data
+    return services.save_programme(
+        by=_user(request),
+        programme=programme,
+        name=d["name"],
+        slug=d["slug"],
+        description=d["description"],
+        eligibility=d["eligibility"],
+        intake_questions=d["intake_questions"],
+        starts_on=d["starts_on"],
+        ends_on=d["ends_on"],
+        matching_mode=d["matching_mode"],
+        checkin_interval_days=d["checkin_interval_days"],
+        weights=matching.Weights(
+            skills=d["weight_skills"],
+            experience=d["weight_experience"],
+            availability=d["weight_availability"],
+            region=d["weight_region"],
+            organisation=d["weight_organisation"],
+            sector=d["weight_sector"],
+        ),
+        coordinators=programme.coordinators.all() if programme else (),
+    )
+
+
+@login_required
+def programme_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    programme = get_object_or_404(Programme, slug=slug) if slug else None
+    allowed = (
+        permissions.can_manage_programme(request.user, programme)
+        if programme
+        else permissions.can_create_programme(request.user)
+    )
+    if not allowed:
+        raise PermissionDenied
+    form = forms.ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = _programme_from_form(request, form, programme)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The programme has been saved."))
+            return redirect("mentoring:dashboard", slug=saved.slug)
+    return render(
+        request,
+        "mentoring/programme_form.html",
+        {"form": form, "programme": programme},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    user = _user(request)
+    programme = get_object_or_404(Programme.objects.prefetch_related("coordinators__profile"), slug=slug)
+    participation = selectors.participation_of(user=user, programme=programme)
+    form = forms.JoinForm(request.POST or None, questions=programme.questions())
+    if request.method == "POST" and form.is_valid():
+        try:
+            participation = services.join_programme(user=user, programme=programme, answers=form.answers())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if participation.status == ParticipationStatus.ADMITTED:
+                messages.success(request, _("Welcome to the programme."))
+            else:
+                messages.success(request, _("Thank you. The coordinator will look at your application."))
+            return redirect(programme)
+    return render(
+        request,
+        "mentoring/programme_detail.html",
+        {
+            "programme": programme,
+            "participation": participation,
+            "form": form,
+            "can_manage": permissions.can_manage_programme(user, programme),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _managed(request: HttpRequest, slug: str) -> Programme:
+    programme = get_object_or_404(Programme, slug=slug)
+    if not permissions.can_manage_programme(request.user, programme):
+        raise PermissionDenied
+    return programme
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _managed(request, slug)
+    board = selectors.dashboard(programme=programme)
+    unmatched = [(person, _(UNMATCHED_REASONS.get(reason, reason))) for person, reason in board.unmatched]
+    return render(
+        request,
+        "mentoring/dashboard.html",
+        {
+            "programme": programme,
+            "board": board,
+            "unmatched": unmatched,
+            "invite_form": forms.InviteForm(),
+            "statuses": ParticipationStatus,
+        },
+    )
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _managed(request, slug)
+    form = forms.InviteForm(request.POST)
+    member = (
+        User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+        if form.is_valid()
+        else None
+    )
+    if member is None:
+        messages.error(request, _("There is no member with that e-mail address."))
+        return redirect("mentoring:dashboard", slug=slug)
+    return _act(
+        request,
+        lambda: services.invite_participant(by=_user(request), programme=programme, user=member),
+        _("%(name)s has been invited.") % {"name": member.display_name},
+        programme_dashboard_url(programme),
+    )
+
+
+def programme_dashboard_url(programme: Programme) -> str:
+    from django.urls import reverse
+
+    return reverse("mentoring:dashboard", args=[programme.slug])
+
+
+@login_required
+@require_POST
+def admit(request: HttpRequest, slug: str, participation_id: int) -> HttpResponse:
+    programme = _managed(request, slug)
+    participation = get_object_or_404(Participation, pk=participation_id, programme=programme)
+    return _act(
+        request,
+        lambda: services.admit_participant(by=_user(request), participation=participation),
+        _("Admitted."),
+        programme_dashboard_url(programme),
+    )
+
+
+@login_required
+@require_POST
+def matching_round(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _managed(request, slug)
+    try:
+        round_ = services.run_matching_round(by=_user(request), programme=programme)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(
+            request,
+            _("The matching round proposed %(pairs)s pairs; %(unmatched)s people stay unmatched.")
+            % {"pairs": round_.pair_count, "unmatched": len(round_.unmatched)},
+        )
+    return redirect("mentoring:dashboard", slug=slug)
+
+
+def _cell(value: str) -> str:
+    # Spreadsheets run cells that start with these as formulas.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@login_required
+def export_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
+    programme = _managed(request, slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{programme.slug}-pairs.csv"'
+    writer = csv.writer(response)
+    for row in selectors.export_rows(programme=programme):
+        writer.writerow([_cell(v) for v in row])
+    return response
