@@ -295,3 +295,11 @@ LOGGING = {
 
 # --- Kring -----------------------------------------------------------------------------
 KRING_DEMO_PASSWORD = "kring-demo-2026"  # noqa: S105  (printed by seed_demo, demo data only)
+
+# --- knowledge_base ---
+# Documents are always served through Wagtail's view as attachments (never inline, so an uploaded
+# HTML, PDF or SVG cannot run in Kring's origin), with a size limit on upload.
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "knowledge_base.forms.DocumentForm"
+KNOWLEDGE_BASE_MAX_DOCUMENT_SIZE = 20 * 1024 * 1024
