@@ -174,8 +174,8 @@ def test_suggestions_show_reasons_both_ways(sanne_henk: tuple[Any, Any], mentee_
     found = selectors.suggestions_for(user=sanne)
     assert found[0].user == henk
     texts = " ".join(line.text for line in found[0].lines)
-    assert "Henk can teach you: Klantgesprekken voeren" in texts
-    assert "you can teach Henk: Data-analyse" in texts
+    assert "Henk kan jou leren: Klantgesprekken voeren" in texts
+    assert "jij kunt Henk leren: Data-analyse" in texts
     assert sum(line.points or 0 for line in found[0].lines) == found[0].score
 
 
