@@ -6,7 +6,9 @@ A refused action raises ``PermissionDenied``; an invalid one ``ValidationError``
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -47,6 +49,18 @@ from mentoring.models import (
 
 log = logging.getLogger(__name__)
 
+# Demo loading creates hundreds of notifications; it keeps them in-app only.
+_send_email: ContextVar[bool] = ContextVar("mentoring_send_email", default=True)
+
+
+@contextmanager
+def without_email() -> Iterator[None]:
+    token = _send_email.set(False)
+    try:
+        yield
+    finally:
+        _send_email.reset(token)
+
 
 # --- Notifications -----------------------------------------------------------------------
 
@@ -54,6 +68,8 @@ log = logging.getLogger(__name__)
 def notify(*, user: User, kind: str, relationship: Relationship | None, text: str) -> Notification:
     """An in-app notification, and an e-mail once the transaction has committed."""
     note = Notification.objects.create(user=user, kind=kind, relationship=relationship, text=text[:300])
+    if not _send_email.get():
+        return note
     url = settings.SITE_URL.rstrip("/") + (relationship.get_absolute_url() if relationship else "/mentoring/")
     recipient = user.email
 
