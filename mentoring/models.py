@@ -212,6 +212,9 @@ class Relationship(models.Model):
     reasons = models.JSONField(default=list, blank=True)
     message = models.CharField(_("message with the proposal"), max_length=500, blank=True)
     end_reason = models.TextField(_("reason"), blank=True)
+    # The pair's private room: a restricted forum room for the two (and the coordinator
+    # while both allow it).
+    room = models.ForeignKey("forum.Room", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)

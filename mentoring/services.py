@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import Skill, User
+from forum import services as forum_services
 from mentoring import matching, permissions, selectors
 from mentoring.models import (
     OPEN_STATUSES,
@@ -420,7 +421,7 @@ def respond(*, by: User, relationship: Relationship, accept: bool) -> Relationsh
     fields = [f"accepted_by_{side}"]
     if relationship.accepted_by_a and relationship.accepted_by_b:
         relationship.status = Status.AGREEING
-        fields.append("status")
+        fields += ["status", "room"]
         _open_room(relationship)
     relationship.save(update_fields=fields)
     notify(
@@ -433,22 +434,14 @@ def respond(*, by: User, relationship: Relationship, accept: bool) -> Relationsh
 
 
 def _open_room(relationship: Relationship) -> None:
-    """The pair's private room. Wired once the forum offers restricted pair rooms."""
-    create_pair_room = _forum_service("create_pair_room")
-    if create_pair_room is None or not hasattr(relationship, "room_id"):
+    """The pair's private room: a restricted forum room, with the coordinators if both allowed it."""
+    if relationship.room_id is not None:
         return
     members = [relationship.person_a, relationship.person_b]
+    if relationship.coordinator_allowed and relationship.programme is not None:
+        members += list(relationship.programme.coordinators.all())
     title = f"{relationship.person_a.display_name} & {relationship.person_b.display_name}"
-    relationship.room = create_pair_room(title=title, members=members)  # type: ignore[attr-defined]
-    relationship.save(update_fields=["room"])
-
-
-def _forum_service(name: str) -> Any:
-    try:
-        from forum import services as forum_services  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    return getattr(forum_services, name, None)
+    relationship.room = forum_services.create_pair_room(title=title, members=members)
 
 
 @transaction.atomic
@@ -546,12 +539,13 @@ def set_coordinator_access(*, by: User, relationship: Relationship, allowed: boo
     side = _require_party(by, relationship)
     setattr(relationship, f"coordinator_allowed_by_{side}", allowed)
     relationship.save(update_fields=[f"coordinator_allowed_by_{side}"])
-    room = getattr(relationship, "room", None)
-    if room is not None and relationship.programme is not None:
-        change = _forum_service("add_room_member" if relationship.coordinator_allowed else "remove_room_member")
-        if change is not None:
-            for coordinator in relationship.programme.coordinators.all():
-                change(room=room, user=coordinator)
+    if relationship.room is not None and relationship.programme is not None:
+        change = forum_services.remove_room_member
+        if relationship.coordinator_allowed:
+            change = forum_services.add_room_member
+        for coordinator in relationship.programme.coordinators.all():
+            if coordinator.pk not in (relationship.person_a_id, relationship.person_b_id):
+                change(room=relationship.room, user=coordinator)
     return relationship
 
 

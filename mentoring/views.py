@@ -239,8 +239,7 @@ def relationship(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _room_url(rel: Relationship) -> str:
-    room = getattr(rel, "room", None)
-    return str(room.get_absolute_url()) if room is not None else ""
+    return rel.room.get_absolute_url() if rel.room is not None else ""
 
 
 def _party_relationship(request: HttpRequest, pk: int) -> Relationship:

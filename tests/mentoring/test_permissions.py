@@ -163,3 +163,28 @@ def test_dashboard_and_export_only_for_coordinators(world: dict[str, Any], clien
 def test_anonymous_is_sent_to_login(world: dict[str, Any], client: Client) -> None:
     response = client.get(reverse("mentoring:relationship", args=[world["rel"].pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_pair_room_is_restricted_to_the_two_and_follows_coordinator_consent(
+    world: dict[str, Any], client: Client
+) -> None:
+    from forum.permissions import can_post_in_room, can_read_room
+
+    rel = world["rel"]
+    room = rel.room
+    assert room is not None and room.is_restricted
+    assert can_read_room(world["a"], room) and can_post_in_room(world["b"], room)
+    for role in ("coordinator", "other_coordinator", "stranger", "staff"):
+        assert not can_read_room(world[role], room), role
+        client.force_login(world[role])
+        response = client.get(room.get_absolute_url())
+        assert response.status_code in (403, 404), role
+        assert "Our conversation" not in response.content.decode()
+        assert "Ons gesprek" not in response.content.decode()
+    services.set_coordinator_access(by=world["a"], relationship=rel, allowed=True)
+    assert not can_read_room(world["coordinator"], room)  # one of the two is not enough
+    services.set_coordinator_access(by=world["b"], relationship=rel, allowed=True)
+    assert can_read_room(world["coordinator"], room)
+    assert not can_read_room(world["other_coordinator"], room)
+    services.set_coordinator_access(by=world["b"], relationship=rel, allowed=False)
+    assert not can_read_room(world["coordinator"], room)
