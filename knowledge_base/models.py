@@ -364,7 +364,10 @@ class LessonPageForm(WagtailAdminPageForm):
                 data = getattr(form, "cleaned_data", {}) or {}
                 if data.get("source") and not data.get("DELETE"):
                     has_source = True
-        has_origin = any(cleaned.get(name) for name in LessonPage.ORIGIN_FIELDS if name in self.fields)
+        has_origin = any(
+            cleaned.get(name) if name in self.fields else getattr(self.instance, f"{name}_id", None)
+            for name in LessonPage.ORIGIN_FIELDS
+        )
         if not has_source and not has_origin:
             raise ValidationError(
                 _("Add at least one source or an origin (pilot, community or topic) before publishing.")
@@ -375,7 +378,7 @@ class LessonPageForm(WagtailAdminPageForm):
 class LessonPage(Page):
     """A lesson: a title phrased as an instruction, with Waarom, Hoe and Waartoe."""
 
-    ORIGIN_FIELDS: tuple[str, ...] = ("origin_pilot",)
+    ORIGIN_FIELDS: tuple[str, ...] = ("origin_pilot", "origin_community", "origin_topic")
 
     intro = RichTextField(_("introduction"), features=RICH, blank=True)
     summary_en: Any = models.TextField(_("English summary"), blank=True)
@@ -413,6 +416,38 @@ class LessonPage(Page):
         on_delete=models.SET_NULL,
         related_name="origin_of_lessons",
     )
+    origin_community: Any = models.ForeignKey(
+        "forum.Community",
+        verbose_name=_("origin community"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    origin_topic: Any = models.ForeignKey(
+        "forum.Topic",
+        verbose_name=_("origin topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The conversation this lesson was promoted from."),
+    )
+    discussion_topic: Any = models.ForeignKey(
+        "forum.Topic",
+        verbose_name=_("discussion topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Where members discuss this lesson; created on the first click on 'discuss' when empty."),
+    )
+    conversation_digest = RichTextField(
+        _("digest of the conversation"),
+        features=RICH,
+        blank=True,
+        help_text=_("Working material for editors, filled in when a topic is promoted; not shown to visitors."),
+    )
 
     base_form_class = LessonPageForm
     content_panels = [
@@ -440,6 +475,10 @@ class LessonPage(Page):
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
         FieldPanel("level"),
         FieldPanel("origin_pilot"),
+        FieldPanel("origin_community"),
+        FieldPanel("origin_topic", read_only=True),
+        FieldPanel("discussion_topic", read_only=True),
+        FieldPanel("conversation_digest"),
     ]
     edit_handler = TabbedInterface(
         [
@@ -560,6 +599,9 @@ class LessonPage(Page):
             themes=[theme for theme in self.themes.all() if theme.live],
             related=self.live_related_lessons(),
         )
+        from knowledge_base.selectors import lesson_discussion
+
+        context["discussion"] = lesson_discussion(user=request.user, lesson=self)
         return context
 
     def plain_text(self) -> str:

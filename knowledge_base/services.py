@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import slugify
+from django.utils.translation import gettext
 from wagtail.models import Page, Site
 
-from knowledge_base.models import KnowledgeHomePage, LessonIndexPage, PilotIndexPage
+from accounts.models import User
+from forum import permissions as forum_permissions
+from forum import services as forum_services
+from forum.models import Message, Room, Topic
+from knowledge_base.models import KnowledgeHomePage, LessonIndexPage, LessonPage, PilotIndexPage
 
 HOME_SLUG = "kennisbank"
 LESSONS_SLUG = "lessen"
@@ -71,3 +80,105 @@ def ensure_knowledge_tree() -> KnowledgeTree:
         )
         _publish_new(home, pilots)
     return KnowledgeTree(home=home, lessons=lessons.specific, pilots=pilots.specific)
+
+
+# --- From conversation to knowledge, and back ---------------------------------------------------------------------
+
+
+class PromotionError(Exception):
+    """The actor may not promote this topic, or the selection is unusable."""
+
+
+MAX_DIGEST_MESSAGES = 50
+
+
+def _digest_html(messages: list[Message]) -> str:
+    items = []
+    for message in messages:
+        author = escape(message.author.display_name if message.author else gettext("Former member"))
+        when = timezone.localtime(message.created_at).strftime("%d-%m-%Y %H:%M")
+        body = escape(" ".join(message.body.split()))
+        items.append(f"<li><b>{author}</b> ({when}): {body}</li>")
+    return "<ul>" + "".join(items) + "</ul>" if items else ""
+
+
+def draft_lesson_for_topic(*, topic: Topic) -> LessonPage | None:
+    return LessonPage.objects.filter(origin_topic=topic).order_by("pk").first()
+
+
+@transaction.atomic
+def promote_topic_to_lesson(*, actor: User, topic: Topic, message_ids: Iterable[int] | None = None) -> LessonPage:
+    """A draft lesson from a forum topic: its title, a digest of the selected messages with their authors,
+    and links back (origin topic and community; the topic also becomes the lesson's discussion).
+
+    Only facilitators of the topic's community (and platform admins) may promote. Promoting a topic
+    again returns the lesson that already came from it.
+    """
+    community = topic.room.community
+    if not forum_permissions.can_moderate_community(actor, community):
+        raise PromotionError(gettext("Only facilitators of this community can promote a topic to a lesson."))
+    existing = draft_lesson_for_topic(topic=topic)
+    if existing is not None:
+        return existing
+    messages = Message.objects.filter(topic=topic, deleted_at__isnull=True, is_hidden=False)
+    if message_ids is not None:
+        messages = messages.filter(pk__in=list(message_ids))
+    selected = list(messages.select_related("author__profile").order_by("seq")[:MAX_DIGEST_MESSAGES])
+    tree = ensure_knowledge_tree()
+    intro = gettext("Promoted from the conversation “%(topic)s” in %(community)s.") % {
+        "topic": topic.title,
+        "community": community.name,
+    }
+    lesson = LessonPage(
+        title=topic.title,
+        slug=_free_slug(tree.lessons, slugify(topic.title)[:60] or "les"),
+        live=False,
+        owner=actor,
+        intro=f"<p>{escape(intro)}</p>",
+        conversation_digest=_digest_html(selected),
+        origin_topic=topic,
+        origin_community=community,
+        discussion_topic=topic,
+    )
+    tree.lessons.add_child(instance=lesson)
+    lesson.save_revision(user=actor, log_action=True)
+    return lesson
+
+
+def _free_slug(parent: Page, base: str) -> str:
+    slug, n = base, 1
+    while parent.get_children().filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def discussion_room(lesson: LessonPage) -> Room:
+    if lesson.origin_topic_id:
+        return lesson.origin_topic.room
+    if lesson.origin_community_id:
+        room = (
+            Room.objects.filter(community_id=lesson.origin_community_id, is_archived=False, is_restricted=False)
+            .order_by("pk")
+            .first()
+        )
+        if room is not None:
+            return room
+    return forum_services.ensure_knowledge_room()
+
+
+@transaction.atomic
+def ensure_discussion_topic(*, actor: User, lesson: LessonPage) -> Topic:
+    """The topic where a published lesson is discussed; started by actor when it does not exist yet.
+
+    Raises forum.errors.Forbidden when actor may not start a topic there (e.g. not a member).
+    """
+    lesson = LessonPage.objects.select_for_update().get(pk=lesson.pk)
+    if lesson.discussion_topic_id:
+        return lesson.discussion_topic
+    room = discussion_room(lesson)
+    title = gettext("Discussion: %(title)s") % {"title": lesson.title}
+    topic = forum_services.create_topic(actor=actor, room=room, title=title[:160])
+    # Only the pointer changes; the page's content and revisions stay as they are.
+    LessonPage.objects.filter(pk=lesson.pk).update(discussion_topic=topic)
+    return topic

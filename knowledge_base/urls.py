@@ -8,4 +8,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # The knowledge home is the Wagtail site root; this name lets other apps link to it.
     path("", wagtail_views.serve, {"path": ""}, name="home"),
     path("zoeken/", views.search, name="search"),
+    path("onderwerp/<int:topic_id>/naar-les/", views.promote_topic, name="promote_topic"),
+    path("les/<int:page_id>/bespreken/", views.discuss, name="discuss"),
 ]

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from knowledge_base import selectors
+from forum import permissions as forum_permissions
+from forum.errors import Forbidden
+from forum.models import Message, Topic
+from knowledge_base import selectors, services
+from knowledge_base.models import LessonPage
 
 
 @require_GET
@@ -15,3 +23,50 @@ def search(request: HttpRequest) -> HttpResponse:
     selected = selectors.clean_selection(request.GET)
     result = selectors.search_knowledge(query=query, selected=selected)
     return render(request, "knowledge_base/search.html", {"result": result, "facet_keys": selectors.FACET_KEYS})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def promote_topic(request: HttpRequest, topic_id: int) -> HttpResponse:
+    topic = get_object_or_404(Topic.objects.select_related("room__community"), pk=topic_id)
+    community = topic.room.community
+    if not forum_permissions.can_moderate_community(request.user, community):
+        raise Http404
+    existing = services.draft_lesson_for_topic(topic=topic)
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("message") if v.isdigit()]
+        try:
+            lesson = services.promote_topic_to_lesson(actor=request.user, topic=topic, message_ids=ids)  # type: ignore[arg-type]
+        except services.PromotionError as error:
+            messages.error(request, str(error))
+            return redirect(topic.get_absolute_url())
+        if lesson.permissions_for_user(request.user).can_edit():
+            messages.success(
+                request, _("A draft lesson was made from this topic. Fill it in and submit it for review.")
+            )
+            return HttpResponseRedirect(reverse("wagtailadmin_pages:edit", args=[lesson.pk]))
+        messages.success(request, _("A draft lesson was made from this topic. The editors will take it from here."))
+        return redirect(topic.get_absolute_url())
+    recent = list(
+        Message.objects.filter(topic=topic, deleted_at__isnull=True, is_hidden=False)
+        .select_related("author__profile")
+        .order_by("seq")[: services.MAX_DIGEST_MESSAGES]
+    )
+    return render(
+        request,
+        "knowledge_base/promote_topic.html",
+        {"topic": topic, "community": community, "topic_messages": recent, "existing": existing},
+    )
+
+
+@login_required
+@require_POST
+def discuss(request: HttpRequest, page_id: int) -> HttpResponse:
+    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=page_id)
+    try:
+        topic = services.ensure_discussion_topic(actor=request.user, lesson=lesson)  # type: ignore[arg-type]
+    except Forbidden:
+        room = services.discussion_room(lesson)
+        messages.info(request, _("Join %(community)s to start the discussion.") % {"community": room.community.name})
+        return redirect(room.community.get_absolute_url())
+    return redirect(topic.get_absolute_url())
