@@ -164,7 +164,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kring"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # A hub receives every event of its rooms on one channel: give it room to queue.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 10_000}}}
 
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -294,6 +295,7 @@ LOGGING = {
 }
 
 # --- Kring -----------------------------------------------------------------------------
+KRING_WS_IDLE_SECONDS = 90
 KRING_DEMO_PASSWORD = "kring-demo-2026"  # noqa: S105  (printed by seed_demo, demo data only)
 
 # --- knowledge_base ---

@@ -44,10 +44,13 @@ def _send(group: str, message: dict[str, Any]) -> None:
 def announce_room(room_id: int, frame: dict[str, Any]) -> None:
     """After commit, send ``frame`` to everyone subscribed to the room."""
     text = encode(frame)
-    transaction.on_commit(lambda: _send(room_group(room_id), {"type": "room.frame", "room": room_id, "text": text}))
+    seq = frame.get("seq") if frame.get("type") == "message" else None
+    transaction.on_commit(
+        lambda: _send(room_group(room_id), {"type": "room.frame", "room": room_id, "seq": seq, "text": text})
+    )
 
 
 def announce_user(user_id: int, kind: str, data: dict[str, Any] | None = None) -> None:
     """After commit, tell a user's sockets about a change of access (e.g. ban, logout)."""
-    payload = {"type": "user.event", "kind": kind, **(data or {})}
+    payload = {"type": "user.event", "user": user_id, "kind": kind, **(data or {})}
     transaction.on_commit(lambda: _send(user_group(user_id), payload))

@@ -1,3 +1,5 @@
-from django.urls.resolvers import URLPattern
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern] = []
+from realtime.consumers import RealtimeSocket
+
+websocket_urlpatterns = [path("ws/", RealtimeSocket())]  # type: ignore[arg-type]  # an ASGI app, not a view

@@ -1,0 +1,232 @@
+"""The per-process hub: one channel-layer subscription per room per server process.
+
+The canonical Channels pattern puts every socket in the room's group, so each event
+crosses the layer once per socket and is deserialised and re-serialised per socket. Here
+the hub joins a room's group when its first local socket subscribes and leaves when the
+last one goes; each event arrives once per process, already encoded as the wire frame,
+and the hub hands that text to its local sockets. No database query happens on
+broadcast.
+
+The layer may drop events, or lose its connection (Redis restarted). The hub never
+relies on it for correctness: after a receive failure it re-joins its groups and
+replays from the database what its sockets may have missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from forum import events
+
+if TYPE_CHECKING:
+    from realtime.connection import Connection
+
+logger = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 10.0
+
+
+class TokenBucket:
+    """A per-user token bucket: ``capacity`` burst, ``rate`` tokens per second."""
+
+    __slots__ = ("capacity", "rate", "tokens", "updated")
+
+    def __init__(self, capacity: float, rate: float) -> None:
+        self.capacity = capacity
+        self.rate = rate
+        self.tokens = capacity
+        self.updated = time.monotonic()
+
+    def take(self, cost: float = 1.0) -> float:
+        """Take tokens; returns 0 when allowed, else the seconds to wait."""
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= cost:
+            self.tokens -= cost
+            return 0.0
+        return round((cost - self.tokens) / self.rate, 2)
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        self.rooms: dict[int, set[Connection]] = {}
+        self.users: dict[int, set[Connection]] = {}
+        self.buckets: dict[tuple[int, str], TokenBucket] = {}
+        self.connections: set[Connection] = set()
+        self._reader: asyncio.Task[None] | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+        self.recoveries = 0
+        self._background: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, coro: Any) -> None:
+        """Run a background coroutine, keeping a reference so it is not collected mid-way."""
+        task = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def start(self) -> None:
+        if self.layer is None:
+            raise RuntimeError("Kring's realtime layer needs a channel layer")
+        self.channel = await self.layer.new_channel(prefix="hub.")
+        self._reader = asyncio.create_task(self._read_forever())
+        self._sweeper = asyncio.create_task(self._sweep_forever())
+
+    # --- membership ----------------------------------------------------------------------
+
+    def attach(self, conn: Connection) -> Awaitable[None]:
+        self.connections.add(conn)
+        local = self.users.setdefault(conn.user_id, set())
+        local.add(conn)
+        if len(local) == 1:
+            return self._group_add(events.user_group(conn.user_id))
+        return _done()
+
+    async def detach(self, conn: Connection) -> None:
+        self.connections.discard(conn)
+        for room_id in list(conn.subscriptions):
+            await self.leave_room(room_id, conn)
+        local = self.users.get(conn.user_id)
+        if local is not None:
+            local.discard(conn)
+            if not local:
+                del self.users[conn.user_id]
+                await self._group_discard(events.user_group(conn.user_id))
+
+    async def join_room(self, room_id: int, conn: Connection) -> None:
+        local = self.rooms.setdefault(room_id, set())
+        first = not local
+        local.add(conn)
+        if first:
+            await self._group_add(events.room_group(room_id))
+
+    async def leave_room(self, room_id: int, conn: Connection) -> None:
+        local = self.rooms.get(room_id)
+        if local is None:
+            return
+        local.discard(conn)
+        if not local:
+            del self.rooms[room_id]
+            await self._group_discard(events.room_group(room_id))
+
+    async def _group_add(self, group: str) -> None:
+        assert self.layer is not None and self.channel is not None
+        try:
+            await self.layer.group_add(group, self.channel)
+        except Exception:  # the layer is down; recovery re-adds every group
+            logger.warning("group_add %s failed; will retry on recovery", group, exc_info=True)
+
+    async def _group_discard(self, group: str) -> None:
+        assert self.layer is not None and self.channel is not None
+        with contextlib.suppress(Exception):  # a stale membership only costs an ignored event
+            await self.layer.group_discard(group, self.channel)
+
+    # --- events from the layer -------------------------------------------------------------
+
+    async def _read_forever(self) -> None:
+        assert self.layer is not None and self.channel is not None
+        failed = False
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                if not failed:
+                    logger.warning("channel layer receive failed; recovering", exc_info=True)
+                failed = True
+                await asyncio.sleep(0.5)
+                continue
+            if failed:
+                failed = False
+                self.spawn(self.recover())
+            try:
+                self.dispatch(message)
+            except Exception:
+                logger.exception("could not dispatch a layer event")
+
+    def dispatch(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "room.frame":
+            room_id = message["room"]
+            text = message["text"]
+            seq = message.get("seq")
+            exclude = message.get("exclude_user")
+            for conn in tuple(self.rooms.get(room_id, ())):
+                if exclude is not None and conn.user_id == exclude:
+                    continue
+                conn.deliver(room_id, seq, text)
+        elif kind == "user.event":
+            for conn in tuple(self.users.get(message.get("user", -1), ())):
+                conn.on_user_event(message)
+
+    async def recover(self) -> None:
+        """After the layer failed: re-join groups and replay from the database."""
+        self.recoveries += 1
+        async with self._lock:
+            for user_id in list(self.users):
+                await self._group_add(events.user_group(user_id))
+            for room_id in list(self.rooms):
+                await self._group_add(events.room_group(room_id))
+        for conn in tuple(self.connections):
+            await conn.catch_up_all()
+
+    # --- ephemeral fan-out (typing, presence) ----------------------------------------------------
+
+    async def broadcast_ephemeral(self, room_id: int, text: str, exclude_user: int | None = None) -> None:
+        assert self.layer is not None
+        with contextlib.suppress(Exception):  # ephemeral: a lost typing frame is harmless
+            await self.layer.group_send(
+                events.room_group(room_id),
+                {"type": "room.frame", "room": room_id, "text": text, "seq": None, "exclude_user": exclude_user},
+            )
+
+    def bucket(self, user_id: int, kind: str, capacity: float, rate: float) -> TokenBucket:
+        key = (user_id, kind)
+        found = self.buckets.get(key)
+        if found is None:
+            found = self.buckets[key] = TokenBucket(capacity, rate)
+        return found
+
+    # --- housekeeping ------------------------------------------------------------------------------
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            now = time.monotonic()
+            for conn in tuple(self.connections):
+                conn.check_idle(now)
+            # Forget buckets of users with no socket here; they refill to full anyway.
+            for key in [k for k in self.buckets if k[0] not in self.users]:
+                del self.buckets[key]
+
+
+async def _done() -> None:
+    return None
+
+
+_hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
+
+
+async def get_hub() -> Hub:
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        hub = _hubs[loop] = Hub()
+        await hub.start()
+    return hub
+
+
+def run_db(func: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    return database_sync_to_async(func)

@@ -1,0 +1,226 @@
+"""The /ws/ endpoint through Channels' WebsocketCommunicator: frames, errors, permissions."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from forum import services
+from forum.models import Membership, MembershipState, Message
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world(make_user: Any) -> dict[str, Any]:
+    owner = make_user(name="Olga")
+    member = make_user(name="Mo")
+    outsider = make_user(name="Otto")
+    community = services.create_community(
+        actor=owner, name="Kring", kind="hub", description="d", waaromvraag="w", visibility="on_request"
+    )
+    Membership.objects.create(community=community, user=member, state=MembershipState.ACTIVE)
+    room = community.rooms.get()
+    topic = services.create_topic(actor=owner, room=room, title="Live")
+    for i in range(3):
+        services.post_message(actor=owner, topic=topic, body=f"oud {i}", client_id=uuid.uuid4())
+    return {
+        "owner": owner,
+        "member": member,
+        "outsider": outsider,
+        "community": community,
+        "room": room,
+        "topic": topic,
+    }
+
+
+async def test_anonymous_and_cross_origin_handshakes_are_refused(connect, world) -> None:  # type: ignore[no-untyped-def]
+    connected, code, _ = await connect(None)
+    assert not connected and code == 4401
+    connected, _code, _ = await connect(world["member"], origin="https://evil.example")
+    assert not connected
+
+
+async def test_subscribe_replays_after_seq_then_streams_live(connect, world) -> None:  # type: ignore[no-untyped-def]
+    _, _, sock = await connect(world["member"])
+    await sock.send({"type": "subscribe", "room": world["room"].pk, "after_seq": 1})
+    subscribed = await sock.recv()
+    assert subscribed == {"type": "subscribed", "room": world["room"].pk, "head_seq": 3, "replayed": 2}
+    replay = [await sock.recv(), await sock.recv()]
+    assert [f["seq"] for f in replay] == [2, 3]
+    assert (await sock.recv())["type"] == "caught_up"
+    await sock.recv_until("presence")
+    await sync_to_async(services.post_message)(
+        actor=world["owner"], topic=world["topic"], body="nieuw", client_id=uuid.uuid4()
+    )
+    live, _ = await sock.recv_until("message")
+    assert live["seq"] == 4 and "nieuw" in live["html"]
+
+
+async def test_post_acks_with_seq_and_retry_does_not_double(connect, world) -> None:  # type: ignore[no-untyped-def]
+    _, _, sock = await connect(world["member"])
+    room, topic = world["room"].pk, world["topic"].pk
+    await sock.send({"type": "subscribe", "room": room})
+    await sock.recv_until("caught_up")
+    client_id = str(uuid.uuid4())
+    frame = {
+        "type": "post",
+        "room": room,
+        "topic": topic,
+        "body": "hallo **live**",
+        "client_id": client_id,
+        "ref": "p1",
+    }
+    await sock.send(frame)
+    ack, _seen = await sock.recv_until("ack")
+    assert ack == {"type": "ack", "room": room, "client_id": client_id, "seq": 4, "ref": "p1"}
+    await sock.send(frame)  # a retry after a lost ack
+    ack2, _ = await sock.recv_until("ack")
+    assert ack2["seq"] == 4
+    assert await sync_to_async(Message.objects.filter(client_id=client_id).count)() == 1
+
+
+async def test_edit_delete_react_read_typing_ping(connect, world) -> None:  # type: ignore[no-untyped-def]
+    _, _, owner = await connect(world["owner"])
+    _, _, member = await connect(world["member"])
+    room = world["room"].pk
+    for sock in (owner, member):
+        await sock.send({"type": "subscribe", "room": room})
+        await sock.recv_until("caught_up")
+    await owner.send({"type": "edit", "room": room, "seq": 1, "body": "bijgewerkt"})
+    edited, _ = await member.recv_until("message_edited")
+    assert edited["seq"] == 1 and "bijgewerkt" in edited["html"] and edited["edited"]
+    await member.send({"type": "react", "room": room, "seq": 1, "emoji": "👍"})
+    reaction, _ = await owner.recv_until("reaction")
+    assert reaction["reactions"] == {"👍": [world["member"].pk]}
+    await owner.send({"type": "delete", "room": room, "seq": 2})
+    deleted, _ = await member.recv_until("message_deleted")
+    assert deleted["seq"] == 2
+    await member.send({"type": "read", "room": room, "seq": 3})
+    state, _ = await member.recv_until("read_state")
+    assert state["seq"] == 3
+    await member.send({"type": "typing", "room": room, "topic": world["topic"].pk})
+    typing, _ = await owner.recv_until("typing")
+    assert typing["user"]["id"] == world["member"].pk
+    await member.send({"type": "ping"})
+    await member.recv_until("pong")
+
+
+async def test_fetch_fills_a_gap(connect, world) -> None:  # type: ignore[no-untyped-def]
+    _, _, sock = await connect(world["member"])
+    room = world["room"].pk
+    await sock.send({"type": "subscribe", "room": room})
+    await sock.recv_until("caught_up")
+    await sock.send({"type": "fetch", "room": room, "from_seq": 1, "to_seq": 3})
+    _, frames = await sock.recv_until("caught_up")
+    assert [f["seq"] for f in frames if f["type"] == "message"] == [1, 2, 3]
+    await sock.send({"type": "fetch", "room": room, "from_seq": 5, "to_seq": 1})
+    error, _ = await sock.recv_until("error")
+    assert error["code"] == "bad_range"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("not json", "bad_json"),
+        ("[1, 2]", "bad_frame"),
+        (json.dumps({"type": "launch"}), "unknown_type"),
+        (json.dumps({"type": "subscribe"}), "bad_frame"),
+        (json.dumps({"type": "subscribe", "room": "1"}), "bad_frame"),
+        (json.dumps({"type": "subscribe", "room": -1}), "bad_frame"),
+        (json.dumps({"type": "post", "room": 1, "topic": 1, "body": "x", "client_id": "not-a-uuid"}), "bad_frame"),
+        (json.dumps({"type": "ping", "extra": 1}), "bad_frame"),
+        (json.dumps({"type": "ping", "pad": "x" * 20000}), "too_large"),
+        ("[" * 5000 + "]" * 5000, "bad_json"),
+    ],
+)
+async def test_bad_input_gets_an_error_frame_and_the_socket_stays_usable(connect, world, raw: str, code: str) -> None:  # type: ignore[no-untyped-def]
+    _, _, sock = await connect(world["member"])
+    await sock.send(raw)
+    error = await sock.recv()
+    assert error["type"] == "error" and error["code"] == code, error
+    await sock.send({"type": "ping"})
+    assert (await sock.recv())["type"] == "pong"
+
+
+async def test_permissions_on_every_frame(connect, world) -> None:  # type: ignore[no-untyped-def]
+    room, topic = world["room"].pk, world["topic"].pk
+    _, _, outsider = await connect(world["outsider"])
+    await outsider.send({"type": "subscribe", "room": room, "ref": "s"})
+    error = await outsider.recv()
+    assert error["code"] == "not_found" and error["ref"] == "s"
+    await outsider.send({"type": "post", "room": room, "topic": topic, "body": "x", "client_id": str(uuid.uuid4())})
+    assert (await outsider.recv())["code"] == "not_found"
+    await outsider.send({"type": "typing", "room": room})
+    assert (await outsider.recv())["code"] == "not_subscribed"
+    await outsider.send({"type": "subscribe", "room": 999999})
+    assert (await outsider.recv())["code"] == "not_found"
+
+    _, _, member = await connect(world["member"])
+    await member.send({"type": "subscribe", "room": room})
+    await member.recv_until("caught_up")
+    await member.send({"type": "edit", "room": room, "seq": 1, "body": "niet van mij"})
+    error, _ = await member.recv_until("error")
+    assert error["code"] == "forbidden"
+    await member.send({"type": "react", "room": room, "seq": 1, "emoji": "🦄"})
+    error, _ = await member.recv_until("error")
+    assert error["code"] == "invalid"
+
+
+async def test_ban_ends_the_subscription(connect, world) -> None:  # type: ignore[no-untyped-def]
+    _, _, member = await connect(world["member"])
+    room = world["room"].pk
+    await member.send({"type": "subscribe", "room": room})
+    await member.recv_until("caught_up")
+    await sync_to_async(services.ban_member)(actor=world["owner"], community=world["community"], user=world["member"])
+    frame, _ = await member.recv_until("unsubscribed", timeout=5)
+    assert frame == {"type": "unsubscribed", "room": room, "reason": "access_revoked"}
+    await sync_to_async(services.post_message)(
+        actor=world["owner"], topic=world["topic"], body="na ban", client_id=uuid.uuid4()
+    )
+    assert await member.nothing(0.5)
+
+
+async def test_slow_mode_error_has_the_wait(connect, world) -> None:  # type: ignore[no-untyped-def]
+    await sync_to_async(services.update_room)(actor=world["owner"], room=world["room"], slow_mode_seconds=30)
+    _, _, member = await connect(world["member"])
+    room, topic = world["room"].pk, world["topic"].pk
+    for i in range(2):
+        await member.send(
+            {"type": "post", "room": room, "topic": topic, "body": f"m{i}", "client_id": str(uuid.uuid4())}
+        )
+    await member.recv_until("ack")
+    error, _ = await member.recv_until("error")
+    assert error["code"] == "slow_mode" and 0 < error["wait_seconds"] <= 30
+
+
+async def test_write_rate_limit_per_user(connect, world) -> None:  # type: ignore[no-untyped-def]
+    _, _, member = await connect(world["member"])
+    room = world["room"].pk
+    for _ in range(25):
+        await member.send({"type": "read", "room": room, "seq": 1})
+    codes = []
+    for _ in range(25):
+        frame = await member.recv()
+        codes.append(frame.get("code", frame["type"]))
+    assert codes.count("rate_limited") >= 4
+    assert codes.count("read_state") <= 21
+
+
+async def test_subscription_limit(connect, world, settings) -> None:  # type: ignore[no-untyped-def]
+    from realtime import protocol
+
+    _, _, member = await connect(world["member"])
+    room = world["room"].pk
+    original = protocol.MAX_SUBSCRIPTIONS
+    protocol.MAX_SUBSCRIPTIONS = 0
+    try:
+        await member.send({"type": "subscribe", "room": room})
+        error, _ = await member.recv_until("error")
+        assert error["code"] == "too_many_subscriptions"
+    finally:
+        protocol.MAX_SUBSCRIPTIONS = original
