@@ -1,0 +1,144 @@
+"""Two-way mentoring end to end: suggestions with reasons → proposal → acceptance → an
+agreement with goals each way signed by both → a message in their private room → a
+session with a reflection → the coordinator sees the pair. Axe on every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from tests.mentoring import conftest as mentoring_fixtures
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "secret-pass-123"
+
+# The mentoring test fixtures, shared with this browser test.
+skills = mentoring_fixtures.skills
+mentee_mentor = mentoring_fixtures.mentee_mentor
+programme_factory = mentoring_fixtures.programme_factory
+_fresh_tables = mentoring_fixtures._fresh_tables
+
+
+def _login(tab: Any, email: str) -> Any:
+    page = tab.visit("/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    tab.check()
+    return page
+
+
+@pytest.fixture
+def cohort(mentee_mentor: Any, programme_factory: Any, make_user: Any) -> dict[str, Any]:
+    sanne = mentee_mentor(
+        "Sanne de Vries",
+        email="sanne@example.test",
+        years=2,
+        offers=("Data-analyse",),
+        wants=("Klantgesprekken voeren",),
+    )
+    henk = mentee_mentor(
+        "Henk Bakker",
+        email="henk@example.test",
+        years=28,
+        offers=("Klantgesprekken voeren",),
+        wants=("Data-analyse",),
+    )
+    gerrit = mentee_mentor("Gerrit Bos", years=30, offers=("Robotica",), wants=("Pitchen",))
+    coordinator = make_user(name="Ingrid Postma", email="ingrid@example.test")
+    programme = programme_factory(coordinator=coordinator, members=(sanne, henk, gerrit), name="Samen duiken")
+    return {"sanne": sanne, "henk": henk, "coordinator": coordinator, "programme": programme}
+
+
+def test_two_members_pair_up_agree_meet_and_the_coordinator_sees_them(open_page: Any, cohort: dict[str, Any]) -> None:
+    from mentoring.models import Relationship
+
+    # Sanne sees Henk among her suggestions, with the reasons both ways, and proposes.
+    sanne_tab = open_page()
+    page = _login(sanne_tab, "sanne@example.test")
+    page = sanne_tab.visit(f"/mentoring/suggesties/?programme={cohort['programme'].pk}")
+    card = page.locator("li.suggestion", has_text="Henk Bakker")
+    assert card.is_visible()
+    assert "Henk Bakker kan jou leren: Klantgesprekken voeren" in card.inner_text()
+    assert "jij kunt Henk Bakker leren: Data-analyse" in card.inner_text()
+    card.get_by_label("Bericht aan Henk Bakker (niet verplicht)").fill("Zullen we van elkaar leren?")
+    card.get_by_role("button", name="Stel voor aan Henk Bakker").click()
+    sanne_tab.check()
+    rel = Relationship.objects.get()
+    assert page.url.endswith(rel.get_absolute_url())
+
+    # Henk finds the proposal under his mentoring, accepts, writes the agreement and signs.
+    henk_tab = open_page()
+    page = _login(henk_tab, "henk@example.test")
+    page = henk_tab.visit("/mentoring/")
+    page.get_by_role("link", name="Met Sanne de Vries").first.click()
+    henk_tab.check()
+    page.get_by_role("button", name="Accepteren").click()
+    henk_tab.check()
+    page.get_by_role("link", name="Afspraken opschrijven").click()
+    henk_tab.check()
+    page.get_by_label("Mijn leerdoelen").fill("Een dashboard lezen en zelf bijstellen")
+    page.get_by_label("Leerdoelen van Sanne de Vries").fill("Zelf een adviesgesprek met een klant leiden")
+    page.get_by_label("Ritme van afspreken").fill("Elke drie weken een uur")
+    page.get_by_role("button", name="Afspraken opslaan").click()
+    henk_tab.check()
+    page.get_by_role("button", name="Afspraken tekenen").click()
+    henk_tab.check()
+    page.get_by_role("button", name="Mijn coördinator mag meekijken").click()
+    henk_tab.check()
+
+    # Sanne reads the agreement with goals for both of them and signs: the pair is active.
+    page = sanne_tab.visit(rel.get_absolute_url())
+    assert "Zelf een adviesgesprek met een klant leiden" in page.locator("main").inner_text()
+    assert "Een dashboard lezen en zelf bijstellen" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Afspraken tekenen").click()
+    sanne_tab.check()
+    assert page.locator("[data-status]").inner_text() == "Actief"
+    page.get_by_role("button", name="Mijn coördinator mag meekijken").click()
+    sanne_tab.check()
+
+    # Their private room: Sanne writes, Henk reads it there.
+    page.get_by_role("link", name="Open onze ruimte").click()
+    sanne_tab.check()
+    page.locator("main a", has_text="gesprek").first.click()
+    sanne_tab.check()
+    page.locator("form.post-form textarea[name=body]").fill("Fijn dat we gaan beginnen! Dinsdag om tien uur?")
+    page.locator("form.post-form button[type=submit]").click()
+    sanne_tab.check()
+    topic_url = page.url
+    page = henk_tab.visit(topic_url.replace(sanne_tab.base_url, ""))
+    assert page.locator(".messages", has_text="Dinsdag om tien uur?").is_visible()
+
+    # Sanne logs their first session with her own reflection.
+    page = sanne_tab.visit(rel.get_absolute_url())
+    page.get_by_role("link", name="Sessie vastleggen").click()
+    sanne_tab.check()
+    page.get_by_label("Datum").fill(dt.date.today().isoformat())
+    page.get_by_label("Online", exact=True).check()
+    page.get_by_label("Gedeelde aantekeningen").fill("Kennisgemaakt en onze leervragen naast elkaar gelegd.")
+    page.get_by_label("Wat ging goed, en waarom?").fill("We stelden elkaar echte vragen uit ons werk.")
+    page.get_by_label("Wat zijn je leerpunten?").fill("Eerst de vraag scherp maken.")
+    page.get_by_role("button", name="Sessie opslaan").click()
+    sanne_tab.check()
+    assert "We stelden elkaar echte vragen uit ons werk." in page.locator("main").inner_text()
+
+    # Henk sees the shared notes but not Sanne's unshared reflection.
+    page = henk_tab.visit(rel.get_absolute_url())
+    main = page.locator("main").inner_text()
+    assert "Kennisgemaakt en onze leervragen naast elkaar gelegd." in main
+    assert "We stelden elkaar echte vragen uit ons werk." not in main
+
+    # The coordinator sees the active pair on the dashboard and, as both allowed it, can open it.
+    coordinator_tab = open_page()
+    _login(coordinator_tab, "ingrid@example.test")
+    page = coordinator_tab.visit(f"/mentoring/programmas/{cohort['programme'].slug}/dashboard/")
+    row = page.locator("tr.pair-row", has_text="Sanne de Vries")
+    assert "Henk Bakker" in row.inner_text() and "Actief" in row.inner_text()
+
+    row.get_by_role("link", name="Koppel openen").click()
+    coordinator_tab.check()
+    assert "Kennisgemaakt en onze leervragen naast elkaar gelegd." in page.locator("main").inner_text()
+    assert "We stelden elkaar echte vragen uit ons werk." not in page.locator("main").inner_text()
