@@ -34,6 +34,25 @@ from forum.forms import (
 from forum.models import Attachment, Membership, Message, Room, Topic
 
 
+def realtime_strings() -> dict[str, str]:
+    """The live client's texts, translated here so the JavaScript needs no catalogue."""
+    return {
+        "connecting": _("Connecting…"),
+        "reconnecting": _("Connection lost. Reconnecting…"),
+        "offline": _("You are offline. Messages you write are sent when you are back online."),
+        "ended": _("You are logged out. Reload the page to continue."),
+        "revoked": _("You no longer have access to this room."),
+        "deleted": _("This message was deleted."),
+        "former_member": _("former member"),
+        "sending": _("Sending…"),
+        "sent": _("Sent"),
+        "retrying": _("Trying again…"),
+        "typing": _("%s is typing…"),
+        "present": _("Here now:"),
+        "resync": _("Much has happened here. Reload the page to see everything."),
+    }
+
+
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
@@ -369,6 +388,7 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
         "can_post": permissions.can_post_in_room(request.user, found.room),
         "can_moderate": permissions.can_moderate_community(request.user, found.room.community),
         "can_manage": permissions.can_manage_topic(request.user, found),
+        "realtime_strings": realtime_strings(),
         "other_rooms": Room.objects.filter(community=found.room.community).exclude(pk=found.room_id).order_by("name")
         if permissions.can_moderate_community(request.user, found.room.community)
         else [],
