@@ -1,0 +1,133 @@
+"""Walk-through: a facilitator-editor promotes a topic to a draft lesson, fills it in in the Wagtail admin
+and submits it; a reviewer approves; a member finds the lesson with a search and a facet and opens
+its discussion. Public pages are checked with axe; the /cms/ admin pages are marked as seen.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "een-sterk-wachtwoord-2026"
+
+
+def _login(tab: Any, email: str) -> None:
+    page = tab.visit("/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    tab.check()
+
+
+def _admin_seen(tab: Any) -> None:
+    tab.page.wait_for_load_state("load")
+    tab.checked.add(tab.page.url.split("#")[0])
+
+
+def _type_rich_text(page: Any, field: str, text: str) -> None:
+    editor = page.locator(f"[data-field-input] input[name='{field}'] ~ div .public-DraftEditor-content").first
+    if not editor.count():
+        editor = page.locator(
+            f"#panel-child-content-{field}-section .public-DraftEditor-content, "
+            f"[id$='{field}-section'] .public-DraftEditor-content"
+        ).first
+    editor.click()
+    page.keyboard.type(text)
+
+
+def test_promote_edit_review_find_and_discuss(open_page: Any, make_user: Any) -> None:
+    from forum import services as forum_services
+    from forum.models import Membership, MembershipState, Role
+    from knowledge_base.models import LessonPage
+    from knowledge_base.services import ensure_knowledge_tree
+
+    ensure_knowledge_tree()
+    editor = make_user("Marieke Dijkstra", email="marieke@example.nl", password=PASSWORD)
+    editor.groups.add(Group.objects.get(name="Redacteuren"))
+    reviewer = make_user("Femke Kuipers", email="femke@example.nl", password=PASSWORD)
+    reviewer.groups.add(Group.objects.get(name="Reviewers"))
+    member = make_user("Sanne de Vries", email="sanne@example.nl", password=PASSWORD)
+    community = forum_services.create_community(
+        actor=editor,
+        name="Warmtekring Delft",
+        kind="kenniskring",
+        description="Installateurs en studenten over warmtepompen.",
+        waaromvraag="Samen de warmtetransitie leren.",
+    )
+    Membership.objects.create(community=community, user=member, role=Role.MEMBER, state=MembershipState.ACTIVE)
+    topic = forum_services.create_topic(
+        actor=member, room=community.rooms.get(), title="Laat studenten meedraaien bij warmtepompinstallaties"
+    )
+    forum_services.post_message(
+        actor=member, topic=topic, body="Studenten leren het meest op de bouwplaats.", client_id=uuid.uuid4()
+    )
+
+    # 1. The facilitator (also an editor) promotes the topic.
+    tab = open_page()
+    _login(tab, "marieke@example.nl")
+    page = tab.visit(f"/kennisbank/onderwerp/{topic.pk}/naar-les/")
+    assert "bouwplaats" in page.content()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/cms/pages/\d+/edit/"))
+    _admin_seen(tab)
+    lesson = LessonPage.objects.get()
+    assert not lesson.live and lesson.origin_topic_id == topic.pk
+
+    # 2. Fills in Waarom, Hoe and Waartoe and a sector in the Wagtail admin, and submits it for review.
+    _type_rich_text(page, "waarom", "Op de bouwplaats zien studenten hoe een warmtepomp echt werkt.")
+    _type_rich_text(page, "waartoe", "Studenten die zelfstandig een warmtepomp installeren.")
+    hoe = page.locator("[id$='hoe-section']").first
+    hoe.locator("button[title], button.c-sf-add-button").first.click()
+    page.locator("[role=option], .w-combobox__option").filter(has_text=re.compile("Alinea|Paragraph")).first.click()
+    page.locator("[id$='hoe-section'] .public-DraftEditor-content").first.click()
+    page.keyboard.type("Spreek met de installateur af welke taken studenten doen.")
+    page.locator("a[href='#tab-taxonomy-and-origin'], [role=tab]").filter(
+        has_text=re.compile("Indeling|Taxonomy")
+    ).first.click()
+    page.get_by_label("Energie").first.check()
+    page.locator("button[name='action-submit']").evaluate("button => button.click()")
+    page.wait_for_url(re.compile(r"/cms/pages/\d+/$"))
+    _admin_seen(tab)
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    if lesson.current_workflow_state is None:
+        page.screenshot(path="/tmp/kb_submit.png", full_page=True)
+        errors = page.locator(
+            ".error-message, .w-field__errors, .help-critical, [role=alert], .messages"
+        ).all_inner_texts()
+        raise AssertionError(f"not submitted: {page.url} {errors}")
+    assert not lesson.live
+
+    # 3. The reviewer approves, which publishes.
+    review = open_page()
+    _login(review, "femke@example.nl")
+    page = review.page
+    page.goto(review.base_url + f"/cms/pages/{lesson.pk}/edit/")
+    _admin_seen(review)
+    approve = page.locator("button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])").first
+    with page.expect_navigation():
+        approve.evaluate("button => button.click()")
+    _admin_seen(review)
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    assert lesson.live, (page.url, page.locator(".messages, .error-message, .w-field__errors").all_inner_texts())
+
+    # 4. A member finds it by searching with a facet and opens its discussion.
+    reader = open_page()
+    _login(reader, "sanne@example.nl")
+    page = reader.visit("/kennisbank/zoeken/?q=warmtepomp")
+    page.get_by_label(re.compile(r"^Energie")).check()
+    page.locator(".facets button[type=submit]").click()
+    reader.check()
+    assert "sector=energie" in page.url
+    assert page.locator("mark").first.is_visible()
+    page.get_by_role("link", name=re.compile("warmtepompinstallaties")).first.click()
+    reader.check()
+    assert page.locator("text=Studenten leren het meest op de bouwplaats.").first.is_visible()
+    page.get_by_role("link", name="Bespreek deze les").click()
+    reader.check()
+    assert f"/gemeenschappen/onderwerp/{topic.pk}/" in page.url
