@@ -9,7 +9,7 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,7 +26,6 @@ from accounts.models import Skill, User
 from forum import services as forum_services
 from mentoring import matching, permissions, selectors
 from mentoring.models import (
-    OPEN_STATUSES,
     Agreement,
     CheckIn,
     Closing,
@@ -264,18 +263,19 @@ def admit_participant(*, by: User, participation: Participation) -> Participatio
 
 @transaction.atomic
 def run_matching_round(*, by: User, programme: Programme, min_score: float = 0.0) -> MatchingRound:
-    """Match the admitted participants who have no open pair in this programme yet."""
+    """Match the admitted participants who still have room for a pair, and record who stays unmatched."""
     if not permissions.can_manage_programme(by, programme):
         raise PermissionDenied
     if programme.matching_mode == MatchingMode.CHOOSE:
         raise ValidationError(_("In this programme members choose their own match."), code="mode")
-    busy = {
-        uid
-        for a, b in Relationship.objects.filter(status__in=OPEN_STATUSES).values_list("person_a_id", "person_b_id")
-        for uid in (a, b)
-    }
-    pool = selectors.pool_profiles(programme=programme).exclude(user_id__in=busy)
-    cohort = selectors.candidates(pool)
+    # Everyone keeps the room they have left: a member with capacity 2 and one open pair
+    # can still be matched once; a member who is full is left out of the round.
+    open_counts = selectors.open_relationship_counts()
+    cohort = [
+        replace(c, capacity=c.capacity - open_counts[c.id])
+        for c in selectors.candidates(selectors.pool_profiles(programme=programme))
+        if open_counts[c.id] < c.capacity
+    ]
     forbidden = {
         frozenset(pair)
         for pair in Relationship.objects.filter(

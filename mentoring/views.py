@@ -178,8 +178,8 @@ def propose(request: HttpRequest, user_id: int) -> HttpResponse:
         messages.error(request, _("Your proposal could not be sent."))
         return redirect("mentoring:suggestions")
     rematch_of = None
-    if request.POST.get("rematch_of"):
-        rematch_of = Relationship.objects.filter(pk=request.POST["rematch_of"]).first()
+    if request.POST.get("rematch_of", "").isdigit():
+        rematch_of = Relationship.objects.filter(pk=int(request.POST["rematch_of"])).first()
     try:
         rel = services.propose(
             by=user,

@@ -229,3 +229,24 @@ def test_dashboard_counts_and_suppresses_small_groups(active_pair: Relationship)
     assert all(n is None for _label, n in board.breakdown)
     rows = selectors.export_rows(programme=active_pair.programme)  # type: ignore[arg-type]
     assert rows[1][5] == "active" and rows[1][10:14] == ["0", "1", "0", "1"]
+
+
+def test_matching_round_uses_the_capacity_people_have_left(
+    mentee_mentor: Any, programme_factory: Any, make_user: Any
+) -> None:
+    young = [
+        mentee_mentor(f"Jong {i}", years=i, offers=("Data-analyse",), wants=("Klantgesprekken voeren",))
+        for i in range(3)
+    ]
+    old = mentee_mentor(
+        "Oud", years=30, offers=("Klantgesprekken voeren",), wants=("Data-analyse",), max_relationships=2
+    )
+    other = mentee_mentor("Ander", years=25, offers=("Klantgesprekken voeren",), wants=("Data-analyse",))
+    coordinator = make_user(name="Coördinator")
+    programme = programme_factory(coordinator=coordinator, members=(*young, old, other))
+    services.propose(by=young[0], other=old, programme=programme)  # Oud has one place left
+    round_ = services.run_matching_round(by=coordinator, programme=programme)
+    pairs = Relationship.objects.filter(matching_round=round_)
+    assert pairs.count() == 2
+    assert sum(1 for r in pairs if old.pk in (r.person_a_id, r.person_b_id)) == 1
+    assert young[0].pk not in {uid for r in pairs for uid in (r.person_a_id, r.person_b_id)}
