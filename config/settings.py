@@ -51,8 +51,14 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "daphne",
-    # First, so that its templates override allauth's and Wagtail's.
+    # Kring's apps first: their templates and translations win over allauth's, Wagtail's
+    # and Django's own where they share a name or a msgid.
     "frontend",
+    "accounts",
+    "forum",
+    "realtime",
+    "mentoring",
+    "knowledge_base",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -85,11 +91,6 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
-    "accounts",
-    "forum",
-    "realtime",
-    "mentoring",
-    "knowledge_base",
 ]
 
 MIDDLEWARE = [
@@ -305,3 +306,6 @@ WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "knowledge_base.forms.DocumentForm"
 KNOWLEDGE_BASE_MAX_DOCUMENT_SIZE = 20 * 1024 * 1024
+if USING_POSTGRES:
+    # Dutch stemming for the knowledge base's full-text search ("warmtepomp" finds "warmtepompen").
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "dutch"

@@ -35,3 +35,23 @@ def test_pages_carry_a_strict_content_security_policy(client) -> None:  # type: 
     csp = client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp.split("script-src", 1)[1].split(";", 1)[0]
+
+
+@pytest.mark.parametrize("app", i18n_tools.APPS)
+def test_our_translations_win_over_third_party_catalogues(app: str) -> None:
+    """Django's admin translates "Filter" as "Filter"; ours must not be shadowed by it."""
+    import polib
+    from django.utils import translation
+
+    path = i18n_tools.po_path(app, "nl")
+    if not path.exists():
+        return
+    mine = {e.msgid: e.msgstr for e in polib.pofile(str(path)) if e.msgstr and not e.msgctxt and not e.msgid_plural}
+    ours = {a: i18n_tools.po_path(a, "nl") for a in i18n_tools.APPS}
+    shared = set()
+    for other, other_path in ours.items():
+        if other != app and other_path.exists():
+            shared |= {e.msgid for e in polib.pofile(str(other_path)) if e.msgstr}
+    with translation.override("nl"):
+        shadowed = {m: translation.gettext(m) for m, s in mine.items() if m not in shared and translation.gettext(m) != s}
+    assert not shadowed, f"{app}: {len(shadowed)} translations shadowed, e.g. {list(shadowed.items())[:5]}"
