@@ -1,0 +1,1 @@
+"""Kring's benchmarks: ``python -m bench.run`` (``make bench``). Not collected by pytest."""

@@ -1,0 +1,1 @@
+"""Baseline servers that Kring's fan-out is measured against, on the same server and layer."""

@@ -1,0 +1,242 @@
+"""Fan-out, scale-out and idle-socket benchmarks: servers and load generator as subprocesses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import LOAD_CPUS, PY, ROOT, SERVER_CPUS, bench_env, free_port, spawn, stop, wait_port
+
+LOGS = ROOT / "bench" / "results" / "logs"
+
+APPS = {
+    "kring": "config.asgi:application",
+    "channels_chat": "bench.baselines.channels_chat:application",
+    "asgi_hub": "bench.baselines.asgi_hub:application",
+}
+
+
+def server_env() -> dict[str, str]:
+    env = bench_env()
+    # Production-like: no debug cursor, no per-frame logging.
+    env["DEBUG"] = "false"
+    env["SECURE_SSL_REDIRECT"] = "false"
+    env["LOG_LEVEL"] = "WARNING"
+    return env
+
+
+def server_cmd(app: str, server: str, port: int) -> list[str]:
+    if app == "ws_broadcast":
+        return [PY, "-m", "bench.baselines.ws_broadcast", str(port)]
+    target = APPS[app]
+    if server == "daphne":
+        return [PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "-v", "0", target]
+    return [
+        PY, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port),
+        "--log-level", "warning", "--no-access-log", "--lifespan", "off",
+    ]  # fmt: skip
+
+
+class Servers:
+    """One or more server processes of one kind, each pinned, each on its own port."""
+
+    def __init__(self, app: str, server: str, count: int = 1, cpus: list[set[int] | None] | None = None) -> None:
+        self.app, self.server = app, server
+        self.ports = [free_port() for _ in range(count)]
+        self.cpus = cpus or [SERVER_CPUS] * count
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def __enter__(self) -> Servers:
+        LOGS.mkdir(parents=True, exist_ok=True)
+        for port, cpus in zip(self.ports, self.cpus, strict=True):
+            log = LOGS / f"{self.app}-{self.server}-{port}.log"
+            self.procs.append(spawn(server_cmd(self.app, self.server, port), cpus=cpus, env=server_env(), log=log))
+        for port, proc in zip(self.ports, self.procs, strict=True):
+            wait_port(port, 60, proc)
+        time.sleep(0.5)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for proc in self.procs:
+            stop(proc)
+
+    @property
+    def urls(self) -> list[str]:
+        return [f"ws://127.0.0.1:{p}" for p in self.ports]
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.procs]
+
+
+def run_loadgen(plan: dict[str, Any], timeout: float, cpus: set[int] | None = None) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(plan, f)
+        path = f.name
+    LOGS.mkdir(parents=True, exist_ok=True)
+    err = LOGS / "loadgen.err"
+    proc = subprocess.Popen(
+        [PY, "-m", "bench.loadgen", path],
+        cwd=ROOT,
+        env=bench_env(),
+        stdout=subprocess.PIPE,
+        stderr=open(err, "ab"),  # noqa: SIM115
+        preexec_fn=_pin(cpus if cpus is not None else LOAD_CPUS),
+    )
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return {"error": f"load generator timed out after {timeout}s"}
+    finally:
+        Path(path).unlink(missing_ok=True)
+    if proc.returncode != 0:
+        tail = err.read_text()[-600:] if err.exists() else ""
+        return {"error": f"load generator exited {proc.returncode}: {tail}"}
+    return dict(json.loads(out.decode().strip().splitlines()[-1]))
+
+
+def _pin(cpus: set[int] | None) -> Any:
+    def run() -> None:
+        import os
+
+        from bench.common import raise_nofile
+
+        raise_nofile()
+        if cpus:
+            os.sched_setaffinity(0, cpus)
+
+    return run
+
+
+def rate_steps(scenario: str, quick: bool) -> list[dict[str, Any]]:
+    seconds = 2.0 if quick else 3.0
+    moderate, rising = {
+        "big": (2, [1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64]),
+        "mid": (10, [5, 10, 20, 35, 50, 75, 100, 150, 200, 300, 400, 600]),
+        "small": (100, [50, 100, 200, 350, 500, 750, 1000, 1500, 2000, 3000, 4000]),
+    }[scenario]
+    steps = [{"name": f"moderate {moderate}/s", "rate": moderate, "seconds": seconds, "stop_on_fail": False}]
+    steps += [{"name": f"{r}/s", "rate": r, "seconds": seconds} for r in rising]
+    return steps
+
+
+def scenario_rooms(fixture: dict[str, Any], scenario: str) -> list[str]:
+    if scenario == "big":
+        return ["big"]
+    if scenario == "mid":
+        return ["mid"]
+    return [name for name in fixture["rooms"] if name.startswith("s")]
+
+
+def summarize(result: dict[str, Any]) -> dict[str, Any]:
+    """Best passing step, and the moderate step's latencies and CPU per delivery."""
+    steps = result.get("steps") or []
+    if not steps:
+        return {"error": result.get("error", "no steps ran"), "connect_s": result.get("connect_s")}
+    moderate = steps[0]
+    passing = [s for s in steps[1:] if s["pass"]]
+    best = max(passing, key=lambda s: s["deliveries_per_s"]) if passing else None
+    failed = next((s for s in steps[1:] if not s["pass"]), None)
+    return {
+        "sockets": result["sockets"],
+        "connect_s": result["connect_s"],
+        "max_deliveries_per_s": best["deliveries_per_s"] if best else 0.0,
+        "max_msgs_per_s": best["msgs_per_s"] if best else 0,
+        "first_failing": (
+            {k: failed[k] for k in ("msgs_per_s", "deliveries_per_s", "p99_ms", "lost", "errors")} if failed else None
+        ),
+        "moderate": {
+            k: moderate[k]
+            for k in ("msgs_per_s", "deliveries_per_s", "p50_ms", "p95_ms", "p99_ms", "lost", "errors", "pass")
+        }
+        | {"cpu_us_per_delivery": moderate["cpu_us_per_delivery"], "ack_p50_ms": moderate["ack_p50_ms"]},
+        "cpu_us_per_delivery_at_max": best["cpu_us_per_delivery"] if best else None,
+    }
+
+
+def fanout_one(
+    fixture: dict[str, Any], app: str, server: str, scenario: str, quick: bool, budget_s: float
+) -> dict[str, Any]:
+    from django.conf import settings
+
+    names = scenario_rooms(fixture, scenario)
+    mode = "kring" if app == "kring" else "plain"
+    steps = rate_steps(scenario, quick)
+    with Servers(app, server) as servers:
+        plan = {
+            "job": "fanout",
+            "mode": mode,
+            "urls": servers.urls,
+            "server_pids": servers.pids,
+            "sessions": fixture["sessions"],
+            "cookie_name": settings.SESSION_COOKIE_NAME,
+            "rooms": {n: fixture["rooms"][n] for n in names},
+            "scenario": names,
+            "steps": steps,
+            "max_rate": max(s["rate"] for s in steps),
+            "budget_s": budget_s,
+            "drain_s": 1.5,
+            "subscribe_timeout_s": 45,
+        }
+        started = time.monotonic()
+        result = run_loadgen(plan, timeout=budget_s + 240)
+        result["wall_s"] = round(time.monotonic() - started, 1)
+    result["summary"] = summarize(result)
+    return result
+
+
+def scaleout(fixture: dict[str, Any], server: str, quick: bool, budget_s: float) -> dict[str, Any]:
+    """Kring on 1 and 2 processes behind the same Redis; posts go through process A only."""
+    from django.conf import settings
+
+    out: dict[str, Any] = {}
+    for count in (1, 2):
+        cpus: list[set[int] | None] = [SERVER_CPUS] if count == 1 else [SERVER_CPUS, LOAD_CPUS]
+        with Servers("kring", server, count, cpus) as servers:
+            names = ["mid"]
+            steps = rate_steps("mid", quick)
+            plan = {
+                "job": "fanout",
+                "mode": "kring",
+                "urls": servers.urls,
+                "server_pids": servers.pids,
+                "sessions": fixture["sessions"],
+                "cookie_name": settings.SESSION_COOKIE_NAME,
+                "rooms": {n: fixture["rooms"][n] for n in names},
+                "scenario": names,
+                "steps": steps,
+                "max_rate": max(s["rate"] for s in steps),
+                "budget_s": budget_s,
+                "drain_s": 1.5,
+                "post_via": 0,
+            }
+            # With two servers the load generator cannot have a core of its own.
+            result = run_loadgen(plan, timeout=budget_s + 240, cpus=None if count == 2 else LOAD_CPUS)
+        result["summary"] = summarize(result)
+        out[f"{count}_process"] = result
+    return out
+
+
+def idle_sockets(fixture: dict[str, Any], app: str, server: str, counts: list[int]) -> dict[str, Any]:
+    from django.conf import settings
+
+    with Servers(app, server) as servers:
+        plan = {
+            "job": "idle",
+            "mode": "kring" if app == "kring" else "plain",
+            "urls": servers.urls,
+            "server_pids": servers.pids,
+            "sessions": fixture["sessions"],
+            "cookie_name": settings.SESSION_COOKIE_NAME,
+            "counts": counts,
+            # Authenticated (hello received), no subscription: a subscribe per socket would
+            # add presence frames and DB work that make 5,000 sockets too slow to open.
+            "rooms": [],
+        }
+        return run_loadgen(plan, timeout=300)

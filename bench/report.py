@@ -1,0 +1,167 @@
+"""The printed table (and the figures docs/performance.md quotes) from a results dict."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+TARGET_FANOUT_VS_HUB = 0.7
+TARGET_BIG_ROOM_RATE = {"daphne": 4, "uvicorn": 15}
+TARGET_IDLE_KIB = 30
+TARGET_TOPIC_P95_MS = 30
+TARGET_SEARCH_P95_MS = 100
+TARGET_SUGGEST_MS = 200
+TARGET_ROUND_RATIO = 2.0
+SCENARIOS = {"big": "1 room x {n}", "mid": "1 room x 100", "small": "100 rooms x 10"}
+
+
+def _f(x: Any, nd: int = 0) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, float | int):
+        return f"{x:,.{nd}f}"
+    return str(x)
+
+
+def _ratio(a: Any, b: Any) -> str:
+    if not a or not b:
+        return "-"
+    return f"{a / b:.2f}x"
+
+
+def fanout_rows(res: dict[str, Any]) -> tuple[list[str], list[tuple[str, bool | None]]]:
+    lines: list[str] = []
+    checks: list[tuple[str, bool | None]] = []
+    fan = res.get("fanout") or {}
+    if not fan:
+        return lines, checks
+    head = (
+        f"{'scenario':<16}{'server':<30}{'max deliv/s':>12}{'msg/s':>7}{'p50':>8}{'p95':>8}{'p99':>8}"
+        f"{'cpu us/d':>9}{'vs hub':>8}{'vs chat':>8}"
+    )
+    lines += ["FAN-OUT: deliveries/s at p99 < 250 ms with zero loss; latency (ms) and CPU at the moderate rate", head]
+    for key, result in fan.items():
+        scenario, app, server = key.split("/")
+        s = result.get("summary") or {}
+        label = SCENARIOS[scenario].format(n=s.get("sockets", "?"))
+        if "error" in s:
+            lines.append(f"{label:<16}{app + '/' + server:<30}  error: {s['error'][:80]}")
+            continue
+        mod = s["moderate"]
+        hub = (fan.get(f"{scenario}/asgi_hub/{server}") or {}).get("summary") or {}
+        chat = (fan.get(f"{scenario}/channels_chat/{server}") or {}).get("summary") or {}
+        mine = s["max_deliveries_per_s"]
+        lines.append(
+            f"{label:<16}{app + '/' + server:<30}{_f(mine):>12}{_f(s['max_msgs_per_s']):>7}"
+            f"{_f(mod['p50_ms'], 1):>8}{_f(mod['p95_ms'], 1):>8}{_f(mod['p99_ms'], 1):>8}"
+            f"{_f(mod['cpu_us_per_delivery']):>9}"
+            f"{_ratio(mine, hub.get('max_deliveries_per_s')) if app != 'asgi_hub' else '':>8}"
+            f"{_ratio(mine, chat.get('max_deliveries_per_s')) if app == 'kring' else '':>8}"
+        )
+        if app == "kring" and scenario in ("mid", "small") and hub.get("max_deliveries_per_s"):
+            ok = mine >= TARGET_FANOUT_VS_HUB * hub["max_deliveries_per_s"]
+            checks.append((f"fan-out {SCENARIOS[scenario].format(n='')} on {server} >= 0.7x hub: {mine:,.0f}/s = "
+                           f"{_ratio(mine, hub['max_deliveries_per_s'])}", ok))  # fmt: skip
+        if app == "kring" and scenario == "big":
+            want = TARGET_BIG_ROOM_RATE.get(server, 0)
+            rate = s["max_msgs_per_s"]
+            checks.append((f"{s.get('sockets')}-member room on {server}: p99 < 250 ms at {rate} msg/s (target >= {want})",
+                           rate >= want))  # fmt: skip
+    return lines, checks
+
+
+def table(out: dict[str, Any]) -> str:
+    res = out.get("results", {})
+    m = out.get("machine", {})
+    lines = [
+        f"Kring benchmarks {out.get('started_utc')} commit {out.get('commit')} quick={out.get('quick')}",
+        f"machine: {m.get('nproc')} x {m.get('cpu')}, {m.get('ram_gib')} GiB; servers on CPU {m.get('server_cpus')}, "
+        f"load generator on CPU {m.get('loadgen_cpus')}; load average {m.get('loadavg_at_start')} -> "
+        f"{out.get('loadavg_at_end')}",
+        "",
+    ]
+    fl, checks = fanout_rows(res)
+    lines += fl
+    scale = res.get("scaleout") or {}
+    if scale:
+        lines += ["", "SCALE-OUT: Kring, 1 vs 2 processes on one Redis, 1 room x 100, posts via process A only"]
+        for server, r in scale.items():
+            if "error" in r:
+                lines.append(f"  {server}: error {r['error'][:100]}")
+                continue
+            one = (r.get("1_process") or {}).get("summary") or {}
+            two = r.get("2_process") or {}
+            two_s = two.get("summary") or {}
+            by_url = two.get("received_by_url") or {}
+            cross = int(by_url.get("1", 0))
+            lines.append(
+                f"  {server}: 1 process {_f(one.get('max_deliveries_per_s'))}/s; 2 processes "
+                f"{_f(two_s.get('max_deliveries_per_s'))}/s ({_ratio(two_s.get('max_deliveries_per_s'), one.get('max_deliveries_per_s'))}); "
+                f"deliveries on process B of posts made via A: {cross:,}"
+            )
+            checks.append((f"scale-out on {server}: cross-process delivery ({cross:,} on B)", cross > 0))
+    idle = res.get("idle") or {}
+    if idle:
+        lines += ["", "IDLE SOCKETS: server RSS growth per authenticated socket (Kring: subscribed to one room)"]
+        for key, r in idle.items():
+            if "error" in r:
+                lines.append(f"  {key}: error {r['error'][:100]}")
+                continue
+            parts = [
+                f"{st['sockets']:,} sockets {st['kib_per_socket']} KiB/socket (RSS {st['rss_mib']} MiB)"
+                for st in r["stages"][1:]
+            ]
+            lines.append(f"  {key:<22}" + "; ".join(parts))
+            if key.startswith("kring"):
+                worst = max(st["kib_per_socket"] for st in r["stages"][1:])
+                checks.append((f"idle socket on {key}: {worst} KiB (target <= 30)", worst <= TARGET_IDLE_KIB))
+    hist = res.get("history") or {}
+    if hist and "error" not in hist:
+        lines += ["", "HISTORY (ms p50/p95, queries)"]
+        for size, r in hist.items():
+            cells = [
+                f"{name} {r[name]['p50_ms']}/{r[name]['p95_ms']} q{r[name]['queries']}"
+                for name in r
+                if isinstance(r[name], dict)
+            ]
+            lines.append(f"  {int(size):>9,} msgs: " + "; ".join(cells))
+        sizes = sorted(hist, key=int)
+        top = hist[sizes[-1]]["topic_page"]
+        checks.append((f"topic page p95 at {int(sizes[-1]):,} messages: {top['p95_ms']} ms (target <= 30)",
+                       top["p95_ms"] <= TARGET_TOPIC_P95_MS))  # fmt: skip
+        q = {hist[s]["topic_page"]["queries"] for s in sizes}
+        checks.append((f"topic page query count constant across {', '.join(sizes)}: {sorted(q)}", len(q) == 1))
+    elif hist:
+        lines += ["", f"HISTORY: error {hist['error'][:200]}"]
+    d = res.get("directory") or {}
+    if d and "error" not in d:
+        lines += ["", f"DIRECTORY ({d['communities']:,} communities, ms p50/p95, queries)"]
+        for name, r in d.items():
+            if isinstance(r, dict):
+                lines.append(f"  {name:<22}{r['p50_ms']}/{r['p95_ms']} q{r['queries']}")
+    mt = res.get("matching") or {}
+    if mt and "error" not in mt:
+        lines += ["", f"MATCHING ({mt['profiles']:,} profiles; table build {mt['table_build_ms']} ms)"]
+        lines.append(f"  suggest p50 {mt['suggest']['p50_ms']} ms, p95 {mt['suggest']['p95_ms']} ms")
+        checks.append((f"suggestions p95 at 50,000 profiles: {mt['suggest']['p95_ms']} ms (target <= 200)",
+                       mt["suggest"]["p95_ms"] <= TARGET_SUGGEST_MS))  # fmt: skip
+        for key, r in mt.items():
+            if key.startswith("round_"):
+                lines.append(
+                    f"  {key}: run_round {r['run_round_s']} s = score matrix {r['score_matrix_s']} s + ...; "
+                    f"linear_sum_assignment alone {r['linear_sum_assignment_s']} s; ratio {r['ratio']}x"
+                )
+        last = max((k for k in mt if k.startswith("round_")), key=lambda k: int(k.split("_")[1]), default=None)
+        if last:
+            checks.append((f"{last} <= 2x linear_sum_assignment: {mt[last]['ratio']}x", mt[last]["ratio"] <= 2))
+    if checks:
+        lines += ["", "TARGETS"]
+        lines += [f"  [{'MET ' if ok else 'MISS' if ok is False else ' ?  '}] {text}" for text, ok in checks]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    path = sys.argv[1] if len(sys.argv) > 1 else "bench/results/latest.json"
+    with open(path) as f:
+        print(table(json.load(f)))

@@ -1,0 +1,217 @@
+"""Run Kring's benchmarks beside their baselines: ``python -m bench.run`` (``make bench``).
+
+Starts its own servers on free loopback ports (PostgreSQL and Redis from DATABASE_URL /
+REDIS_URL, else a ``kring_bench`` database and Redis db 9), loads synthetic data, prints
+a table with ratios and writes ``bench/results/<timestamp>.json`` and ``latest.json``.
+
+    python -m bench.run --quick                  # a few minutes, smaller sizes
+    python -m bench.run --only fanout --servers uvicorn --scenarios mid
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from typing import Any
+
+from bench.common import LOAD_CPUS, NCPU, ROOT, SERVER_CPUS, bench_env, loadavg
+
+RESULTS = ROOT / "bench" / "results"
+ALL = ["fanout", "scaleout", "idle", "history", "directory", "matching"]
+APPS = ["kring", "channels_chat", "asgi_hub", "ws_broadcast"]
+
+# Targets from issue 7.
+TARGET_FANOUT_VS_HUB = 0.7
+TARGET_BIG_ROOM_RATE = {"daphne": 4, "uvicorn": 15}
+TARGET_IDLE_KIB = 30
+TARGET_TOPIC_P95_MS = 30
+TARGET_SUGGEST_MS = 200
+TARGET_ROUND_RATIO = 2.0
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kib = int(f.readline().split()[1])
+    return {
+        "nproc": NCPU,
+        "cpu": model,
+        "ram_gib": round(mem_kib / 2**20, 1),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "server_cpus": sorted(SERVER_CPUS),
+        "loadgen_cpus": sorted(LOAD_CPUS),
+        "loadavg_at_start": loadavg(),
+    }
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+    except OSError:
+        return ""
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}Z] {msg}", flush=True)
+
+
+def parse() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="small sizes and short steps (a few minutes)")
+    p.add_argument("--only", default=",".join(ALL), help=f"comma list of: {','.join(ALL)}")
+    p.add_argument("--servers", default="daphne,uvicorn")
+    p.add_argument("--apps", default=",".join(APPS))
+    p.add_argument("--scenarios", default="big,mid,small", help="big=1x1000, mid=1x100, small=100x10")
+    p.add_argument("--big-room", type=int, default=1000, help="members in the big room")
+    p.add_argument("--history", default="", help="room sizes for the history benchmark, e.g. 10000,1000000")
+    p.add_argument("--idle", default="", help="socket counts for the idle-socket benchmark")
+    p.add_argument("--step-budget", type=float, default=0, help="seconds of rate steps per fan-out run")
+    return p.parse_args()
+
+
+def main() -> int:
+    args = parse()
+    for key, value in bench_env().items():
+        os.environ.setdefault(key, value)
+    only = [x for x in args.only.split(",") if x]
+    servers = [x for x in args.servers.split(",") if x]
+    apps = [x for x in args.apps.split(",") if x]
+    scenarios = [x for x in args.scenarios.split(",") if x]
+    quick = args.quick
+    history_sizes = [int(x) for x in args.history.split(",") if x] or (
+        [10_000, 100_000] if quick else [10_000, 1_000_000]
+    )
+    idle_counts = [int(x) for x in args.idle.split(",") if x] or ([1000] if quick else [1000, 5000])
+    step_budget = args.step_budget or (14.0 if quick else 24.0)
+    started = time.monotonic()
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    out: dict[str, Any] = {
+        "started_utc": stamp,
+        "commit": git_commit(),
+        "quick": quick,
+        "machine": machine(),
+        "database": os.environ["DATABASE_URL"].split("@")[-1],
+        "redis": os.environ["REDIS_URL"].split("@")[-1],
+        "results": {},
+    }
+    res = out["results"]
+    log(f"machine: {out['machine']}")
+    from bench import data
+
+    data.setup_django()
+    log(f"database ready ({time.monotonic() - started:.0f}s)")
+    fixture = None
+    if {"fanout", "scaleout", "idle"} & set(only):
+        users = max(args.big_room, 100, 1000, max(idle_counts) if "idle" in only else 0)
+        fixture = data.fanout_fixture(users, 100, 10)
+        members = fixture["rooms"]["big"]["members"]
+        fixture["rooms"]["big"]["members"] = members[: args.big_room]
+        log(f"fan-out fixture: {users} users with sessions ({time.monotonic() - started:.0f}s)")
+
+    def save() -> None:
+        out["elapsed_s"] = round(time.monotonic() - started, 1)
+        out["loadavg_at_end"] = loadavg()
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(out, indent=1, ensure_ascii=False)
+        (RESULTS / f"{stamp}.json").write_text(text)
+        (RESULTS / "latest.json").write_text(text)
+
+    if "fanout" in only:
+        from bench import fanout
+
+        assert fixture is not None
+        res["fanout"] = {}
+        for scenario in scenarios:
+            for app in apps:
+                for server in servers if app != "ws_broadcast" else ["websockets"]:
+                    key = f"{scenario}/{app}/{server}"
+                    log(f"fan-out {key} …")
+                    try:
+                        result = fanout.fanout_one(fixture, app, server, scenario, quick, step_budget)
+                    except Exception as exc:  # one broken server must not end the run
+                        result = {"error": repr(exc), "summary": {"error": repr(exc)}}
+                    res["fanout"][key] = result
+                    log(f"  {json.dumps(result['summary'])[:400]}")
+                    save()
+    if "scaleout" in only:
+        from bench import fanout
+
+        assert fixture is not None
+        res["scaleout"] = {}
+        for server in servers:
+            log(f"scale-out kring on {server} …")
+            try:
+                res["scaleout"][server] = fanout.scaleout(fixture, server, quick, step_budget)
+            except Exception as exc:
+                res["scaleout"][server] = {"error": repr(exc)}
+            for k, v in res["scaleout"][server].items():
+                if isinstance(v, dict):
+                    log(f"  {k}: {json.dumps(v.get('summary'))[:300]} by url {v.get('received_by_url')}")
+            save()
+    if "idle" in only:
+        from bench import fanout
+
+        assert fixture is not None
+        res["idle"] = {}
+        for app in ["kring", "asgi_hub"]:
+            for server in servers:
+                log(f"idle sockets {app}/{server} {idle_counts} …")
+                try:
+                    res["idle"][f"{app}/{server}"] = fanout.idle_sockets(fixture, app, server, idle_counts)
+                except Exception as exc:
+                    res["idle"][f"{app}/{server}"] = {"error": repr(exc)}
+                log(f"  {json.dumps(res['idle'][f'{app}/{server}'])[:400]}")
+                save()
+    if "history" in only:
+        from bench import pages
+
+        log(f"history at {history_sizes} messages (bulk load on first run) …")
+        try:
+            res["history"] = pages.history(history_sizes, 20 if quick else 40, 10 if quick else 20)
+        except Exception as exc:
+            res["history"] = {"error": repr(exc)}
+        log(f"  {json.dumps(res['history'])[:600]}")
+        save()
+    if "directory" in only:
+        from bench import pages
+
+        log("community directory at 1,000 communities …")
+        try:
+            res["directory"] = pages.directory(1000, 20 if quick else 40, 10)
+        except Exception as exc:
+            res["directory"] = {"error": repr(exc)}
+        save()
+    if "matching" in only:
+        from bench import matching
+
+        log("matching …")
+        rounds = [1000, 2000] if quick else [1000, 2000, 5000]
+        try:
+            res["matching"] = matching.run(50_000, rounds, 30)
+        except Exception as exc:
+            res["matching"] = {"error": repr(exc)}
+        save()
+    save()
+    from bench.report import table
+
+    print()
+    print(table(out))
+    log(f"done in {out['elapsed_s']:.0f}s; bench/results/{stamp}.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
