@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Skill, User
-from mentoring import services
+from mentoring import selectors, services
 from mentoring.models import (
     MatchingMode,
     MentoringProfile,
@@ -346,3 +346,4 @@ def seed(progress: Progress) -> None:
                 continue  # a pair that breaks a hard constraint is simply left out
             _advance(rel, "active", rng, today)
         progress(f"programme {pool_tip.name}: {len(tip) + 2} participants, {len(applied)} applications")
+    selectors.bump_pool_version()

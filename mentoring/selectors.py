@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import threading
+import time
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -85,8 +88,9 @@ def candidates(profiles: QuerySet[MentoringProfile]) -> list[matching.Candidate]
             "user__profile__organisation_id",
         )
     )
-    profile_ids = [r[0] for r in rows]
-    user_ids = [r[1] for r in rows]
+    # Subqueries rather than long id lists: one pass over each table, whatever the pool size.
+    profile_ids = profiles.values("pk")
+    user_ids = profiles.values("user_id")
     offers: dict[int, set[int]] = defaultdict(set)
     wants: dict[int, set[int]] = defaultdict(set)
     for pid, skill in SkillOffer.objects.filter(profile_id__in=profile_ids).values_list("profile_id", "skill_id"):
@@ -128,8 +132,10 @@ def candidate_for(*, user: User) -> matching.Candidate | None:
     return found[0] if found else None
 
 
-_tables: dict[int, tuple[tuple[Any, ...], matching.Table]] = {}
+_tables: dict[int, tuple[str, float, matching.Table]] = {}
 _tables_lock = threading.Lock()
+POOL_VERSION_KEY = "mentoring:pool-version"
+TABLE_MAX_AGE = 60.0  # seconds; member-profile changes (region, languages) show up within this
 
 
 def clear_table_cache() -> None:
@@ -137,25 +143,33 @@ def clear_table_cache() -> None:
         _tables.clear()
 
 
+def pool_version() -> str:
+    """A token that changes whenever a mentoring profile or a participation changes."""
+    version = cache.get(POOL_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(POOL_VERSION_KEY, version, timeout=None)
+        version = cache.get(POOL_VERSION_KEY, version)
+    return str(version)
+
+
+def bump_pool_version() -> None:
+    cache.set(POOL_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
 def pool_table(*, programme: Programme | None) -> matching.Table:
-    """The pool as a matching table, kept per process until a profile in it changes."""
-    profiles = pool_profiles(programme=programme)
-    stamp = tuple(
-        profiles.aggregate(
-            n=Count("pk", distinct=True),
-            changed=Max("updated_at"),
-            person=Max("user__profile__updated_at"),
-            ids=Max("user_id"),
-        ).values()
-    )
+    """The pool as a matching table, kept per process until a mentoring profile or a
+    participation changes (services bump the version), and for at most a minute."""
     key = programme.pk if programme is not None else 0
+    version = pool_version()
+    now = time.monotonic()
     with _tables_lock:
         cached = _tables.get(key)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    table = matching.Table(candidates(profiles))
+    if cached is not None and cached[0] == version and now - cached[1] < TABLE_MAX_AGE:
+        return cached[2]
+    table = matching.Table(candidates(pool_profiles(programme=programme)))
     with _tables_lock:
-        _tables[key] = (stamp, table)
+        _tables[key] = (version, now, table)
     return table
 
 

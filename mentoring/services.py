@@ -111,7 +111,9 @@ class WantInput:
 
 @transaction.atomic
 def ensure_mentoring_profile(*, user: User) -> MentoringProfile:
-    profile, _created = MentoringProfile.objects.get_or_create(user=user)
+    profile, created = MentoringProfile.objects.get_or_create(user=user)
+    if created:
+        transaction.on_commit(selectors.bump_pool_version)
     return profile
 
 
@@ -151,6 +153,7 @@ def save_mentoring_profile(
         SkillOffer(profile=profile, skill=o.skill, level=o.level, context=o.context.strip()[:200]) for o in offers
     )
     SkillWant.objects.bulk_create(SkillWant(profile=profile, skill=w.skill, goal=w.goal.strip()[:200]) for w in wants)
+    transaction.on_commit(selectors.bump_pool_version)
     return profile
 
 
@@ -203,6 +206,7 @@ def save_programme(
     programme.full_clean()
     programme.save()
     programme.coordinators.set({*coordinators, by})
+    transaction.on_commit(selectors.bump_pool_version)
     return programme
 
 
@@ -219,6 +223,7 @@ def invite_participant(*, by: User, programme: Programme, user: User) -> Partici
     elif not created and participation.status == ParticipationStatus.LEFT:
         participation.status = ParticipationStatus.INVITED
         participation.save(update_fields=["status"])
+    transaction.on_commit(selectors.bump_pool_version)
     if participation.status == ParticipationStatus.INVITED:
         notify(
             user=user,
@@ -249,6 +254,7 @@ def join_programme(*, user: User, programme: Programme, answers: dict[str, str])
     participation.intake_answers = clean
     participation.save()
     ensure_mentoring_profile(user=user)
+    transaction.on_commit(selectors.bump_pool_version)
     return participation
 
 
@@ -258,6 +264,7 @@ def admit_participant(*, by: User, participation: Participation) -> Participatio
         raise PermissionDenied
     participation.status = ParticipationStatus.ADMITTED
     participation.save(update_fields=["status"])
+    transaction.on_commit(selectors.bump_pool_version)
     return participation
 
 

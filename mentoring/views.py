@@ -20,6 +20,7 @@ from mentoring import forms, matching, permissions, selectors, services
 from mentoring.models import (
     CheckIn,
     Goal,
+    MatchingMode,
     Participation,
     ParticipationStatus,
     Programme,
@@ -142,7 +143,10 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 def suggestions(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    programmes = Programme.objects.filter(participations__user=user, participations__status="admitted")
+    # Programmes where members choose for themselves (in round-only ones the coordinator pairs).
+    programmes = Programme.objects.filter(
+        participations__user=user, participations__status=ParticipationStatus.ADMITTED
+    ).exclude(matching_mode=MatchingMode.ROUND)
     form = forms.SuggestionFilterForm(request.GET or None, programmes=programmes)
     programme = skill = None
     same_region = False
