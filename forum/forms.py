@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Region, Sector
+from accounts.models import Organisation, Region, Sector
 from forum.models import REACTION_EMOJI, Community, CommunityKind, LearningFunction, Scope, Visibility
 
 
@@ -34,6 +34,12 @@ class CommunityForm(forms.ModelForm[Community]):
         label=_("Learning functions"),
     )
     visibility = forms.ChoiceField(choices=Visibility.choices, widget=forms.RadioSelect, label=_("Who can join"))
+    partners = forms.ModelMultipleChoiceField(
+        Organisation.objects.all(), required=False, label=_("Partner organisations")
+    )
+    related = forms.ModelMultipleChoiceField(
+        Community.objects.filter(is_system=False), required=False, label=_("Related communities")
+    )
 
     class Meta:
         model = Community
@@ -47,6 +53,8 @@ class CommunityForm(forms.ModelForm[Community]):
             "sectors",
             "regions",
             "learning_functions",
+            "partners",
+            "related",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5}), "waaromvraag": forms.Textarea(attrs={"rows": 3})}
 
@@ -90,6 +98,11 @@ class RoomForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     restricted = forms.BooleanField(label=_("Only for listed members"), required=False)
     slow_mode_seconds = forms.IntegerField(label=_("Slow mode (seconds)"), min_value=0, max_value=3600, initial=0)
+
+
+class RoomSettingsForm(forms.Form):
+    archived = forms.BooleanField(label=_("Archived (read-only)"), required=False)
+    slow_mode_seconds = forms.IntegerField(label=_("Slow mode (seconds)"), min_value=0, max_value=3600)
 
 
 class MuteForm(forms.Form):

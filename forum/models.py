@@ -168,6 +168,7 @@ class Topic(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
     message_count = models.PositiveIntegerField(default=0)
+    last_seq = models.PositiveBigIntegerField(default=0)  # the room seq of its newest message
     is_resolved = models.BooleanField(_("resolved"), default=False)
     is_question = models.BooleanField(_("practice question (kennisvraag)"), default=False)
     accepted_answer = models.OneToOneField(

@@ -29,6 +29,7 @@ from forum.models import (
     Room,
     RoomMember,
     Topic,
+    TopicReadState,
     Visibility,
 )
 from forum.serializers import message_frame
@@ -188,9 +189,13 @@ def room_by_slugs(*, community_slug: str, room_slug: str) -> Room | None:
 
 
 def room_topics(*, user: Any, room: Room, page: int = 1, per_page: int = 30) -> Page[Topic]:
+    """Topics, newest activity first, each with ``read_seq``: unread when below ``last_seq``."""
+    read = TopicReadState.objects.filter(user_id=user.pk, topic=OuterRef("pk")).values("last_read_seq")[:1]
+    room_read = ReadState.objects.filter(user_id=user.pk, room=room).values("last_read_seq")[:1]
     topics = (
         Topic.objects.filter(room=room)
         .select_related("created_by__profile")
+        .annotate(read_seq=Coalesce(Subquery(read), Subquery(room_read), Value(0), output_field=IntegerField()))
         .order_by(F("last_message_at").desc(nulls_last=True), "-pk")
     )
     return Paginator(topics, per_page).get_page(page)

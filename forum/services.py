@@ -132,6 +132,7 @@ def create_community(
     regions: Iterable[Region] = (),
     partners: Iterable[Organisation] = (),
     learning_functions: Iterable[LearningFunction] = (),
+    related: Iterable[Community] = (),
     slug: str = "",
 ) -> Community:
     if not actor.is_authenticated:
@@ -156,6 +157,7 @@ def create_community(
     community.regions.set(regions)
     community.partners.set(partners)
     community.learning_functions.set(learning_functions)
+    community.related.set(related)
     Membership.objects.create(community=community, user=actor, role=Role.OWNER, state=MembershipState.ACTIVE)
     Room.objects.create(community=community, name="Algemeen", slug="algemeen")
     _refresh_member_count(community)
@@ -523,7 +525,9 @@ def move_topic(*, actor: User, topic: Topic, room: Room) -> Topic:
         Message.objects.filter(pk=pk).update(room=target, seq=target.last_seq + offset)
     Room.objects.filter(pk=target.pk).update(last_seq=F("last_seq") + len(moved))
     topic.room = target
-    topic.save(update_fields=["room"])
+    topic.last_seq = target.last_seq + len(moved) if moved else 0
+    topic.save(update_fields=["room", "last_seq"])
+    TopicReadState.objects.filter(topic=topic).update(last_read_seq=0)
     _audit(source.community, actor, "move_topic", topic.title, f"{source.name} → {target.name}")
     frame = topic_frame(topic)
     events.announce_room(source.pk, {**frame, "moved_to": target.pk})
@@ -653,7 +657,7 @@ def _post_message(
         body_html=rendered.html,
         search_text=f"{topic.title}\n{rendered.text}",
     )
-    Topic.objects.filter(pk=topic.pk).update(message_count=F("message_count") + 1, last_message_at=now)
+    Topic.objects.filter(pk=topic.pk).update(message_count=F("message_count") + 1, last_message_at=now, last_seq=seq)
     for content, name, content_type, is_image in prepared:
         attachment = Attachment(message=message, original_name=name, content_type=content_type, size=len(content))
         attachment.is_image = is_image

@@ -28,4 +28,5 @@ urlpatterns = [
     path("<slug:slug>/moderatie/", views.moderation, name="moderation"),
     path("<slug:slug>/ruimte-maken/", views.room_create, name="room_create"),
     path("<slug:slug>/<slug:room_slug>/", views.room, name="room"),
+    path("<slug:slug>/<slug:room_slug>/instellingen/", views.room_settings, name="room_settings"),
 ]

@@ -28,6 +28,7 @@ from forum.forms import (
     PostForm,
     ReactForm,
     RoomForm,
+    RoomSettingsForm,
     SearchForm,
     TopicForm,
 )
@@ -421,6 +422,30 @@ def topic_manage(request: HttpRequest, topic_id: int) -> HttpResponse:
     except ForumError as error:
         flash.error(request, error.message)
     return redirect(found)
+
+
+@login_required
+def room_settings(request: HttpRequest, slug: str, room_slug: str) -> HttpResponse:
+    found = _readable_room(request, slug, room_slug)
+    if not permissions.can_moderate_community(request.user, found.community):
+        raise PermissionDenied
+    initial = {"archived": found.is_archived, "slow_mode_seconds": found.slow_mode_seconds}
+    form = RoomSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_room(
+                actor=_user(request),
+                room=found,
+                archived=form.cleaned_data["archived"],
+                slow_mode_seconds=form.cleaned_data["slow_mode_seconds"],
+            )
+        except ForumError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            flash.success(request, _("The room settings have been saved."))
+            return redirect(found)
+    context = {"form": form, "room": found, "community": found.community}
+    return render(request, "forum/room_settings.html", context, status=400 if form.errors else 200)
 
 
 # --- messages ----------------------------------------------------------------------------------
