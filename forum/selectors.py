@@ -188,7 +188,7 @@ def room_by_slugs(*, community_slug: str, room_slug: str) -> Room | None:
     )
 
 
-def room_topics(*, user: Any, room: Room, page: int = 1, per_page: int = 30) -> Page[Topic]:
+def room_topics(*, user: Any, room: Room, page: int = 1, per_page: int = 30) -> Page[Any]:
     """Topics, newest activity first, each with ``read_seq``: unread when below ``last_seq``."""
     read = TopicReadState.objects.filter(user_id=user.pk, topic=OuterRef("pk")).values("last_read_seq")[:1]
     room_read = ReadState.objects.filter(user_id=user.pk, room=room).values("last_read_seq")[:1]
