@@ -41,12 +41,57 @@ def _type_rich_text(page: Any, field: str, text: str) -> None:
     page.keyboard.type(text)
 
 
+def _reference_data() -> None:
+    """Put back what migrations load and a transactional test's flush removes: taxonomies, Wagtail's
+    locale, root page and root collection, and the knowledge base's groups and workflow."""
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    from accounts.taxonomies import load_taxonomies
+
+    load_taxonomies(apps)
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    importlib.import_module("knowledge_base.migrations.0002_taxonomy_groups_workflow").forwards(apps, None)
+
+
+def test_public_pages_of_the_seeded_knowledge_base_pass_axe(open_page: Any) -> None:
+    from knowledge_base import demo
+    from knowledge_base.models import LessonPage, PilotPage, ThemePage
+
+    _reference_data()
+    demo.seed(lambda line: None)
+    tab = open_page()
+    tab.visit("/kennisbank/")
+    tab.visit("/kennisbank/lessen/")
+    tab.visit("/kennisbank/pilots/")
+    tab.visit(ThemePage.objects.get(slug="mentoring").url)
+    tab.visit(PilotPage.objects.get(slug="fieldlab-duurzaamheidsfabriek").url)
+    # Lessons with a table, a checklist, numbered actions and a quotation.
+    for slug in ["combineer-nationale-en-regionale-investeringen", "start-met-de-waaromvraag", "coach-lerenden"]:
+        page = tab.visit(LessonPage.objects.get(slug=slug).url)
+        assert page.locator("#waarom").is_visible() and page.locator("#waartoe").is_visible()
+    page = tab.visit("/kennisbank/zoeken/?q=netwerken&type=lesson")
+    assert page.locator("mark").count() > 0
+    page = tab.visit("/kennisbank/zoeken/?q=qqqxyz")
+    assert page.locator(".empty-state").is_visible()
+    assert tab.page.request.get(tab.base_url + "/api/v2/lessen/?factor=two_way_mentoring").ok
+
+
 def test_promote_edit_review_find_and_discuss(open_page: Any, make_user: Any) -> None:
     from forum import services as forum_services
     from forum.models import Membership, MembershipState, Role
     from knowledge_base.models import LessonPage
     from knowledge_base.services import ensure_knowledge_tree
 
+    _reference_data()
     ensure_knowledge_tree()
     editor = make_user("Marieke Dijkstra", email="marieke@example.nl", password=PASSWORD)
     editor.groups.add(Group.objects.get(name="Redacteuren"))
