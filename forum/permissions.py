@@ -138,13 +138,18 @@ def can_edit_message(user: Any, message: Any) -> bool:
 def can_delete_message(user: Any, message: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or message.deleted_at is not None:
         return False
-    if message.author_id == user.pk and can_read_room(user, message.room):
-        return True
-    return can_moderate_community(user, message.room.community)
+    if not can_read_room(user, message.room):
+        return False
+    return message.author_id == user.pk or can_moderate_community(user, message.room.community)
+
+
+def can_moderate_message(user: Any, message: Any) -> bool:
+    """Pin, hide, restore: a facilitator of the community who can read the room."""
+    return can_moderate_community(user, message.room.community) and can_read_room(user, message.room)
 
 
 def can_manage_topic(user: Any, topic: Any) -> bool:
-    """Rename, move, resolve: the topic's starter (while a member) or a facilitator."""
-    if can_moderate_community(user, topic.room.community):
+    """Rename, move, resolve: the topic's starter (while a member) or a facilitator who can read it."""
+    if can_moderate_community(user, topic.room.community) and can_read_room(user, topic.room):
         return True
     return topic.created_by_id == user.pk and can_post_in_room(user, topic.room)

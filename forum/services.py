@@ -812,7 +812,7 @@ def react(*, actor: User, message: Message, emoji: str, add: bool | None = None)
 
 @transaction.atomic
 def pin_message(*, actor: User, message: Message, pinned: bool) -> Message:
-    if not permissions.can_moderate_community(actor, message.room.community):
+    if not permissions.can_moderate_message(actor, message):
         raise Forbidden(_("Only facilitators can pin messages."))
     message.is_pinned = pinned
     message.save(update_fields=["is_pinned"])
@@ -868,7 +868,7 @@ def flag_message(*, actor: User, message: Message, reason: str) -> Flag:
 @transaction.atomic
 def hide_message(*, actor: User, message: Message, hidden: bool, reason: str = "") -> Message:
     community = message.room.community
-    if not permissions.can_moderate_community(actor, community):
+    if not permissions.can_moderate_message(actor, message):
         raise Forbidden(_("Only facilitators can hide messages."))
     message.is_hidden = hidden
     message.save(update_fields=["is_hidden"])
@@ -882,7 +882,7 @@ def hide_message(*, actor: User, message: Message, hidden: bool, reason: str = "
 @transaction.atomic
 def dismiss_flags(*, actor: User, message: Message) -> int:
     community = message.room.community
-    if not permissions.can_moderate_community(actor, community):
+    if not permissions.can_moderate_message(actor, message):
         raise Forbidden(_("Only facilitators can handle flags."))
     count = Flag.objects.filter(message=message, state=FlagState.OPEN).update(state=FlagState.RESOLVED)
     _audit(community, actor, "dismiss_flags", f"#{message.seq} in {message.room.name}")
