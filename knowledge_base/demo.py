@@ -1148,6 +1148,37 @@ RELATED: list[tuple[str, str]] = [
 ]
 
 
+# Forum demo communities (by slug) that pilots run and that lessons come from; linked when they exist.
+PILOT_COMMUNITIES: dict[str, str] = {
+    "energy-college": "energy-college",
+    "energie-transitie-huis": "energie-transitie-huis",
+    "fieldlab-duurzaamheidsfabriek": "fieldlab-duurzaamheidsfabriek",
+    "talent-innovatie-pool": "talent-innovatie-pool",
+    "fieldlab-rdm-additive-manufacturing": "fieldlab-rdm",
+    "fieldlab-sociale-innovatie": "fieldlab-sociale-innovatie",
+    "evolva-werkplekleren": "evolva-werkplekleren-30",
+    "experiment-lerend-leven": "brainport-industries-campus",
+}
+LESSON_COMMUNITIES: dict[str, str] = {
+    "onderhoud-netwerken": "kenniskring-regionale-netwerken",
+    "organiseer-regionaal-verbind-landelijk": "kenniskring-regionale-netwerken",
+    "coach-lerenden": "kenniskring-werkplekleren",
+    "pas-scaffolding-toe": "kenniskring-werkplekleren",
+    "koppel-jong-en-ervaren": "kenniskring-mentoring-in-twee-richtingen",
+    "leer-als-organisatie-leren": "kenniskring-leven-lang-ontwikkelen",
+    "zorg-voor-helder-eigenaarschap": "kenniskring-leven-lang-ontwikkelen",
+    "maak-duidelijke-afspraken": "kenniskring-leven-lang-ontwikkelen",
+    "werk-samen-aan-actuele-opleidingsinhoud": "kenniskring-leven-lang-ontwikkelen",
+}
+
+
+def _communities() -> dict[str, Any]:
+    from forum.models import Community
+
+    wanted = set(PILOT_COMMUNITIES.values()) | set(LESSON_COMMUNITIES.values())
+    return {c.slug: c for c in Community.objects.filter(slug__in=wanted)}
+
+
 def _rich(text: str) -> str:
     return text if text.startswith("<") else f"<p>{text}</p>"
 
@@ -1167,6 +1198,7 @@ def seed(progress: Progress) -> list[Any]:
     regions = {r.name: r for r in Region.objects.all()}
     kinds = {k.code: k for k in CommunityKind.objects.all()}
     factors = {f.code: f for f in SuccessFactor.objects.all()}
+    communities = _communities()
 
     sources: dict[str, Source] = {}
     for key, (title, publisher, year) in SOURCES.items():
@@ -1202,6 +1234,9 @@ def seed(progress: Progress) -> list[Any]:
                 contact_name=data["contact"][0],
                 contact_organisation=data["contact"][1],
             )
+            community = communities.get(PILOT_COMMUNITIES.get(data["slug"], ""))
+            if community is not None:
+                pilot.community_url = community.get_absolute_url()
             tree.pilots.add_child(instance=pilot)
             pilot.save_revision().publish()
         pilots[data["slug"]] = pilot
@@ -1227,6 +1262,9 @@ def seed(progress: Progress) -> list[Any]:
                 leerfunctie=data["leerfunctie"],
                 level=data["level"],
                 origin_pilot=pilots.get(data["pilot"]),
+                origin_community=communities.get(
+                    LESSON_COMMUNITIES.get(data["slug"]) or PILOT_COMMUNITIES.get(data["pilot"], "")
+                ),
             )
             for key in data["sources"]:
                 lesson.sources.add(LessonSource(source=sources[key]))

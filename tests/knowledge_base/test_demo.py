@@ -40,3 +40,21 @@ def test_seed_loads_pilots_and_lessons_idempotently(client: Any) -> None:
     body = client.get(lesson.url).content.decode()
     assert "Waarom" in body and "Waartoe" in body and "Investeringsagenda" in body
     assert client.get("/kennisbank/pilots/").status_code == 200
+
+
+def test_seed_links_pilots_and_lessons_to_forum_communities(make_user: Any) -> None:
+    from forum import services as forum_services
+
+    owner = make_user("Olga", email="olga@example.test")
+    for name in ("Energie Transitie Huis", "Kenniskring Werkplekleren"):
+        forum_services.create_community(
+            actor=owner, name=name, kind="kenniskring", description=name, waaromvraag="Samen leren."
+        )
+    demo.seed(lambda line: None)
+    pilot = PilotPage.objects.get(slug="energie-transitie-huis")
+    assert pilot.community_url == "/gemeenschappen/energie-transitie-huis/"
+    assert LessonPage.objects.get(slug="hybride-en-flexibele-leeromgeving").origin_community.slug == (
+        "energie-transitie-huis"
+    )
+    assert LessonPage.objects.get(slug="coach-lerenden").origin_community.slug == "kenniskring-werkplekleren"
+    assert LessonPage.objects.get(slug="leer-van-fouten-en-blijf-kritisch").origin_community is None
