@@ -237,16 +237,16 @@ def suggestions_for(
     same_region: bool = False,
     limit: int = 10,
 ) -> list[Suggestion]:
-    me = candidate_for(user=user)
-    if me is None:
-        return []
     table = pool_table(programme=programme)
-    if me.id not in table.index:
+    if user.pk not in table.index:
         # Not (yet) in this pool, for example a closed profile: score against it all the same.
+        me = candidate_for(user=user)
+        if me is None:
+            return []
         table = matching.Table([*table.candidates, me])
     found = matching.suggest(
         table,
-        me.id,
+        user.pk,
         weights_for(programme),
         limit=limit,
         exclude=unavailable_for(user=user),
