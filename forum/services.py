@@ -663,9 +663,11 @@ def _post_message(
         attachment.is_image = is_image
         attachment.file.save(name, ContentFile(content), save=False)
         attachment.save()
-    # The author has read their own message.
-    ReadState.objects.update_or_create(user=actor, room=room, defaults={"last_read_seq": seq})
-    TopicReadState.objects.update_or_create(user=actor, topic=topic, defaults={"last_read_seq": seq})
+    # The author has read their own message (an update, and an insert only the first time).
+    if not ReadState.objects.filter(user=actor, room=room).update(last_read_seq=seq):
+        ReadState.objects.create(user=actor, room=room, last_read_seq=seq)
+    if not TopicReadState.objects.filter(user=actor, topic=topic).update(last_read_seq=seq):
+        TopicReadState.objects.create(user=actor, topic=topic, last_read_seq=seq)
     url = f"{topic.get_absolute_url()}#m{seq}"
     for user in targets.values():
         if user.pk != actor.pk:
@@ -676,27 +678,44 @@ def _post_message(
                 url,
                 message,
             )
-    mentioned = {u.pk for u in targets.values()}
-    participants = (
-        Message.objects.filter(topic=topic, deleted_at__isnull=True)
-        .exclude(author=actor)
-        .exclude(author__isnull=True)
-        .values_list("author_id", flat=True)
-        .distinct()[:50]
-    )
-    for user_id in participants:
-        if user_id not in mentioned:
-            _notify(
-                user_id,
-                NotificationKind.REPLY,
-                _("%(name)s replied in “%(topic)s”") % {"name": actor.display_name, "topic": topic.title},
-                url,
-                message,
-            )
+    _notify_participants(actor, topic, message, url, exclude={u.pk for u in targets.values()})
     message.room = room
     message.topic = topic
     events.announce_room(room.pk, message_frame(message, author_name=actor.display_name))
     return message
+
+
+def _notify_participants(actor: User, topic: Topic, message: Message, url: str, exclude: set[int]) -> None:
+    """Tell earlier participants about a reply: one unread notification per topic, in two queries."""
+    participants = (
+        set(
+            Message.objects.filter(topic=topic, deleted_at__isnull=True, author__isnull=False)
+            .exclude(author=actor)
+            .values_list("author_id", flat=True)
+            .distinct()[:50]
+        )
+        - exclude
+    )
+    if not participants:
+        return
+    waiting = set(
+        Notification.objects.filter(
+            user_id__in=participants, kind=NotificationKind.REPLY, topic=topic, read_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+    text = _("%(name)s replied in “%(topic)s”") % {"name": actor.display_name, "topic": topic.title}
+    fresh = sorted(participants - waiting)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=uid, kind=NotificationKind.REPLY, text=text[:300], url=url[:300], message=message, topic=topic
+            )
+            for uid in fresh
+        ],
+        ignore_conflicts=True,
+    )
+    for uid in fresh:
+        events.announce_user(uid, "notification")
 
 
 def _prepare_attachment(upload: UploadedFile) -> tuple[bytes, str, str, bool]:

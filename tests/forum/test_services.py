@@ -170,3 +170,16 @@ def test_search_finds_readable_messages_with_highlight(make_community, owner, ma
     snippet = result["page"][0].snippet
     assert "<mark>" in snippet and "<b>" not in snippet
     assert len(selectors.search(user=owner, q="warmtepomp")["page"].object_list) == 2
+
+
+def test_replies_collapse_to_one_unread_notification_per_topic(make_community, owner, make_user, add_member) -> None:  # type: ignore[no-untyped-def]
+    community = make_community()
+    daan = make_user(name="Daan")
+    add_member(community, daan)
+    topic = services.create_topic(actor=owner, room=community.rooms.get(), title="Vraag", body="Wie weet dit?")
+    for i in range(5):
+        services.post_message(actor=daan, topic=topic, body=f"antwoord {i}", client_id=uuid.uuid4())
+    assert Notification.objects.filter(user=owner, kind="reply").count() == 1
+    services.mark_notifications_read(actor=owner)
+    services.post_message(actor=daan, topic=topic, body="nog een", client_id=uuid.uuid4())
+    assert Notification.objects.filter(user=owner, kind="reply", read_at__isnull=True).count() == 1
