@@ -224,3 +224,107 @@ async def test_subscription_limit(connect, world, settings) -> None:  # type: ig
         assert error["code"] == "too_many_subscriptions"
     finally:
         protocol.MAX_SUBSCRIPTIONS = original
+
+
+async def test_unsubscribe_stops_delivery(connect, world) -> None:  # type: ignore[no-untyped-def]
+    _, _, sock = await connect(world["member"])
+    room = world["room"].pk
+    await sock.send({"type": "subscribe", "room": room})
+    await sock.recv_until("caught_up")
+    await sock.send({"type": "unsubscribe", "room": room})
+    frame, _ = await sock.recv_until("unsubscribed")
+    assert frame["reason"] == "requested"
+    await sync_to_async(services.post_message)(
+        actor=world["owner"], topic=world["topic"], body="stil", client_id=uuid.uuid4()
+    )
+    frames = []
+    while not await sock.nothing(0.5):
+        frames.append(await sock.recv())
+    assert not [f for f in frames if f["type"] == "message"]
+
+
+async def test_logout_closes_the_socket_of_that_session(connect, world, client) -> None:  # type: ignore[no-untyped-def]
+    from realtime import protocol
+
+    _, _, sock = await connect(world["member"])
+    await sync_to_async(client.logout)()
+    output = await sock.communicator.receive_output(timeout=5)
+    while output["type"] == "websocket.send":
+        output = await sock.communicator.receive_output(timeout=5)
+    assert output == {"type": "websocket.close", "code": protocol.CLOSE_LOGGED_OUT}
+
+
+async def test_database_outage_gives_an_error_frame_never_an_ack(connect, world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.db import OperationalError
+
+    from realtime import actions
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(actions, "post", broken)
+    _, _, sock = await connect(world["member"])
+    client_id = str(uuid.uuid4())
+    await sock.send(
+        {"type": "post", "room": world["room"].pk, "topic": world["topic"].pk, "body": "x", "client_id": client_id}
+    )
+    frame = await sock.recv()
+    assert frame["type"] == "error" and frame["code"] == "unavailable" and frame["client_id"] == client_id
+    await sock.send({"type": "ping"})
+    assert (await sock.recv())["type"] == "pong"
+
+
+async def test_unexpected_fault_gives_internal_error_and_socket_survives(connect, world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from realtime import actions
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(actions, "read", broken)
+    _, _, sock = await connect(world["member"])
+    await sock.send({"type": "read", "room": world["room"].pk, "seq": 1})
+    frame = await sock.recv()
+    assert frame["code"] == "internal"
+    await sock.send({"type": "ping"})
+    assert (await sock.recv())["type"] == "pong"
+
+
+async def test_client_that_stops_reading_is_dropped(connect, world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from realtime import connection, protocol
+
+    monkeypatch.setattr(connection, "MAX_QUEUED_FRAMES", 5)
+    _, _, sock = await connect(world["member"])
+    hub = next(iter(__import__("realtime.hub", fromlist=["_hubs"])._hubs.values()))
+    conn = next(iter(hub.connections))
+    for _ in range(10):  # frames pile up faster than the (stalled) client takes them
+        conn.queue.append("x")
+    conn.enqueue('{"type":"pong"}')
+    assert conn.close_code == protocol.CLOSE_TOO_SLOW
+
+
+async def test_idle_socket_is_closed(connect, world) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from realtime import connection, protocol
+    from realtime import hub as hub_module
+
+    _, _, sock = await connect(world["member"])
+    conn = next(iter(next(iter(hub_module._hubs.values())).connections))
+    conn.check_idle(time.monotonic() + connection.IDLE_SECONDS + 1)
+    output = await sock.communicator.receive_output(timeout=3)
+    assert output == {"type": "websocket.close", "code": protocol.CLOSE_IDLE}
+
+
+async def test_oversized_post_body(connect, world) -> None:  # type: ignore[no-untyped-def]
+    _, _, sock = await connect(world["member"])
+    await sock.send(
+        {
+            "type": "post",
+            "room": world["room"].pk,
+            "topic": world["topic"].pk,
+            "body": "é" * 10_001,
+            "client_id": str(uuid.uuid4()),
+        }
+    )
+    frame = await sock.recv()
+    assert frame["code"] == "too_large"
