@@ -291,7 +291,6 @@ async def test_unexpected_fault_gives_internal_error_and_socket_survives(connect
 
 async def test_client_that_stops_reading_is_dropped(connect, world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from realtime import connection, protocol
-
     from realtime import hub as hub_module
 
     monkeypatch.setattr(connection, "MAX_QUEUED_FRAMES", 5)
