@@ -81,6 +81,8 @@ def _text(reason: matching.Reason, other: str, names: dict[str, dict[int, str]])
             return _("both in %(region)s, handy for meeting in person") % {
                 "region": region.get(d.get("your_region") or 0, "?")
             }
+        if d.get("your_region") is None or d.get("their_region") is None:
+            return _("not both of you have given a region, while you may meet in person")
         return _("not in the same region, while you may meet in person")
     if reason.criterion == "organisation":
         if d.get("different"):
