@@ -1,6 +1,6 @@
 """Two-way mentoring end to end: suggestions with reasons → proposal → acceptance → an
-agreement with goals each way signed by both → a message in their private room → a
-session with a reflection → the coordinator sees the pair. Axe on every page."""
+agreement with goals each way signed by both → a message in their private room, delivered
+live → a session with a reflection → the coordinator sees the pair. Axe on every page."""
 
 from __future__ import annotations
 
@@ -100,17 +100,20 @@ def test_two_members_pair_up_agree_meet_and_the_coordinator_sees_them(open_page:
     page.get_by_role("button", name="Mijn coördinator mag meekijken").click()
     sanne_tab.check()
 
-    # Their private room: Sanne writes, Henk reads it there.
+    # Their private room: both open the conversation; Sanne writes, Henk sees it arrive live.
     page.get_by_role("link", name="Open onze ruimte").click()
     sanne_tab.check()
     page.locator("main a", has_text="gesprek").first.click()
     sanne_tab.check()
-    page.locator("form.post-form textarea[name=body]").fill("Fijn dat we gaan beginnen! Dinsdag om tien uur?")
-    page.locator("form.post-form button[type=submit]").click()
+    henk_page = henk_tab.visit(page.url.replace(sanne_tab.base_url, ""))
+    page.locator("[data-live-topic][data-connected]").wait_for()
+    henk_page.locator("[data-live-topic][data-connected]").wait_for()
+    page.get_by_label("Je bericht").fill("Fijn dat we gaan beginnen! Dinsdag om tien uur?")
+    page.get_by_role("button", name="Versturen").click()
+    henk_page.locator(".message-body", has_text="Dinsdag om tien uur?").wait_for()
+    assert henk_page.url.endswith(page.url.replace(sanne_tab.base_url, ""))  # no reload: it came over the socket
     sanne_tab.check()
-    topic_url = page.url
-    page = henk_tab.visit(topic_url.replace(sanne_tab.base_url, ""))
-    assert page.locator(".messages", has_text="Dinsdag om tien uur?").is_visible()
+    henk_tab.check()
 
     # Sanne logs their first session with her own reflection.
     page = sanne_tab.visit(rel.get_absolute_url())
