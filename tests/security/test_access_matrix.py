@@ -1,0 +1,602 @@
+"""Access matrix: every URL pattern of Kring's apps × {anonymous, member, non-member, platform admin}.
+
+The patterns come from the URL conf itself (a walk of ``get_resolver()``), so a new view
+cannot be missed: a pattern that ``SPEC`` does not know fails the test until someone says
+how to fill its parameters and who may see it.
+
+The world has three secrets, each with a marker string that must never appear in a
+response to someone who may not read it:
+
+- a private (invite-only) community with a room, a topic and a message;
+- a mentoring pair with a goal, a session and a reflection;
+- a draft (never published) lesson in the knowledge base.
+
+Every cell asserts the status class for the role, that no response is a server error, and
+that no marker leaks to anonymous visitors or non-members — including through the search
+pages, notifications, the Wagtail API (``/api/v2/``) and the unread counts. A POST by an
+anonymous visitor or a non-member to any pattern must change nothing in the database.
+
+Then every client frame type of ``realtime.protocol.CLIENT_FRAMES`` is sent for the
+private room as a member and as a non-member: the non-member always gets ``not_found``
+and never a byte of the room.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from forum import selectors as forum_selectors
+from forum import services as forum_services
+from forum.models import Membership, MembershipState, Visibility
+from mentoring import services as mentoring_services
+from realtime import protocol
+
+pytestmark = pytest.mark.django_db
+
+APPS = ("accounts", "forum", "mentoring", "knowledge_base", "frontend")
+ROLES = ("anonymous", "member", "non_member", "admin")
+MARKERS = (
+    "GEHEIM-ONDERWERP",
+    "GEHEIM-BERICHT",
+    "GEHEIM-DOEL",
+    "GEHEIM-SESSIE",
+    "GEHEIM-REFLECTIE",
+    "GEHEIM-CONCEPTLES",
+)
+
+# --- the world -----------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    owner: Any
+    community: Any
+    room: Any
+    topic: Any
+    message: Any
+    open_community: Any
+    open_topic: Any
+    pair: Any
+    session: Any
+    goal: Any
+    checkin: Any
+    participation: Any
+    programme: Any
+    draft: Any
+    lesson: Any
+    invitation: Any
+    attachment: Any
+
+
+@pytest.fixture
+def world(
+    make_user: Callable[..., Any], active_pair: Any, kb_lessons: tuple[Any, Any], settings: Any, tmp_path: Any
+) -> World:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import User
+    from mentoring.models import CheckIn, Participation
+
+    rel = active_pair
+    sanne = rel.person_a if rel.person_a.display_name == "Sanne" else rel.person_b
+    outsider = make_user(name="Otto Buiten")
+    admin = make_user(name="Beheerder", is_staff=True, is_superuser=True)
+    owner = make_user(name="Olga Eigenaar")
+    community = forum_services.create_community(
+        actor=owner,
+        name="Besloten kring",
+        kind="hub",
+        description="besloten",
+        waaromvraag="waarom",
+        visibility=Visibility.INVITE_ONLY,
+    )
+    admit(owner, community, sanne)
+    room = community.rooms.get()
+    topic = forum_services.create_topic(actor=owner, room=room, title="GEHEIM-ONDERWERP warmte")
+    message = forum_services.post_message(
+        actor=owner,
+        topic=topic,
+        body="GEHEIM-BERICHT over warmte @**Sanne**",
+        client_id=uuid.uuid4(),
+        attachments=[SimpleUploadedFile("notitie.txt", b"GEHEIM-BERICHT bijlage", content_type="text/plain")],
+    )
+    open_community = forum_services.create_community(
+        actor=owner, name="Open kring", kind="hub", description="open", waaromvraag="waarom", visibility="open"
+    )
+    open_topic = forum_services.create_topic(actor=owner, room=open_community.rooms.get(), title="Open onderwerp")
+    forum_services.post_message(actor=owner, topic=open_topic, body="openbaar bericht", client_id=uuid.uuid4())
+    invitation = forum_services.invite(actor=owner, community=community, email="nieuw@example.test")
+    goal = mentoring_services.add_goal(by=sanne, relationship=rel, description="GEHEIM-DOEL samen leren")
+    session = mentoring_services.log_session(
+        by=sanne,
+        relationship=rel,
+        held_on=dt.date.today(),
+        mode="online",
+        shared_notes="GEHEIM-SESSIE notities",
+        reflection=mentoring_services.ReflectionInput(went_well="GEHEIM-REFLECTIE goed"),
+    )
+    forum_services.post_message(
+        actor=sanne, topic=rel.room.topics.get(), body="GEHEIM-BERICHT in de koppelkamer", client_id=uuid.uuid4()
+    )
+    checkin = CheckIn.objects.filter(relationship=rel).first()
+    if checkin is None:
+        checkin = CheckIn.objects.create(relationship=rel, due_on=dt.date.today())
+    participation = Participation.objects.filter(user=sanne).select_related("programme").first()
+    assert participation is not None
+    draft, lesson = kb_lessons
+    assert User.objects.filter(pk=admin.pk, is_superuser=True).exists()
+    return World(
+        users={"member": sanne, "non_member": outsider, "admin": admin},
+        owner=owner,
+        community=community,
+        room=room,
+        topic=topic,
+        message=message,
+        open_community=open_community,
+        open_topic=open_topic,
+        pair=rel,
+        session=session,
+        goal=goal,
+        checkin=checkin,
+        participation=participation,
+        programme=participation.programme,
+        draft=draft,
+        lesson=lesson,
+        invitation=invitation,
+        attachment=message.attachments.get(),
+    )
+
+
+@pytest.fixture
+def kb_lessons(db: None) -> tuple[Any, Any]:
+    from knowledge_base.models import LessonPage, LessonSource, Source
+    from knowledge_base.services import ensure_knowledge_tree
+
+    tree = ensure_knowledge_tree()
+    pages = []
+    for title, publish in (("GEHEIM-CONCEPTLES zo doe je dat", False), ("Begin met een waaromvraag", True)):
+        lesson = LessonPage(
+            title=title,
+            live=False,
+            waarom="<p>GEHEIM-CONCEPTLES waarom</p>" if not publish else "<p>Omdat het werkt.</p>",
+            hoe=[{"type": "paragraph", "value": "<p>Stap voor stap.</p>"}],
+            waartoe="<p>Resultaat.</p>",
+        )
+        source, _ = Source.objects.get_or_create(title="Investeringsagenda learning communities", year=2018)
+        lesson.sources.add(LessonSource(source=source))
+        tree.lessons.add_child(instance=lesson)
+        revision = lesson.save_revision()
+        if publish:
+            revision.publish()
+        lesson.refresh_from_db()
+        pages.append(lesson)
+    return pages[0], pages[1]
+
+
+# --- the URL conf ----------------------------------------------------------------------------
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str | None = None) -> Iterator[tuple[str, str, Any]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            module = pattern.callback.__module__
+            name = f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+            yield prefix + str(pattern.pattern), name, module
+
+
+def app_patterns() -> list[tuple[str, str]]:
+    found = []
+    for route, name, module in walk(get_resolver().url_patterns):
+        if module.split(".")[0] in APPS:
+            found.append((route, name))
+    return found
+
+
+def fill(route: str, params: dict[str, Any]) -> str:
+    route = route.replace("^", "").replace("$", "")
+
+    def sub(match: re.Match[str]) -> str:
+        return str(params[match.group(2)])
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", sub, route)
+
+
+# Who may read a pattern's page:
+# - PUBLIC: anyone (200 for every role);
+# - LOGIN: any logged-in member (anonymous visitors go to the login page);
+# - PRIVATE: only the member (the private community's member, the pair's party); a non-member
+#   gets 403/404 or is sent away, never the content; the platform admin is not a member either;
+# - ACTION: a POST-only or manager-only endpoint; the page itself is never shown to non-members.
+# - COMMUNITY: like PRIVATE, but the platform admin may read it too (forum.permissions.can_read_room:
+#   platform admins read every non-restricted room; restricted rooms such as a pair's stay closed);
+# - ADMIN_ONLY: programme management (platform admin or the programme's coordinators).
+PUBLIC, LOGIN, PRIVATE, COMMUNITY, ACTION, ADMIN_ONLY = (
+    "public",
+    "login",
+    "private",
+    "community",
+    "action",
+    "admin_only",
+)
+
+Params = Callable[[World], dict[str, Any]]
+SPEC: dict[str, tuple[Params, str]] = {
+    "healthz": (lambda w: {}, PUBLIC),
+    "frontend:home": (lambda w: {}, PUBLIC),
+    "accounts:profile_edit": (lambda w: {}, LOGIN),
+    "accounts:profile": (lambda w: {"user_id": w.users["member"].pk}, PUBLIC),
+    "accounts:privacy": (lambda w: {}, LOGIN),
+    "accounts:privacy_export": (lambda w: {}, LOGIN),
+    "accounts:privacy_delete": (lambda w: {}, ACTION),
+    "forum:directory": (lambda w: {}, PUBLIC),
+    "forum:community_create": (lambda w: {}, LOGIN),
+    "forum:search": (lambda w: {}, LOGIN),
+    "forum:notifications": (lambda w: {}, LOGIN),
+    "forum:accept_invitation": (lambda w: {"token": w.invitation.token}, ACTION),
+    "forum:topic": (lambda w: {"topic_id": w.topic.pk}, COMMUNITY),
+    "forum:topic_manage": (lambda w: {"topic_id": w.topic.pk}, ACTION),
+    "forum:message_edit": (lambda w: {"message_id": w.message.pk}, ACTION),
+    "forum:message_history": (lambda w: {"message_id": w.message.pk}, COMMUNITY),
+    "forum:message_action": (lambda w: {"message_id": w.message.pk, "action": "pin"}, ACTION),
+    "forum:attachment": (lambda w: {"attachment_id": w.attachment.pk}, COMMUNITY),
+    "forum:community": (lambda w: {"slug": w.community.slug}, COMMUNITY),
+    "forum:community_edit": (lambda w: {"slug": w.community.slug}, ACTION),
+    "forum:join": (lambda w: {"slug": w.community.slug}, ACTION),
+    "forum:leave": (lambda w: {"slug": w.community.slug}, ACTION),
+    "forum:members": (lambda w: {"slug": w.community.slug}, COMMUNITY),
+    "forum:decide": (lambda w: {"slug": w.community.slug, "membership_id": _membership(w).pk}, ACTION),
+    "forum:change_role": (lambda w: {"slug": w.community.slug, "membership_id": _membership(w).pk}, ACTION),
+    "forum:ban": (lambda w: {"slug": w.community.slug, "user_id": w.users["member"].pk}, ACTION),
+    "forum:mute": (lambda w: {"slug": w.community.slug, "user_id": w.users["member"].pk}, ACTION),
+    "forum:invite": (lambda w: {"slug": w.community.slug}, ACTION),
+    "forum:moderation": (lambda w: {"slug": w.community.slug}, ACTION),
+    "forum:room_create": (lambda w: {"slug": w.community.slug}, ACTION),
+    "forum:room": (lambda w: {"slug": w.community.slug, "room_slug": w.room.slug}, COMMUNITY),
+    "forum:room_settings": (lambda w: {"slug": w.community.slug, "room_slug": w.room.slug}, ACTION),
+    "mentoring:home": (lambda w: {}, LOGIN),
+    "mentoring:notifications_read": (lambda w: {}, ACTION),
+    "mentoring:profile_edit": (lambda w: {}, LOGIN),
+    "mentoring:suggestions": (lambda w: {}, LOGIN),
+    "mentoring:propose": (lambda w: {"user_id": w.users["member"].pk}, ACTION),
+    "mentoring:relationship": (lambda w: {"pk": w.pair.pk}, PRIVATE),
+    "mentoring:respond": (lambda w: {"pk": w.pair.pk}, ACTION),
+    "mentoring:agreement": (lambda w: {"pk": w.pair.pk}, PRIVATE),
+    "mentoring:sign": (lambda w: {"pk": w.pair.pk}, ACTION),
+    "mentoring:coordinator_access": (lambda w: {"pk": w.pair.pk}, ACTION),
+    "mentoring:session_new": (lambda w: {"pk": w.pair.pk}, PRIVATE),
+    "mentoring:goal_new": (lambda w: {"pk": w.pair.pk}, ACTION),
+    "mentoring:change_status": (lambda w: {"pk": w.pair.pk}, ACTION),
+    "mentoring:closing": (lambda w: {"pk": w.pair.pk}, PRIVATE),
+    "mentoring:reflection": (lambda w: {"pk": w.session.pk}, PRIVATE),
+    "mentoring:goal_progress": (lambda w: {"pk": w.goal.pk}, ACTION),
+    "mentoring:checkin": (lambda w: {"pk": w.checkin.pk}, ACTION),
+    "mentoring:programmes": (lambda w: {}, LOGIN),
+    "mentoring:programme_new": (lambda w: {}, ADMIN_ONLY),
+    "mentoring:programme": (lambda w: {"slug": w.programme.slug}, LOGIN),
+    "mentoring:programme_edit": (lambda w: {"slug": w.programme.slug}, ADMIN_ONLY),
+    "mentoring:dashboard": (lambda w: {"slug": w.programme.slug}, ADMIN_ONLY),
+    "mentoring:export": (lambda w: {"slug": w.programme.slug}, ADMIN_ONLY),
+    "mentoring:invite": (lambda w: {"slug": w.programme.slug}, ACTION),
+    "mentoring:admit": (lambda w: {"slug": w.programme.slug, "participation_id": w.participation.pk}, ACTION),
+    "mentoring:round": (lambda w: {"slug": w.programme.slug}, ACTION),
+    "lessen:listing": (lambda w: {}, PUBLIC),
+    "lessen:detail": (lambda w: {"pk": w.lesson.pk}, PUBLIC),
+    "lessen:find": (lambda w: {}, PUBLIC),
+    "pilots:listing": (lambda w: {}, PUBLIC),
+    "pilots:detail": (lambda w: {"pk": 0}, PUBLIC),  # no pilot in this world: 404 for everyone
+    "pilots:find": (lambda w: {}, PUBLIC),
+    "knowledge_base:search": (lambda w: {}, PUBLIC),
+    "knowledge_base:promote_topic": (lambda w: {"topic_id": w.topic.pk}, ACTION),
+    "knowledge_base:discuss": (lambda w: {"page_id": w.lesson.pk}, ACTION),
+}
+
+# Extra requests for every role: search pages, the API and the draft's own addresses.
+EXTRA_GETS: dict[str, Callable[[World], str]] = {
+    "forum search for the secret": lambda w: "/gemeenschappen/zoeken/?q=GEHEIM",
+    "knowledge-base search for the draft": lambda w: "/kennisbank/zoeken/?q=zo+doe+je+dat",
+    "knowledge-base search for the draft's text": lambda w: "/kennisbank/zoeken/?q=waarom",
+    "API lesson list": lambda w: "/api/v2/lessen/",
+    "API lesson list, search": lambda w: "/api/v2/lessen/?search=GEHEIM",
+    "API draft lesson": lambda w: f"/api/v2/lessen/{w.draft.pk}/",
+    "API find draft by path": lambda w: f"/api/v2/lessen/find/?html_path={w.draft.url_path}",
+    "draft lesson page": lambda w: f"/kennisbank/{w.draft.slug}/",
+    "draft lesson under its index": lambda w: w.draft.url_path.replace("/home", "/kennisbank", 1),
+    "discuss the draft": lambda w: f"/kennisbank/les/{w.draft.pk}/bespreken/",
+    "promote the secret topic": lambda w: f"/kennisbank/onderwerp/{w.topic.pk}/naar-les/",
+    "notifications": lambda w: "/gemeenschappen/meldingen/",
+    "home": lambda w: "/",
+    "directory": lambda w: "/gemeenschappen/",
+    "mentoring home": lambda w: "/mentoring/",
+    "pair room topic": lambda w: w.pair.room.topics.get().get_absolute_url(),
+}
+
+
+def admit(owner: Any, community: Any, user: Any) -> None:
+    """Invite, then join: the member's way in, with read positions set as on any join."""
+    forum_services.invite(actor=owner, community=community, email=user.email)
+    forum_services.join_community(actor=user, community=community)
+    assert Membership.objects.get(community=community, user=user).state == MembershipState.ACTIVE
+
+
+def _membership(w: World) -> Any:
+    return Membership.objects.get(community=w.community, user=w.users["member"])
+
+
+def is_login_redirect(response: Any) -> bool:
+    return response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def allowed(kind: str, role: str, response: Any) -> bool:
+    status = response.status_code
+    if status >= 500:
+        return False
+    if kind == PUBLIC:
+        return status in (200, 404) if role else False
+    if role == "anonymous":
+        return is_login_redirect(response) or (kind in (PRIVATE, COMMUNITY, ACTION) and status in (403, 404, 405))
+    if kind == LOGIN:
+        return status in (200, 302)
+    if kind in (PRIVATE, COMMUNITY):
+        if role == "member" or (role == "admin" and kind == COMMUNITY):
+            return status == 200 or (status == 302 and not is_login_redirect(response))
+        return status in (302, 403, 404) and not is_login_redirect(response)
+    if kind == ADMIN_ONLY:
+        if role == "admin":
+            return status in (200, 302)
+        return status in (302, 403, 404) and not is_login_redirect(response)
+    # ACTION: POST-only endpoints refuse GET; manager pages refuse non-managers.
+    return status in (200, 302, 400, 403, 404, 405)
+
+
+def snapshot() -> dict[str, int]:
+    counts = {}
+    for app in ("accounts", "forum", "mentoring", "knowledge_base", "wagtailcore"):
+        for model in apps.get_app_config(app).get_models():
+            counts[model._meta.label] = model.objects.count()
+    return counts
+
+
+def leaks(text: str) -> list[str]:
+    return [m for m in MARKERS if m in text]
+
+
+def client_for(world: World, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+def test_every_pattern_is_known() -> None:
+    names = {name for _route, name in app_patterns()}
+    unknown = names - set(SPEC)
+    assert not unknown, f"add these patterns to SPEC with their parameters and access class: {sorted(unknown)}"
+    stale = set(SPEC) - names
+    assert not stale, f"these patterns are gone: {sorted(stale)}"
+
+
+def test_access_matrix(world: World) -> None:
+    cells = 0
+    failures: list[str] = []
+    table: list[str] = []
+    for route, name in app_patterns():
+        params, kind = SPEC[name]
+        url = fill(route, params(world))
+        for role in ROLES:
+            client = client_for(world, role)
+            response = client.get(url)
+            cells += 1
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            body = content.decode(errors="replace") if response.status_code < 300 else ""
+            table.append(f"{name:40} {role:11} GET {response.status_code}")
+            if not allowed(kind, role, response):
+                failures.append(f"{name} ({kind}) GET as {role}: {response.status_code} {response.get('Location', '')}")
+            if role in ("anonymous", "non_member") and (found := leaks(body)):
+                failures.append(f"{name} GET as {role} leaks {found}")
+    for label, make_url in EXTRA_GETS.items():
+        url = make_url(world)
+        for role in ROLES:
+            response = client_for(world, role).get(url)
+            cells += 1
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            body = content.decode(errors="replace")
+            if response.status_code >= 500:
+                failures.append(f"{label} as {role}: {response.status_code}")
+            # A draft is for its editors: it leaks to no one through the public pages or the API.
+            if label.startswith(("API", "draft", "knowledge")):
+                if found := leaks(body):
+                    failures.append(f"{label} ({url}) as {role} leaks {found}")
+            elif role in ("anonymous", "non_member") and (found := leaks(body)):
+                failures.append(f"{label} ({url}) as {role} leaks {found}")
+    print(f"\naccess matrix (HTTP GET): {cells} cells")
+    assert not failures, "\n".join(failures)
+
+
+def test_posts_by_outsiders_change_nothing(world: World) -> None:
+    """An anonymous visitor or a non-member POSTs to every pattern: nothing in the database changes."""
+    cells = 0
+    failures = []
+    # A non-member may legitimately do these for themselves (with empty data they are refused anyway).
+    for_themselves = {
+        "mentoring:propose",  # propose a pair to someone
+        "mentoring:programme",  # sign up for a programme
+        "forum:community_create",
+        "mentoring:profile_edit",
+        "accounts:profile_edit",
+        "knowledge_base:discuss",  # creates the system "Kennisbank" community on first use
+    }
+    for role in ("anonymous", "non_member"):
+        client = client_for(world, role)
+        for route, name in app_patterns():
+            params, _kind = SPEC[name]
+            url = fill(route, params(world))
+            before = snapshot()
+            response = client.post(url, {"action": "approve", "body": "x", "title": "x", "role": "owner"})
+            cells += 1
+            after = snapshot()
+            changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+            if response.status_code >= 500:
+                failures.append(f"POST {name} as {role}: {response.status_code}")
+            if changed and not (role == "non_member" and name in for_themselves):
+                failures.append(f"POST {name} as {role} changed {changed} ({response.status_code})")
+            if role == "anonymous" and response.status_code in (200, 201) and SPEC[name][1] != PUBLIC:
+                failures.append(f"POST {name} as anonymous answered {response.status_code}")
+            if found := leaks(response.content.decode(errors="replace")):
+                failures.append(f"POST {name} as {role} leaks {found}")
+    print(f"\naccess matrix (HTTP POST by outsiders): {cells} cells")
+    assert not failures, "\n".join(failures)
+
+
+def test_unread_counts_and_notifications_do_not_leak(world: World, make_user: Callable[..., Any]) -> None:
+    """Unread totals count only rooms one may read; a banned ex-member stops counting the private room."""
+    outsider = world.users["non_member"]
+    sanne = world.users["member"]
+    ex_member = make_user(name="Eva Ex")
+    admit(world.owner, world.community, ex_member)
+    before_outsider = forum_selectors.unread_total(user=outsider)
+    before_sanne = forum_selectors.unread_total(user=sanne)
+    forum_services.ban_member(actor=world.owner, community=world.community, user=ex_member, reason="test")
+    ex_before = forum_selectors.unread_total(user=ex_member)
+    for i in range(3):
+        forum_services.post_message(
+            actor=world.owner, topic=world.topic, body=f"GEHEIM-BERICHT {i} @**Eva Ex**", client_id=uuid.uuid4()
+        )
+    assert forum_selectors.unread_total(user=outsider) == before_outsider
+    assert forum_selectors.unread_total(user=ex_member) == ex_before
+    assert forum_selectors.unread_total(user=sanne) == before_sanne + 3
+    # The banned member is not notified of mentions in a room they can no longer read.
+    client = Client()
+    client.force_login(ex_member)
+    assert not leaks(client.get("/gemeenschappen/meldingen/").content.decode())
+    assert not leaks(client.get("/").content.decode())
+
+
+# --- WebSocket frames --------------------------------------------------------------------------
+
+
+def frame_for(kind: str, world: RoomWorld) -> dict[str, Any]:
+    room = world.room.pk
+    values: dict[str, Any] = {
+        "room": room,
+        "topic": world.topic.pk,
+        "body": "binnendringer",
+        "client_id": str(uuid.uuid4()),
+        "seq": world.message.seq,
+        "after_seq": 0,
+        "from_seq": 1,
+        "to_seq": 1,
+        "emoji": "👍",
+        "add": True,
+    }
+    return {"type": kind, **{f: values[f] for f in protocol.CLIENT_FRAMES[kind]}}
+
+
+# What a member gets for each frame on the private room (the first answer frame's type).
+MEMBER_ANSWER = {
+    "subscribe": "subscribed",
+    "unsubscribe": "unsubscribed",
+    "post": "ack",
+    "edit": "error",  # someone else's message: forbidden
+    "delete": "error",
+    "react": None,  # accepted silently: the broadcast goes to subscribers; checked in the database
+    "read": "read_state",
+    "typing": "error",  # not subscribed on this socket
+    "fetch": "error",
+    "ping": "pong",
+}
+
+
+@dataclass
+class RoomWorld:
+    users: dict[str, Any]
+    room: Any
+    topic: Any
+    message: Any
+
+
+@pytest.fixture
+def room_world(make_user: Callable[..., Any]) -> RoomWorld:
+    owner = make_user(name="Olga Eigenaar")
+    member = make_user(name="Mo Lid")
+    outsider = make_user(name="Otto Buiten")
+    community = forum_services.create_community(
+        actor=owner, name="Besloten kring", kind="hub", description="d", waaromvraag="w", visibility="invite_only"
+    )
+    admit(owner, community, member)
+    room = community.rooms.get()
+    topic = forum_services.create_topic(actor=owner, room=room, title="GEHEIM-ONDERWERP")
+    message = forum_services.post_message(actor=owner, topic=topic, body="GEHEIM-BERICHT", client_id=uuid.uuid4())
+    return RoomWorld(users={"member": member, "non_member": outsider}, room=room, topic=topic, message=message)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", sorted(protocol.CLIENT_FRAMES))
+async def test_every_frame_type_on_a_private_room(kind: str, client: Client, room_world: RoomWorld) -> None:
+    world = room_world
+    from asgiref.sync import sync_to_async
+    from channels.layers import channel_layers
+    from channels.testing import WebsocketCommunicator
+    from django.conf import settings
+
+    from config.asgi import application
+    from realtime import hub as hub_module
+
+    channel_layers.backends.clear()
+    hub_module._hubs.clear()
+    results = {}
+    for role in ("member", "non_member"):
+        user = world.users[role]
+        await sync_to_async(client.force_login)(user)
+        cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        communicator = WebsocketCommunicator(
+            application,
+            "/ws/",
+            headers=[(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", cookie.encode())],
+        )
+        connected, _ = await communicator.connect(timeout=5)
+        assert connected
+        assert json.loads(await communicator.receive_from(timeout=5))["type"] == "hello"
+        frame = await sync_to_async(frame_for)(kind, world)
+        await communicator.send_to(text_data=json.dumps(frame))
+        answers = []
+        while not await communicator.receive_nothing(timeout=0.5):
+            answers.append(json.loads(await communicator.receive_from(timeout=5)))
+        await communicator.disconnect()
+        results[role] = answers
+    channel_layers.backends.clear()
+    hub_module._hubs.clear()
+
+    outsider = results["non_member"]
+    text = json.dumps(outsider, ensure_ascii=False)
+    assert not leaks(text), f"{kind} leaks to a non-member: {text}"
+    if kind == "ping":
+        assert outsider == [{"type": "pong"}]
+    elif kind == "unsubscribe":
+        assert outsider == [{"type": "unsubscribed", "room": world.room.pk, "reason": "requested"}]
+    elif kind in ("typing", "fetch"):
+        assert [a["code"] for a in outsider] == ["not_subscribed"]
+    else:
+        assert [a.get("code") for a in outsider] == ["not_found"], outsider
+    member = results["member"]
+    if MEMBER_ANSWER[kind] is None:
+        from forum.models import Reaction
+
+        assert member == [], member
+        assert await Reaction.objects.filter(user=world.users["member"], message=world.message).aexists()
+    else:
+        assert member and member[0]["type"] == MEMBER_ANSWER[kind], member
+    print(f"\nws frame {kind}: 2 cells (member → {member[:1]}, non-member → {outsider[0]['type']})")

@@ -1,0 +1,168 @@
+"""AVG/GDPR: a member downloads all their data and can delete their account for good."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts import privacy
+from accounts.models import Profile, User
+from forum import services as forum_services
+from forum.models import Message, Notification, Reaction
+from mentoring import models as mm
+from mentoring import services as mentoring_services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair_with_records(active_pair: Any, make_user: Any) -> dict[str, Any]:
+    """Sanne and Henk: an active pair with goals, a session, reflections, messages, a notification."""
+    rel = active_pair
+    sanne, henk = (rel.person_a, rel.person_b) if rel.person_a.display_name == "Sanne" else (rel.person_b, rel.person_a)
+    session = mentoring_services.log_session(
+        by=sanne,
+        relationship=rel,
+        held_on=dt.date.today(),
+        mode="online",
+        shared_notes="We oefenden een klantgesprek.",
+        reflection=mentoring_services.ReflectionInput(went_well="GEHEIM-REFLECTIE-SANNE", learning_points="luisteren"),
+    )
+    mentoring_services.save_reflection(
+        by=henk, session=session, data=mentoring_services.ReflectionInput(went_well="reflectie van Henk")
+    )
+    owner = make_user(name="Olga")
+    community = forum_services.create_community(
+        actor=owner, name="Kring Zorg", kind="hub", description="d", waaromvraag="w", visibility="open"
+    )
+    forum_services.join_community(actor=sanne, community=community)
+    room = community.rooms.get()
+    topic = forum_services.create_topic(actor=owner, room=room, title="Warmtepompen")
+    message = forum_services.post_message(
+        actor=sanne, topic=topic, body="BERICHT-VAN-SANNE over warmtepompen", client_id=uuid.uuid4()
+    )
+    forum_services.edit_message(actor=sanne, message=message, body="BERICHT-VAN-SANNE, bijgewerkt")
+    forum_services.post_message(actor=owner, topic=topic, body="@**Sanne** wat vind jij?", client_id=uuid.uuid4())
+    forum_services.react(actor=sanne, message=message, emoji="👍", add=True)
+    pair_message = forum_services.post_message(
+        actor=sanne, topic=rel.room.topics.get(), body="in de koppelkamer", client_id=uuid.uuid4()
+    )
+    return {"owner": owner, "sanne": sanne, "henk": henk, "rel": rel, "message": message, "pair_message": pair_message}
+
+
+def test_export_holds_profile_messages_mentoring_and_notifications(pair_with_records: dict[str, Any]) -> None:
+    sanne = pair_with_records["sanne"]
+    data = privacy.export_member_data(user=sanne)
+    json.dumps(data)  # serialisable as it is
+    assert data["format"] == privacy.FORMAT and data["version"] == 1
+    assert data["account"]["email"] == "sanne@example.test"
+    assert "password" not in data["account"]
+    assert data["profile"]["display_name"] == "Sanne"
+    bodies = [m["body"] for m in data["messages"]]
+    assert "BERICHT-VAN-SANNE, bijgewerkt" in bodies and "in de koppelkamer" in bodies
+    edited = next(m for m in data["messages"] if m["body"].startswith("BERICHT"))
+    assert edited["revisions"][0]["body"] == "BERICHT-VAN-SANNE over warmtepompen"
+    assert data["reactions"][0]["emoji"] == "👍"
+    assert any(n["kind"] == "mention" for n in data["notifications"]["forum"])
+    assert data["notifications"]["mentoring"], "mentoring notifications (proposal, agreement) are exported"
+    pair = data["mentoring"]["relationships"][0]
+    assert pair["partner"] == "Henk"
+    assert pair["agreement"]["rhythm"] == "Elke drie weken een uur"
+    assert {g["description"] for g in pair["goals"]} == {"Een klantgesprek leiden", "Een dashboard bouwen"}
+    session = pair["sessions"][0]
+    assert session["shared_notes"] == "We oefenden een klantgesprek."
+    # Only the member's own reflections: the partner's are the partner's data.
+    assert [r["went_well"] for r in session["my_reflections"]] == ["GEHEIM-REFLECTIE-SANNE"]
+    assert "reflectie van Henk" not in json.dumps(data)
+    assert data["mentoring"]["profile"]["offers"], "skills offered are exported"
+    assert data["mentoring"]["participations"][0]["programme"] == "Samen duiken"
+
+
+def test_every_relation_to_the_user_is_classified() -> None:
+    """A new model pointing at the user must be added to the export (or explicitly left out)."""
+    found = set()
+    for rel in User._meta.get_fields(include_hidden=True):
+        if rel.auto_created and not rel.concrete and not rel.related_model._meta.auto_created:
+            model = rel.related_model
+            found.add(f"{model._meta.app_label}.{model.__name__}.{rel.field.name}")
+    assert found - set(privacy.PERSONAL_RELATIONS) == set(), "classify these in accounts/privacy.py"
+    assert set(privacy.PERSONAL_RELATIONS) - found == set(), "these relations no longer exist"
+
+
+def test_export_page_downloads_json(client: Client, pair_with_records: dict[str, Any]) -> None:
+    client.force_login(pair_with_records["sanne"])
+    response = client.get(reverse("accounts:privacy_export"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Cache-Control"] == "no-store"
+    data = json.loads(response.content)
+    assert data["account"]["email"] == "sanne@example.test"
+
+
+def test_privacy_pages_need_login(client: Client) -> None:
+    for name in ("accounts:privacy", "accounts:privacy_export"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client.post(reverse("accounts:privacy_delete")).status_code == 302
+
+
+def test_delete_is_post_only_and_needs_the_password(client: Client, pair_with_records: dict[str, Any]) -> None:
+    sanne = pair_with_records["sanne"]
+    client.force_login(sanne)
+    assert client.get(reverse("accounts:privacy_delete")).status_code == 405
+    response = client.post(reverse("accounts:privacy_delete"), {"password": "wrong", "confirm": "on"})
+    assert response.status_code == 400
+    assert "errorlist" in response.content.decode()
+    response = client.post(reverse("accounts:privacy_delete"), {"password": "secret-pass-123"})
+    assert response.status_code == 400  # the confirmation box is required too
+    assert User.objects.filter(pk=sanne.pk).exists()
+
+
+def test_delete_account_removes_profile_and_mentoring_notes_keeps_messages(
+    client: Client, pair_with_records: dict[str, Any]
+) -> None:
+    sanne, message, rel = pair_with_records["sanne"], pair_with_records["message"], pair_with_records["rel"]
+    sanne_id = sanne.pk
+    client.force_login(sanne)
+    response = client.post(reverse("accounts:privacy_delete"), {"password": "secret-pass-123", "confirm": "on"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=sanne_id).exists()
+    assert not Profile.objects.filter(user_id=sanne_id).exists()
+    assert not mm.MentoringProfile.objects.filter(user_id=sanne_id).exists()
+    assert not mm.Reflection.objects.filter(author_id=sanne_id).exists()
+    assert not mm.Reflection.objects.filter(went_well="GEHEIM-REFLECTIE-SANNE").exists()
+    assert not mm.Relationship.objects.filter(pk=rel.pk).exists()
+    assert not Notification.objects.filter(user_id=sanne_id).exists()
+    assert not Reaction.objects.filter(user_id=sanne_id).exists()
+    message.refresh_from_db()
+    assert message.author_id is None and message.body == "BERICHT-VAN-SANNE, bijgewerkt"
+    # The browser is logged out.
+    assert "_auth_user_id" not in client.session
+    other = Client()
+    other.force_login(pair_with_records["owner"])
+    html = other.get(message.topic.get_absolute_url()).content.decode()
+    assert "BERICHT-VAN-SANNE" in html
+    authors = re.findall(r'<span class="message-author">(.*?)</span>', html)
+    assert any(a.strip() in ("former member", "voormalig lid") for a in authors), authors
+    assert not any("Sanne" in a for a in authors), authors
+    # Mentions in other people's messages keep the text they wrote; the profile behind them is gone.
+    assert other.get(f"/profiel/{sanne_id}/").status_code == 404
+
+
+def test_delete_is_irreversible_and_the_address_is_free_again(
+    pair_with_records: dict[str, Any], make_user: Any
+) -> None:
+    sanne = pair_with_records["sanne"]
+    privacy.delete_account(user=sanne)
+    again = make_user(name="Sanne opnieuw", email="sanne@example.test")
+    data = privacy.export_member_data(user=again)
+    assert data["messages"] == [] and data["mentoring"]["relationships"] == []
+    assert Message.objects.filter(author__isnull=True).count() == 2
