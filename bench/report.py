@@ -25,9 +25,25 @@ def _f(x: Any, nd: int = 0) -> str:
 
 
 def _ratio(a: Any, b: Any) -> str:
-    if not a or not b:
+    if a is None or not b:
         return "-"
     return f"{a / b:.2f}x"
+
+
+def _ended(s: dict[str, Any]) -> str:
+    f = s.get("first_failing")
+    if not f:
+        return "top rate passed"
+    if f.get("budget"):
+        return "step time budget ran out (ceiling higher)"
+    why = []
+    if f.get("lost"):
+        why.append(f"lost {f['lost']:,}")
+    if f.get("errors"):
+        why.append(f"{f['errors']} errors")
+    if f.get("p99_ms") is not None and f["p99_ms"] >= 250:
+        why.append(f"p99 {f['p99_ms']:,.0f} ms")
+    return f"{f['msgs_per_s']} msg/s: " + ", ".join(why or ["fail"])
 
 
 def fanout_rows(res: dict[str, Any]) -> tuple[list[str], list[tuple[str, bool | None]]]:
@@ -38,15 +54,17 @@ def fanout_rows(res: dict[str, Any]) -> tuple[list[str], list[tuple[str, bool | 
         return lines, checks
     head = (
         f"{'scenario':<16}{'server':<30}{'max deliv/s':>12}{'msg/s':>7}{'p50':>8}{'p95':>8}{'p99':>8}"
-        f"{'cpu us/d':>9}{'vs hub':>8}{'vs chat':>8}"
+        f"{'cpu us/d':>9}{'vs hub':>8}{'vs chat':>8}{'srv/lg cpu':>12}  ended by"
     )
     lines += ["FAN-OUT: deliveries/s at p99 < 250 ms with zero loss; latency (ms) and CPU at the moderate rate", head]
     for key, result in fan.items():
+        if not isinstance(result, dict):
+            continue
         scenario, app, server = key.split("/")
         s = result.get("summary") or {}
-        label = SCENARIOS[scenario].format(n=s.get("sockets", "?"))
+        label = SCENARIOS[scenario].format(n=s.get("sockets") or res.get("big_room", "?"))
         if "error" in s:
-            lines.append(f"{label:<16}{app + '/' + server:<30}  error: {s['error'][:80]}")
+            lines.append(f"{label:<16}{app + '/' + server:<30}  FAILED: {s['error'][:110]}")
             continue
         mod = s["moderate"]
         hub = (fan.get(f"{scenario}/asgi_hub/{server}") or {}).get("summary") or {}
@@ -58,6 +76,7 @@ def fanout_rows(res: dict[str, Any]) -> tuple[list[str], list[tuple[str, bool | 
             f"{_f(mod['cpu_us_per_delivery']):>9}"
             f"{_ratio(mine, hub.get('max_deliveries_per_s')) if app != 'asgi_hub' else '':>8}"
             f"{_ratio(mine, chat.get('max_deliveries_per_s')) if app == 'kring' else '':>8}"
+            f"{_f(s.get('server_cpu_share_at_end'), 2) + '/' + _f(s.get('loadgen_busy_at_end'), 2):>12}  {_ended(s)}"
         )
         if app == "kring" and scenario in ("mid", "small") and hub.get("max_deliveries_per_s"):
             ok = mine >= TARGET_FANOUT_VS_HUB * hub["max_deliveries_per_s"]
@@ -103,7 +122,7 @@ def table(out: dict[str, Any]) -> str:
             checks.append((f"scale-out on {server}: cross-process delivery ({cross:,} on B)", cross > 0))
     idle = res.get("idle") or {}
     if idle:
-        lines += ["", "IDLE SOCKETS: server RSS growth per authenticated socket (Kring: subscribed to one room)"]
+        lines += ["", "IDLE SOCKETS: server RSS growth per authenticated socket (hello received, no subscription)"]
         for key, r in idle.items():
             if "error" in r:
                 lines.append(f"  {key}: error {r['error'][:100]}")
@@ -155,6 +174,8 @@ def table(out: dict[str, Any]) -> str:
         last = max((k for k in mt if k.startswith("round_")), key=lambda k: int(k.split("_")[1]), default=None)
         if last:
             checks.append((f"{last} <= 2x linear_sum_assignment: {mt[last]['ratio']}x", mt[last]["ratio"] <= 2))
+    if out.get("skipped"):
+        lines += ["", "SKIPPED (did not fit the time budget): " + ", ".join(out["skipped"])]
     if checks:
         lines += ["", "TARGETS"]
         lines += [f"  [{'MET ' if ok else 'MISS' if ok is False else ' ?  '}] {text}" for text, ok in checks]

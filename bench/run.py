@@ -79,6 +79,7 @@ def parse() -> argparse.Namespace:
     p.add_argument("--history", default="", help="room sizes for the history benchmark, e.g. 10000,1000000")
     p.add_argument("--idle", default="", help="socket counts for the idle-socket benchmark")
     p.add_argument("--step-budget", type=float, default=0, help="seconds of rate steps per fan-out run")
+    p.add_argument("--budget", type=float, default=840, help="seconds for the whole run; what does not fit is skipped")
     return p.parse_args()
 
 
@@ -95,7 +96,7 @@ def main() -> int:
         [10_000, 100_000] if quick else [10_000, 1_000_000]
     )
     idle_counts = [int(x) for x in args.idle.split(",") if x] or ([1000] if quick else [1000, 5000])
-    step_budget = args.step_budget or (14.0 if quick else 24.0)
+    step_budget = args.step_budget or (12.0 if quick else 20.0)
     started = time.monotonic()
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     out: dict[str, Any] = {
@@ -108,6 +109,7 @@ def main() -> int:
         "results": {},
     }
     res = out["results"]
+    res["big_room"] = args.big_room
     log(f"machine: {out['machine']}")
     from bench import data
 
@@ -129,29 +131,80 @@ def main() -> int:
         (RESULTS / f"{stamp}.json").write_text(text)
         (RESULTS / "latest.json").write_text(text)
 
-    if "fanout" in only:
-        from bench import fanout
+    deadline = started + args.budget
+    skipped: list[str] = []
+    out["skipped"] = skipped
 
+    def time_left(need: float, what: str) -> bool:
+        """Whether ``what`` (about ``need`` seconds) still fits in the run's time budget."""
+        if time.monotonic() + need <= deadline:
+            return True
+        skipped.append(what)
+        log(f"skipped (time budget): {what}")
+        return False
+
+    # Cheap, in-process benchmarks first; then the fan-out runs, most important first.
+    if "history" in only and time_left(60, "history"):
+        from bench import pages
+
+        log(f"history at {history_sizes} messages (bulk load on first run) …")
+        try:
+            res["history"] = pages.history(history_sizes, 30, 5 if quick else 8)
+        except Exception as exc:
+            res["history"] = {"error": repr(exc)}
+        log(f"  {json.dumps(res['history'])[:600]}")
+        save()
+    if "directory" in only and time_left(20, "directory"):
+        from bench import pages
+
+        log("community directory at 1,000 communities …")
+        try:
+            res["directory"] = pages.directory(1000, 30, 5)
+        except Exception as exc:
+            res["directory"] = {"error": repr(exc)}
+        save()
+    if "matching" in only and time_left(40, "matching"):
+        from bench import matching
+
+        log("matching …")
+        rounds = [1000, 2000] if quick else [1000, 2000, 5000]
+        try:
+            res["matching"] = matching.run(50_000, rounds, 20)
+        except Exception as exc:
+            res["matching"] = {"error": repr(exc)}
+        log(f"  {json.dumps(res['matching'])[:600]}")
+        save()
+
+    from bench import fanout
+
+    def fanout_scenario(scenario: str) -> None:
         assert fixture is not None
-        res["fanout"] = {}
-        for scenario in scenarios:
-            for app in apps:
-                for server in servers if app != "ws_broadcast" else ["websockets"]:
-                    key = f"{scenario}/{app}/{server}"
-                    log(f"fan-out {key} …")
-                    try:
-                        result = fanout.fanout_one(fixture, app, server, scenario, quick, step_budget)
-                    except Exception as exc:  # one broken server must not end the run
-                        result = {"error": repr(exc), "summary": {"error": repr(exc)}}
-                    res["fanout"][key] = result
-                    log(f"  {json.dumps(result['summary'])[:400]}")
-                    save()
-    if "scaleout" in only:
-        from bench import fanout
+        res.setdefault("fanout", {})
+        for app in apps:
+            for server in servers if app != "ws_broadcast" else ["websockets"]:
+                key = f"{scenario}/{app}/{server}"
+                connect = (40 if scenario == "big" else 60) if app == "kring" else 30
+                if not time_left(step_budget + connect / 2, f"fan-out {key}"):
+                    continue
+                log(f"fan-out {key} …")
+                try:
+                    result = fanout.fanout_one(fixture, app, server, scenario, quick, step_budget, connect)
+                except Exception as exc:  # one broken server must not end the run
+                    result = {"error": repr(exc), "summary": {"error": repr(exc)}}
+                res["fanout"][key] = result
+                log(f"  {json.dumps(result['summary'])[:400]}")
+                save()
 
+    if "fanout" in only and "mid" in scenarios:
+        fanout_scenario("mid")
+    if "fanout" in only and "big" in scenarios:
+        fanout_scenario("big")
+    if "scaleout" in only:
         assert fixture is not None
         res["scaleout"] = {}
         for server in servers:
+            if not time_left(2 * step_budget + 20, f"scale-out {server}"):
+                continue
             log(f"scale-out kring on {server} …")
             try:
                 res["scaleout"][server] = fanout.scaleout(fixture, server, quick, step_budget)
@@ -162,48 +215,25 @@ def main() -> int:
                     log(f"  {k}: {json.dumps(v.get('summary'))[:300]} by url {v.get('received_by_url')}")
             save()
     if "idle" in only:
-        from bench import fanout
-
         assert fixture is not None
         res["idle"] = {}
-        for app in ["kring", "asgi_hub"]:
-            for server in servers:
-                log(f"idle sockets {app}/{server} {idle_counts} …")
-                try:
-                    res["idle"][f"{app}/{server}"] = fanout.idle_sockets(fixture, app, server, idle_counts)
-                except Exception as exc:
-                    res["idle"][f"{app}/{server}"] = {"error": repr(exc)}
-                log(f"  {json.dumps(res['idle'][f'{app}/{server}'])[:400]}")
-                save()
-    if "history" in only:
-        from bench import pages
-
-        log(f"history at {history_sizes} messages (bulk load on first run) …")
-        try:
-            res["history"] = pages.history(history_sizes, 20 if quick else 40, 10 if quick else 20)
-        except Exception as exc:
-            res["history"] = {"error": repr(exc)}
-        log(f"  {json.dumps(res['history'])[:600]}")
-        save()
-    if "directory" in only:
-        from bench import pages
-
-        log("community directory at 1,000 communities …")
-        try:
-            res["directory"] = pages.directory(1000, 20 if quick else 40, 10)
-        except Exception as exc:
-            res["directory"] = {"error": repr(exc)}
-        save()
-    if "matching" in only:
-        from bench import matching
-
-        log("matching …")
-        rounds = [1000, 2000] if quick else [1000, 2000, 5000]
-        try:
-            res["matching"] = matching.run(50_000, rounds, 30)
-        except Exception as exc:
-            res["matching"] = {"error": repr(exc)}
-        save()
+        for app, server, counts in [
+            ("kring", servers[0], idle_counts),
+            ("asgi_hub", servers[0], idle_counts[:1]),
+            *[("kring", srv, idle_counts) for srv in servers[1:]],
+        ]:
+            if not time_left(40, f"idle {app}/{server}"):
+                continue
+            log(f"idle sockets {app}/{server} {counts} …")
+            try:
+                budget = min(120.0, max(20.0, deadline - time.monotonic() - 20))
+                res["idle"][f"{app}/{server}"] = fanout.idle_sockets(fixture, app, server, counts, budget)
+            except Exception as exc:
+                res["idle"][f"{app}/{server}"] = {"error": repr(exc)}
+            log(f"  {json.dumps(res['idle'][f'{app}/{server}'])[:400]}")
+            save()
+    if "fanout" in only and "small" in scenarios:
+        fanout_scenario("small")
     save()
     from bench.report import table
 
