@@ -212,3 +212,14 @@ def test_list_pages_run_a_constant_number_of_queries(
         }.get(page) or reverse(page)
         counts.append(_count(client, url))
     assert counts[0] == counts[1], counts
+
+
+def test_reasons_read_in_english_too(sanne_henk: tuple[Any, Any], client: Client) -> None:
+    sanne, _henk = sanne_henk
+    client.force_login(sanne)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("mentoring:suggestions")).content.decode()
+    assert "Henk can teach you: Klantgesprekken voeren; you can teach Henk: Data-analyse" in page
+    client.cookies["django_language"] = "nl"
+    page = client.get(reverse("mentoring:suggestions")).content.decode()
+    assert "Henk kan jou leren: Klantgesprekken voeren; jij kunt Henk leren: Data-analyse" in page
