@@ -410,11 +410,14 @@ def round_values(
         col_of: dict[int, list[int]] = {}
         for j, c in enumerate(older_slots):
             col_of.setdefault(c.id, []).append(j)
-        for i, c in enumerate(younger):
-            for pair in forbidden:
-                if c.id in pair:
-                    other = next(iter(pair - {c.id}), c.id)
-                    values[i, col_of.get(other, [])] = 0.0
+        row_of = {c.id: i for i, c in enumerate(younger)}
+        for pair in forbidden:
+            ids = tuple(pair)
+            if len(ids) != 2:
+                continue
+            for a, b in (ids, ids[::-1]):
+                if a in row_of and b in col_of:
+                    values[row_of[a], col_of[b]] = 0.0
     return values, feasible
 
 
