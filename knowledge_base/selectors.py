@@ -59,6 +59,7 @@ PILOT_LOOKUPS: dict[str, str | None] = {
 TYPE_LABELS = {"lesson": _("Lesson"), "pilot": _("Pilot")}
 SNIPPET_CHARS = 220
 MAX_QUERY_CHARS = 200
+PER_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,21 @@ class KnowledgeSearch:
     selected: dict[str, list[str]]
     hits: list[Hit] = field(default_factory=list)
     facets: list[Facet] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = PER_PAGE
 
     @property
-    def total(self) -> int:
-        return len(self.hits)
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
 
     @property
     def is_filtered(self) -> bool:
@@ -232,8 +244,11 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
-def search_knowledge(*, query: str = "", selected: Mapping[str, list[str]] | None = None) -> KnowledgeSearch:
-    """Live, public lessons and pilots matching query and the selected facet values, with facet counts."""
+def search_knowledge(
+    *, query: str = "", selected: Mapping[str, list[str]] | None = None, page: int = 1, per_page: int = PER_PAGE
+) -> KnowledgeSearch:
+    """Live, public lessons and pilots matching query and the selected facet values, with facet counts
+    over all matches and the hits of one page."""
     query = " ".join(query.split())[:MAX_QUERY_CHARS]
     chosen = {k: list(v) for k, v in (selected or {}).items() if k in FACET_KEYS and v}
     types = set(chosen.get("type", [])) or {"lesson", "pilot"}
@@ -250,24 +265,29 @@ def search_knowledge(*, query: str = "", selected: Mapping[str, list[str]] | Non
     ]
     if query:
         ranked.sort(key=lambda item: -item[2])  # stable: lessons before pilots on equal scores
-    lessons = LessonPage.objects.in_bulk([pk for kind, pk, _s in ranked if kind == "lesson"])
+    pages = max(1, -(-len(ranked) // per_page))
+    page = min(max(1, page), pages)
+    shown = ranked[(page - 1) * per_page : page * per_page]
+    lessons = LessonPage.objects.in_bulk([pk for kind, pk, _s in shown if kind == "lesson"])
     pilots = PilotPage.objects.select_related("sector", "region").in_bulk(
-        [pk for kind, pk, _s in ranked if kind == "pilot"]
+        [pk for kind, pk, _s in shown if kind == "pilot"]
     )
     terms = query_terms(query)
-    result = KnowledgeSearch(query=query, selected=chosen)
-    for kind, pk, _score in ranked:
-        page: LessonPage | PilotPage = lessons[pk] if kind == "lesson" else pilots[pk]
+    result = KnowledgeSearch(query=query, selected=chosen, total=len(ranked), page=page, per_page=per_page)
+    for kind, pk, _score in shown:
+        item: LessonPage | PilotPage = lessons[pk] if kind == "lesson" else pilots[pk]
         result.hits.append(
             Hit(
-                page=page,
+                page=item,
                 kind=kind,
-                title_html=highlight(page.title, terms),
-                snippet_html=highlight(snippet(_text_of(page), terms), terms),
+                title_html=highlight(item.title, terms),
+                snippet_html=highlight(snippet(_text_of(item), terms), terms),
             )
         )
 
-    counts = _facet_counts(list(lessons), list(pilots))
+    counts = _facet_counts(
+        [pk for kind, pk, _s in ranked if kind == "lesson"], [pk for kind, pk, _s in ranked if kind == "pilot"]
+    )
     labels = _labels()
     for key in FACET_KEYS:
         chosen_values = set(chosen.get(key, []))

@@ -21,8 +21,15 @@ from knowledge_base.models import LessonPage
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     selected = selectors.clean_selection(request.GET)
-    result = selectors.search_knowledge(query=query, selected=selected)
-    return render(request, "knowledge_base/search.html", {"result": result, "facet_keys": selectors.FACET_KEYS})
+    page = request.GET.get("page", "1")
+    result = selectors.search_knowledge(query=query, selected=selected, page=int(page) if page.isdigit() else 1)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "knowledge_base/search.html",
+        {"result": result, "facet_keys": selectors.FACET_KEYS, "base_query": params.urlencode()},
+    )
 
 
 @login_required

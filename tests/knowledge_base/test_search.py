@@ -169,3 +169,14 @@ def test_api_hides_drafts_in_detail(dataset: dict[str, Any], make_lesson: Any, c
     assert detail["title"] == live.title
     assert detail["sector_slugs"] == ["energie"]
     assert detail["success_factor_codes"] == ["hybrid_learning"]
+
+
+def test_pagination_keeps_facet_counts_over_all_results(dataset: dict[str, Any], client: Any) -> None:
+    first = search_knowledge(per_page=3)
+    second = search_knowledge(per_page=3, page=2)
+    assert first.total == second.total == 4
+    assert (first.pages, len(first.hits), len(second.hits)) == (2, 3, 1)
+    assert _facet(second, "type") == {"lesson": 3, "pilot": 1}
+    assert {h.page.pk for h in first.hits}.isdisjoint({h.page.pk for h in second.hits})
+    assert search_knowledge(per_page=3, page=99).page == 2
+    assert client.get("/kennisbank/zoeken/", {"page": "x"}).status_code == 200
