@@ -207,6 +207,8 @@ def test_two_processes_fifty_clients_lose_nothing_and_double_nothing(make_user: 
     if len(posted) != MESSAGES:
         problems.insert(
             0,
-            f"only {len(posted)} of {MESSAGES} posts made in {result.posting_seconds:.0f}s: the servers were too slow",
+            f"only {len(posted)} of {MESSAGES} posts made in {result.posting_seconds:.0f}s "
+            f"({len(posted) / max(result.posting_seconds, 0.001):.0f}/s, load average {os.getloadavg()[0]:.1f}): "
+            "the servers were too slow on this machine",
         )
     assert not problems, "\n".join(problems[:40])
