@@ -603,6 +603,10 @@ def validate_body(body: str) -> str:
         raise Invalid(_("Messages are at most 10,000 characters."), field="body")
     if "\x00" in body:
         raise Invalid(_("The message contains characters that are not allowed."), field="body")
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError as exc:  # lone surrogates: not text
+        raise Invalid(_("The message contains characters that are not allowed."), field="body") from exc
     return body
 
 

@@ -133,6 +133,14 @@ def validate(frame: Any, schemas: dict[str, Schema], common: Schema | None = Non
     return kind
 
 
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class ClientFrame:
     type: str
@@ -152,6 +160,10 @@ def parse_client_frame(text: str | None, data: bytes | None) -> ClientFrame:
     except (ValueError, RecursionError) as exc:
         raise ProtocolError("bad_json", "The frame is not valid JSON.") from exc
     kind = validate(frame, CLIENT_FRAMES, COMMON_CLIENT_FIELDS)
+    for field, value in frame.items():
+        # JSON escapes can spell lone surrogates ("\ud800"): not text, and not sendable back.
+        if isinstance(value, str) and not _is_unicode(value):
+            raise ProtocolError("bad_frame", f"Field {field!r} is not valid Unicode text.")
     ref = frame.get("ref")
     if ref is not None and len(ref) > 64:
         raise ProtocolError("bad_frame", "ref is at most 64 characters.")

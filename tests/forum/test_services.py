@@ -183,3 +183,9 @@ def test_replies_collapse_to_one_unread_notification_per_topic(make_community, o
     services.mark_notifications_read(actor=owner)
     services.post_message(actor=daan, topic=topic, body="nog een", client_id=uuid.uuid4())
     assert Notification.objects.filter(user=owner, kind="reply", read_at__isnull=True).count() == 1
+
+
+def test_lone_surrogates_are_refused_not_a_crash(make_community, owner) -> None:  # type: ignore[no-untyped-def]
+    topic = services.create_topic(actor=owner, room=make_community().rooms.get(), title="T")
+    with pytest.raises(Invalid):
+        services.post_message(actor=owner, topic=topic, body="\ud800x", client_id=uuid.uuid4())

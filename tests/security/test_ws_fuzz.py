@@ -302,30 +302,11 @@ def _errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-KNOWN_REF_ECHO_HITS = {"n": 0}
-
-
-def _echoes_lone_surrogate_ref(text: str) -> bool:
-    """The known bug (see the xfail test below): only the echoed ``ref`` is not UTF-8-encodable."""
-    frame = json.loads(text)
-    if "ref" not in frame:
-        return False
-    frame.pop("ref")
-    try:
-        json.dumps(frame, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _wire_safe(texts: list[str]) -> None:
     for text in texts:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            if _echoes_lone_surrogate_ref(text):
-                KNOWN_REF_ECHO_HITS["n"] += 1
-                continue
             pytest.fail(f"the server sent a frame that cannot be put on the wire as UTF-8: {text[:200]!r}")
 
 
@@ -376,10 +357,7 @@ def test_fuzzed_frames_each_get_an_error_and_the_socket_survives(
         assert not _errors_logged(caplog), _errors_logged(caplog)
 
     check()
-    print(
-        f"\nws fuzz: {sock.frames_tried} frames tried over {sock.sockets} sockets"
-        f" ({KNOWN_REF_ECHO_HITS['n']} answers echoed a lone-surrogate ref: known bug, xfail below)"
-    )
+    print(f"\nws fuzz: {sock.frames_tried} frames tried over {sock.sockets} sockets")
     assert sock.frames_tried >= TARGET_FRAMES
 
 
@@ -389,8 +367,8 @@ def test_fuzzed_bodies_posted_to_a_real_room_are_acked_or_refused(
     caplog.set_level(logging.ERROR)
     sock = fuzz_socket
     room, topic = world["room"].pk, world["topic"].pk
-    # Lone surrogates in a body are the known bug below; everything else that is text must be handled.
-    bodies = st.one_of(ODD_TEXT, st.text(min_size=1, max_size=200), st.just(" "), st.just("\x00")).filter(_encodable)
+    # Lone surrogates (not text) are refused as bad_frame; everything else is acked or refused as content.
+    bodies = st.one_of(ODD_TEXT, st.text(min_size=1, max_size=200), st.just(" "), st.just("\x00"), st.just("\ud800x"))
 
     @hsettings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(body=bodies, ref=st.one_of(st.none(), ODD_TEXT.filter(lambda r: len(r) <= 64)))
@@ -408,7 +386,9 @@ def test_fuzzed_bodies_posted_to_a_real_room_are_acked_or_refused(
             answer = await sock.recv()
             assert answer["type"] in ("ack", "error"), answer
             if answer["type"] == "error":
-                assert answer["code"] in ("invalid", "too_large"), f"{body!r} -> {answer}"
+                not_text = not _encodable(body) or (ref is not None and not _encodable(ref))
+                allowed = ("bad_frame",) if not_text else ("invalid", "too_large")
+                assert answer["code"] in allowed, f"{body!r} -> {answer}"
 
         sock.run(go())
         _wire_safe(sock.received)
@@ -437,14 +417,6 @@ def _encodable(text: str) -> bool:
     return True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (forum/rendering.py render via realtime post): a post whose body holds a lone surrogate, sent as "
-    'the JSON escape {"type": "post", ..., "body": "\\ud800x"} (pure ASCII on the wire), makes nh3.clean raise '
-    "UnicodeEncodeError: the server logs 'unexpected error on a frame' at ERROR and answers `internal`, which "
-    "clients retry forever. Fix: refuse such text in protocol.parse_client_frame (bad_frame) or in "
-    "forum.services.validate_body (invalid).",
-)
 def test_a_body_with_a_lone_surrogate_is_refused_not_internal(
     fuzz_socket: FuzzSocket, world: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -464,13 +436,6 @@ def test_a_body_with_a_lone_surrogate_is_refused_not_internal(
     assert not _errors_logged(caplog)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (realtime/connection.py Connection.error): the client's `ref` is echoed verbatim; a JSON escape "
-    'such as {"type": "subscribe", "room": 999999, "ref": "\\ud83d"} (pure ASCII on the wire) decodes to a lone '
-    "surrogate, and the error frame then cannot be encoded as UTF-8 — on Daphne the send fails. Fix: validate "
-    "ref in protocol.parse_client_frame (reject strings that do not encode as UTF-8) or encode with ensure_ascii.",
-)
 def test_echoed_ref_is_always_valid_utf8(fuzz_socket: FuzzSocket) -> None:
     sock = fuzz_socket
 
@@ -483,8 +448,9 @@ def test_echoed_ref_is_always_valid_utf8(fuzz_socket: FuzzSocket) -> None:
         return await sock.communicator.receive_from(timeout=5)
 
     answer = sock.run(go())
-    assert json.loads(answer)["code"] == "not_found"
-    answer.encode("utf-8")  # raises UnicodeEncodeError today
+    answer.encode("utf-8")  # was: UnicodeEncodeError, the lone surrogate echoed back
+    assert json.loads(answer)["code"] == "bad_frame"
+    assert "ref" not in json.loads(answer)
 
 
 @pytest.mark.parametrize(
