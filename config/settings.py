@@ -160,7 +160,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "kring"},
+            # Redis pub/sub ignores the database number: keep deployments sharing a Redis apart.
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": os.environ.get("CHANNEL_PREFIX", f"kring{REDIS_URL.rsplit('/', 1)[-1]}"),
+            },
         }
     }
 else:
