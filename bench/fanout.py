@@ -140,7 +140,7 @@ def summarize(result: dict[str, Any]) -> dict[str, Any]:
     if not steps:
         return {"error": result.get("error", "no steps ran"), "connect_s": result.get("connect_s")}
     moderate = steps[0]
-    passing = [s for s in steps[1:] if s["pass"]]
+    passing = [s for s in steps if s["pass"]]  # the moderate step counts when it passed
     best = max(passing, key=lambda s: s["deliveries_per_s"]) if passing else None
     failed = steps[-1] if len(steps) > 1 and not steps[-1]["pass"] else None  # what ended the rise
     if failed is None and result.get("ended") == "budget":

@@ -22,6 +22,7 @@ import uuid
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from bench.common import cpu_seconds, machine_busy, raise_nofile, rss_bytes
 
@@ -38,6 +39,12 @@ class Sock:
         self.url = url
         self.path = path
         self.rooms = rooms
+
+
+async def close_all(socks: list[Sock]) -> None:
+    """Close concurrently, bounded: a server that is still busy must not hold us up."""
+    if socks:
+        await asyncio.wait([asyncio.ensure_future(s.ws.close()) for s in socks], timeout=5)
 
 
 class SubscribeTimeout(Exception):
@@ -85,6 +92,9 @@ class Run:
             ping_interval=None,
             open_timeout=60,
             max_size=2**22,
+            # Spread the clients over 200 loopback source addresses (127.0.0.2-201), as
+            # members behind many addresses: Kring limits handshakes per address.
+            local_addr=(f"127.0.0.{2 + user % 200}", 0),
         )
         return Sock(ws, user, url_index, path, rooms)
 
@@ -135,9 +145,16 @@ class Run:
             self.spawn(self.reader(sock))
         if self.kring:
             want = sum(len(s.rooms) for s in socks)
+            refused = 0
             for sock in socks:
                 for name in sock.rooms:
-                    await sock.ws.send(json.dumps({"type": "subscribe", "room": rooms[name]["room"]}))
+                    try:
+                        await asyncio.wait_for(
+                            sock.ws.send(json.dumps({"type": "subscribe", "room": rooms[name]["room"]})),
+                            max(0.1, deadline - time.monotonic()),
+                        )
+                    except (TimeoutError, ConnectionClosed):
+                        refused += 1
                 if self.caught_up % 200 == 0:
                     await asyncio.sleep(0)
             deadline = max(deadline, time.monotonic() + 5)
@@ -146,7 +163,8 @@ class Run:
             if self.caught_up < want:
                 raise SubscribeTimeout(
                     f"{len(socks)} sockets open but only {self.caught_up} of {want} subscriptions caught up "
-                    f"after {plan.get('connect_timeout_s', 60)} s",
+                    f"after {plan.get('connect_timeout_s', 60)} s"
+                    + (f" ({refused} subscribe frames could not be sent: socket closed or blocked)" if refused else ""),
                     socks,
                 )
         return list(socks)
@@ -256,8 +274,7 @@ class Run:
         try:
             socks = await self.connect_all()
         except SubscribeTimeout as exc:
-            for sock in exc.socks:
-                await sock.ws.close()
+            await close_all(exc.socks)
             return {"error": str(exc), "connect_s": round(time.monotonic() - t0, 1), "steps": []}
         connect_s = time.monotonic() - t0
         if self.kring:
@@ -360,8 +377,7 @@ class Run:
             if index == 1 and row["pass"]:
                 skip_upto = rate  # the moderate rate passed: start rising above it
             await asyncio.sleep(plan.get("gap_s", 0.3))
-        for sock in socks:
-            await sock.ws.close()
+        await close_all(socks)
         return {
             "sockets": len(socks),
             "connect_s": round(connect_s, 2),
@@ -424,8 +440,7 @@ class Run:
             )
             if len(socks) < target:
                 break  # out of time: report what opened
-        for sock in socks:
-            await sock.ws.close()
+        await close_all(socks)
         return {"stages": out, "errors_sample": self.errors, "closed_sample": self.closed[:3]}
 
 

@@ -6,6 +6,8 @@ import json
 import sys
 from typing import Any
 
+from bench.fanout import summarize
+
 TARGET_FANOUT_VS_HUB = 0.7
 TARGET_BIG_ROOM_RATE = {"daphne": 4, "uvicorn": 15}
 TARGET_IDLE_KIB = 30
@@ -61,7 +63,7 @@ def fanout_rows(res: dict[str, Any]) -> tuple[list[str], list[tuple[str, bool | 
         if not isinstance(result, dict):
             continue
         scenario, app, server = key.split("/")
-        s = result.get("summary") or {}
+        s = summarize(result) if result.get("steps") else result.get("summary") or {}
         label = SCENARIOS[scenario].format(n=s.get("sockets") or res.get("big_room", "?"))
         if "error" in s:
             lines.append(f"{label:<16}{app + '/' + server:<30}  FAILED: {s['error'][:110]}")
@@ -109,9 +111,10 @@ def table(out: dict[str, Any]) -> str:
             if "error" in r:
                 lines.append(f"  {server}: error {r['error'][:100]}")
                 continue
-            one = (r.get("1_process") or {}).get("summary") or {}
+            one_r = r.get("1_process") or {}
+            one = summarize(one_r) if one_r.get("steps") else one_r.get("summary") or {}
             two = r.get("2_process") or {}
-            two_s = two.get("summary") or {}
+            two_s = summarize(two) if two.get("steps") else two.get("summary") or {}
             by_url = two.get("received_by_url") or {}
             cross = int(by_url.get("1", 0))
             lines.append(
@@ -174,6 +177,26 @@ def table(out: dict[str, Any]) -> str:
         last = max((k for k in mt if k.startswith("round_")), key=lambda k: int(k.split("_")[1]), default=None)
         if last:
             checks.append((f"{last} <= 2x linear_sum_assignment: {mt[last]['ratio']}x", mt[last]["ratio"] <= 2))
+    kb = res.get("knowledge") or {}
+    if kb and "error" not in kb:
+        lines += [
+            "",
+            f"KNOWLEDGE SEARCH ({kb['lessons']:,} live lessons; {kb['created_now']:,} created this run at "
+            f"{kb['create_per_s']}/s; ms p50/p95, queries)",
+        ]
+        for name, r in kb.items():
+            if isinstance(r, dict):
+                lines.append(f"  {name:<30}{r['p50_ms']}/{r['p95_ms']} q{r['queries']}")
+        at_target = kb["lessons"] >= 10_000
+        checks.append(
+            (
+                f"knowledge search p95 at {kb['lessons']:,} lessons: {kb['search_page']['p95_ms']} ms "
+                f"(target <= 100 at 10,000{'' if at_target else ': not reached, size too small'})",
+                (kb["search_page"]["p95_ms"] <= TARGET_SEARCH_P95_MS) if at_target else None,
+            )
+        )
+    elif kb:
+        lines += ["", f"KNOWLEDGE SEARCH: error {kb['error'][:200]}"]
     if out.get("skipped"):
         lines += ["", "SKIPPED (did not fit the time budget): " + ", ".join(out["skipped"])]
     if checks:

@@ -22,7 +22,7 @@ from typing import Any
 from bench.common import LOAD_CPUS, NCPU, ROOT, SERVER_CPUS, bench_env, loadavg
 
 RESULTS = ROOT / "bench" / "results"
-ALL = ["fanout", "scaleout", "idle", "history", "directory", "matching"]
+ALL = ["fanout", "scaleout", "idle", "history", "directory", "matching", "knowledge"]
 APPS = ["kring", "channels_chat", "asgi_hub", "ws_broadcast"]
 
 # Targets from issue 7.
@@ -79,7 +79,10 @@ def parse() -> argparse.Namespace:
     p.add_argument("--history", default="", help="room sizes for the history benchmark, e.g. 10000,1000000")
     p.add_argument("--idle", default="", help="socket counts for the idle-socket benchmark")
     p.add_argument("--step-budget", type=float, default=0, help="seconds of rate steps per fan-out run")
-    p.add_argument("--budget", type=float, default=840, help="seconds for the whole run; what does not fit is skipped")
+    p.add_argument(
+        "--all-servers", action="store_true", help="scale-out and idle sockets on every server, not the first"
+    )
+    p.add_argument("--budget", type=float, default=870, help="seconds for the whole run; what does not fit is skipped")
     return p.parse_args()
 
 
@@ -96,7 +99,7 @@ def main() -> int:
         [10_000, 100_000] if quick else [10_000, 1_000_000]
     )
     idle_counts = [int(x) for x in args.idle.split(",") if x] or ([1000] if quick else [1000, 5000])
-    step_budget = args.step_budget or (12.0 if quick else 20.0)
+    step_budget = args.step_budget or (12.0 if quick else 16.0)
     started = time.monotonic()
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     out: dict[str, Any] = {
@@ -143,13 +146,72 @@ def main() -> int:
         log(f"skipped (time budget): {what}")
         return False
 
-    # Cheap, in-process benchmarks first; then the fan-out runs, most important first.
+    from bench import fanout
+
+    def fanout_scenario(scenario: str) -> None:
+        assert fixture is not None
+        res.setdefault("fanout", {})
+        for app in apps:
+            for server in servers if app != "ws_broadcast" else ["websockets"]:
+                key = f"{scenario}/{app}/{server}"
+                connect = (30 if scenario == "big" else 50) if app == "kring" else 30
+                if not time_left(step_budget + connect / 2, f"fan-out {key}"):
+                    continue
+                log(f"fan-out {key} …")
+                try:
+                    result = fanout.fanout_one(fixture, app, server, scenario, quick, step_budget, connect)
+                except Exception as exc:  # one broken server must not end the run
+                    result = {"error": repr(exc), "summary": {"error": repr(exc)}}
+                res["fanout"][key] = result
+                log(f"  {json.dumps(result['summary'])[:400]}")
+                save()
+
+    if "fanout" in only and "mid" in scenarios:
+        fanout_scenario("mid")
+    if "fanout" in only and "big" in scenarios:
+        fanout_scenario("big")
+    if "fanout" in only and "small" in scenarios:
+        fanout_scenario("small")
+    if "scaleout" in only:
+        assert fixture is not None
+        res["scaleout"] = {}
+        for server in servers[:1] if not args.all_servers else servers:
+            if not time_left(2 * step_budget + 20, f"scale-out {server}"):
+                continue
+            log(f"scale-out kring on {server} …")
+            try:
+                res["scaleout"][server] = fanout.scaleout(fixture, server, quick, step_budget)
+            except Exception as exc:
+                res["scaleout"][server] = {"error": repr(exc)}
+            for k, v in res["scaleout"][server].items():
+                if isinstance(v, dict):
+                    log(f"  {k}: {json.dumps(v.get('summary'))[:300]} by url {v.get('received_by_url')}")
+            save()
+    if "idle" in only:
+        assert fixture is not None
+        res["idle"] = {}
+        for app, server, counts in [
+            ("kring", servers[0], idle_counts),
+            ("asgi_hub", servers[0], idle_counts[:1]),
+            *[("kring", srv, idle_counts[:1]) for srv in (servers[1:] if args.all_servers else [])],
+        ]:
+            if not time_left(40, f"idle {app}/{server}"):
+                continue
+            log(f"idle sockets {app}/{server} {counts} …")
+            try:
+                budget = min(90.0, max(20.0, deadline - time.monotonic() - 20))
+                res["idle"][f"{app}/{server}"] = fanout.idle_sockets(fixture, app, server, counts, budget)
+            except Exception as exc:
+                res["idle"][f"{app}/{server}"] = {"error": repr(exc)}
+            log(f"  {json.dumps(res['idle'][f'{app}/{server}'])[:400]}")
+            save()
+    # In-process benchmarks last: lower priority in issue 7, and cheap.
     if "history" in only and time_left(60, "history"):
         from bench import pages
 
         log(f"history at {history_sizes} messages (bulk load on first run) …")
         try:
-            res["history"] = pages.history(history_sizes, 30, 5 if quick else 8)
+            res["history"] = pages.history(history_sizes, 20, 5)
         except Exception as exc:
             res["history"] = {"error": repr(exc)}
         log(f"  {json.dumps(res['history'])[:600]}")
@@ -175,65 +237,17 @@ def main() -> int:
         log(f"  {json.dumps(res['matching'])[:600]}")
         save()
 
-    from bench import fanout
+    if "knowledge" in only and time_left(45, "knowledge"):
+        from bench import knowledge
 
-    def fanout_scenario(scenario: str) -> None:
-        assert fixture is not None
-        res.setdefault("fanout", {})
-        for app in apps:
-            for server in servers if app != "ws_broadcast" else ["websockets"]:
-                key = f"{scenario}/{app}/{server}"
-                connect = (40 if scenario == "big" else 60) if app == "kring" else 30
-                if not time_left(step_budget + connect / 2, f"fan-out {key}"):
-                    continue
-                log(f"fan-out {key} …")
-                try:
-                    result = fanout.fanout_one(fixture, app, server, scenario, quick, step_budget, connect)
-                except Exception as exc:  # one broken server must not end the run
-                    result = {"error": repr(exc), "summary": {"error": repr(exc)}}
-                res["fanout"][key] = result
-                log(f"  {json.dumps(result['summary'])[:400]}")
-                save()
+        log("knowledge search (adds lessons for up to 20 s, towards 10,000) …")
+        try:
+            res["knowledge"] = knowledge.run(10_000, 20, 20, 5)
+        except Exception as exc:
+            res["knowledge"] = {"error": repr(exc)}
+        log(f"  {json.dumps(res['knowledge'])[:600]}")
+        save()
 
-    if "fanout" in only and "mid" in scenarios:
-        fanout_scenario("mid")
-    if "fanout" in only and "big" in scenarios:
-        fanout_scenario("big")
-    if "scaleout" in only:
-        assert fixture is not None
-        res["scaleout"] = {}
-        for server in servers:
-            if not time_left(2 * step_budget + 20, f"scale-out {server}"):
-                continue
-            log(f"scale-out kring on {server} …")
-            try:
-                res["scaleout"][server] = fanout.scaleout(fixture, server, quick, step_budget)
-            except Exception as exc:
-                res["scaleout"][server] = {"error": repr(exc)}
-            for k, v in res["scaleout"][server].items():
-                if isinstance(v, dict):
-                    log(f"  {k}: {json.dumps(v.get('summary'))[:300]} by url {v.get('received_by_url')}")
-            save()
-    if "idle" in only:
-        assert fixture is not None
-        res["idle"] = {}
-        for app, server, counts in [
-            ("kring", servers[0], idle_counts),
-            ("asgi_hub", servers[0], idle_counts[:1]),
-            *[("kring", srv, idle_counts) for srv in servers[1:]],
-        ]:
-            if not time_left(40, f"idle {app}/{server}"):
-                continue
-            log(f"idle sockets {app}/{server} {counts} …")
-            try:
-                budget = min(120.0, max(20.0, deadline - time.monotonic() - 20))
-                res["idle"][f"{app}/{server}"] = fanout.idle_sockets(fixture, app, server, counts, budget)
-            except Exception as exc:
-                res["idle"][f"{app}/{server}"] = {"error": repr(exc)}
-            log(f"  {json.dumps(res['idle'][f'{app}/{server}'])[:400]}")
-            save()
-    if "fanout" in only and "small" in scenarios:
-        fanout_scenario("small")
     save()
     from bench.report import table
 
