@@ -10,3 +10,4 @@ from tests.mentoring.conftest import (  # noqa: F401  (pytest fixtures, register
     sanne_henk,
     skills,
 )
+from tests.security.test_access_matrix import kb_lessons, world  # noqa: F401  (the access-matrix world)
