@@ -52,7 +52,11 @@ def test_our_translations_win_over_third_party_catalogues(app: str) -> None:
     shared = set()
     for other, other_path in ours.items():
         if other != app and other_path.exists():
-            shared |= {e.msgid for e in polib.pofile(str(other_path)) if e.msgstr and mine.get(e.msgid, e.msgstr) != e.msgstr}
+            shared |= {
+                e.msgid for e in polib.pofile(str(other_path)) if e.msgstr and mine.get(e.msgid, e.msgstr) != e.msgstr
+            }
     with translation.override("nl"):
-        shadowed = {m: translation.gettext(m) for m, s in mine.items() if m not in shared and translation.gettext(m) != s}
+        shadowed = {
+            m: translation.gettext(m) for m, s in mine.items() if m not in shared and translation.gettext(m) != s
+        }
     assert not shadowed, f"{app}: {len(shadowed)} translations shadowed, e.g. {list(shadowed.items())[:5]}"
