@@ -69,3 +69,38 @@ def _clear_cache() -> Iterator[None]:
 
     cache.clear()
     yield
+
+
+def restore_reference_data() -> None:
+    """Put back what migrations load and a transactional test's flush removes: taxonomies,
+    learning functions, Wagtail's locale, root page and collection, and the knowledge base's
+    groups and workflow."""
+    import importlib
+
+    from django.apps import apps
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    from accounts.models import Sector
+    from accounts.taxonomies import load_taxonomies
+
+    if Sector.objects.exists():
+        return
+    load_taxonomies(apps)
+    importlib.import_module("forum.migrations.0002_learning_functions_and_search_index").load_functions(apps, None)
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    importlib.import_module("knowledge_base.migrations.0002_taxonomy_groups_workflow").forwards(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush every table, migration-loaded rows included; reload them."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+    restore_reference_data()
