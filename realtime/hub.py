@@ -219,12 +219,19 @@ async def _done() -> None:
 _hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
 
 
+_starting: dict[asyncio.AbstractEventLoop, asyncio.Future[None]] = {}
+
+
 async def get_hub() -> Hub:
+    """The hub of this event loop; sockets that connect while it starts wait for the start."""
     loop = asyncio.get_running_loop()
     hub = _hubs.get(loop)
     if hub is None:
         hub = _hubs[loop] = Hub()
-        await hub.start()
+        _starting[loop] = asyncio.ensure_future(hub.start())
+    starting = _starting.get(loop)
+    if starting is not None and not starting.done():
+        await asyncio.shield(starting)
     return hub
 
 
