@@ -20,10 +20,6 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from playwright.sync_api import Browser, Page, sync_playwright
 
-# Playwright's sync API keeps an event loop running in the test thread; the test's own
-# database calls are still synchronous, so Django's async-safety guard must step aside.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -76,12 +72,26 @@ def asgi_live_server(django_db_setup: Any, django_db_blocker: Any) -> Iterator[s
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    """Chromium for the tests of this package only.
+
+    Playwright's sync API keeps an event loop marked as running in the test thread while
+    it lives; the tests' own database calls are still synchronous, so Django's
+    async-safety guard steps aside for exactly as long, and both end with this package.
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 class A11yPage:
@@ -108,6 +118,25 @@ class A11yPage:
         results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert results.violations_count == 0, f"axe on {self.page.url}:\n{results.generate_report()}"
         self.checked.add(self.page.url.split("#")[0])
+
+    def log_in(self, email: str, password: str) -> Page:
+        """Log in through the real login form."""
+        page = self.visit("/accounts/login/")
+        page.locator("#id_login").fill(email)
+        page.locator("#id_password").fill(password)
+        page.locator("main form button[type=submit]").first.click()
+        self.check()
+        return page
+
+    def use_session_of(self, user: Any) -> None:
+        """Start as ``user`` without the form: a session of its own, as a cookie."""
+        from django.conf import settings
+        from django.test import Client
+
+        client = Client()  # one per member: a second force_login on one client ends the first session
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        self.page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": self.base_url}])
 
     def unchecked(self) -> list[str]:
         return [url for url in self.navigated if url not in self.checked and url.startswith(self.base_url)]

@@ -6,26 +6,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from forum import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(tab, user) -> None:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    tab.page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": tab.base_url,
-            }
-        ]
-    )
 
 
 def test_join_approve_mention_notification(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -50,8 +34,8 @@ def test_join_approve_mention_notification(open_page, make_user) -> None:  # typ
         community, topic = pool.submit(setup).result()
 
     member, facilitator = open_page(), open_page()
-    _login(member, eva)
-    _login(facilitator, olga)
+    member.use_session_of(eva)
+    facilitator.use_session_of(olga)
 
     page = member.visit("/gemeenschappen/")
     page.get_by_label("Gemeenschappen zoeken").fill("Warmtetransitie")

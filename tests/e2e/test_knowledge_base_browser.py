@@ -17,14 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "een-sterk-wachtwoord-2026"
 
 
-def _login(tab: Any, email: str) -> None:
-    page = tab.visit("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    tab.check()
-
-
 def _admin_seen(tab: Any) -> None:
     tab.page.wait_for_load_state("load")
     tab.checked.add(tab.page.url.split("#")[0])
@@ -41,27 +33,6 @@ def _type_rich_text(page: Any, field: str, text: str) -> None:
     page.keyboard.type(text)
 
 
-def _reference_data() -> None:
-    """Put back what migrations load and a transactional test's flush removes: taxonomies, Wagtail's
-    locale, root page and root collection, and the knowledge base's groups and workflow."""
-    import importlib
-
-    from django.apps import apps
-    from django.conf import settings
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Collection, Locale, Page
-
-    from accounts.taxonomies import load_taxonomies
-
-    load_taxonomies(apps)
-    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root"))
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
-    importlib.import_module("knowledge_base.migrations.0002_taxonomy_groups_workflow").forwards(apps, None)
-
-
 @pytest.mark.xfail(
     strict=False,
     reason="Known, not yet diagnosed: approving in the Wagtail admin sometimes answers 'validatiefouten' and the "
@@ -73,7 +44,6 @@ def test_promote_edit_review_find_and_discuss(open_page: Any, make_user: Any) ->
     from knowledge_base.models import LessonPage
     from knowledge_base.services import ensure_knowledge_tree
 
-    _reference_data()
     ensure_knowledge_tree()
     editor = make_user("Marieke Dijkstra", email="marieke@example.nl", password=PASSWORD)
     editor.groups.add(Group.objects.get(name="Redacteuren"))
@@ -97,7 +67,7 @@ def test_promote_edit_review_find_and_discuss(open_page: Any, make_user: Any) ->
 
     # 1. The facilitator (also an editor) promotes the topic.
     tab = open_page()
-    _login(tab, "marieke@example.nl")
+    tab.log_in("marieke@example.nl", PASSWORD)
     page = tab.visit(f"/kennisbank/onderwerp/{topic.pk}/naar-les/")
     assert "bouwplaats" in page.content()
     page.locator("main form button[type=submit]").click()
@@ -132,7 +102,7 @@ def test_promote_edit_review_find_and_discuss(open_page: Any, make_user: Any) ->
 
     # 3. The reviewer approves, which publishes.
     review = open_page()
-    _login(review, "femke@example.nl")
+    review.log_in("femke@example.nl", PASSWORD)
     page = review.page
     page.goto(review.base_url + f"/cms/pages/{lesson.pk}/edit/")
     _admin_seen(review)
@@ -145,7 +115,7 @@ def test_promote_edit_review_find_and_discuss(open_page: Any, make_user: Any) ->
 
     # 4. A member finds it by searching with a facet and opens its discussion.
     reader = open_page()
-    _login(reader, "sanne@example.nl")
+    reader.log_in("sanne@example.nl", PASSWORD)
     page = reader.visit("/kennisbank/zoeken/?q=warmtepomp")
     page.get_by_label(re.compile(r"^Energie")).check()
     page.locator(".facets button[type=submit]").click()
@@ -165,7 +135,6 @@ def test_public_pages_of_the_seeded_knowledge_base_pass_axe(open_page: Any) -> N
     from knowledge_base import demo
     from knowledge_base.models import LessonPage, PilotPage, ThemePage
 
-    _reference_data()
     demo.seed(lambda line: None)
     tab = open_page()
     tab.visit("/kennisbank/")

@@ -22,15 +22,6 @@ programme_factory = mentoring_fixtures.programme_factory
 _fresh_tables = mentoring_fixtures._fresh_tables
 
 
-def _login(tab: Any, email: str) -> Any:
-    page = tab.visit("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    tab.check()
-    return page
-
-
 @pytest.fixture
 def cohort(mentee_mentor: Any, programme_factory: Any, make_user: Any) -> dict[str, Any]:
     sanne = mentee_mentor(
@@ -58,7 +49,7 @@ def test_two_members_pair_up_agree_meet_and_the_coordinator_sees_them(open_page:
 
     # Sanne sees Henk among her suggestions, with the reasons both ways, and proposes.
     sanne_tab = open_page()
-    page = _login(sanne_tab, "sanne@example.test")
+    page = sanne_tab.log_in("sanne@example.test", PASSWORD)
     page = sanne_tab.visit(f"/mentoring/suggesties/?programme={cohort['programme'].pk}")
     card = page.locator("li.suggestion", has_text="Henk Bakker")
     assert card.is_visible()
@@ -72,7 +63,7 @@ def test_two_members_pair_up_agree_meet_and_the_coordinator_sees_them(open_page:
 
     # Henk finds the proposal under his mentoring, accepts, writes the agreement and signs.
     henk_tab = open_page()
-    page = _login(henk_tab, "henk@example.test")
+    page = henk_tab.log_in("henk@example.test", PASSWORD)
     page = henk_tab.visit("/mentoring/")
     page.get_by_role("link", name="Met Sanne de Vries").first.click()
     henk_tab.check()
@@ -136,7 +127,7 @@ def test_two_members_pair_up_agree_meet_and_the_coordinator_sees_them(open_page:
 
     # The coordinator sees the active pair on the dashboard and, as both allowed it, can open it.
     coordinator_tab = open_page()
-    _login(coordinator_tab, "ingrid@example.test")
+    coordinator_tab.log_in("ingrid@example.test", PASSWORD)
     page = coordinator_tab.visit(f"/mentoring/programmas/{cohort['programme'].slug}/dashboard/")
     row = page.locator("tr.pair-row", has_text="Sanne de Vries")
     assert "Henk Bakker" in row.inner_text() and "Actief" in row.inner_text()

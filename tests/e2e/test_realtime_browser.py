@@ -5,27 +5,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from forum import services
 from forum.models import Membership, MembershipState, Message
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(tab, user) -> None:  # type: ignore[no-untyped-def]
-    client = Client()  # one per member: logging a second user in on one client ends the first session
-    client.force_login(user)
-    tab.page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": tab.base_url,
-            }
-        ]
-    )
 
 
 def test_live_delivery_offline_resume_and_single_send(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -44,8 +28,8 @@ def test_live_delivery_offline_resume_and_single_send(open_page, make_user) -> N
         topic = pool.submit(setup).result()
 
     one, two = open_page(), open_page()
-    _login(one, sanne)
-    _login(two, henk)
+    one.use_session_of(sanne)
+    two.use_session_of(henk)
     page1 = one.visit(topic.get_absolute_url())
     page2 = two.visit(topic.get_absolute_url())
     page1.locator("[data-live-topic][data-connected]").wait_for()

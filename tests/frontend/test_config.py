@@ -16,8 +16,6 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
         "ALLOWED_HOSTS": "kring.example.nl",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
-    # The browser tests set this for their own process; a deployment never has it.
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
