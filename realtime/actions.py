@@ -11,7 +11,7 @@ from typing import Any
 
 from accounts.models import User
 from forum import permissions, selectors, services
-from forum.errors import Forbidden, NotFound
+from forum.errors import NotFound
 from forum.models import Message, Room, Topic
 
 
@@ -87,10 +87,3 @@ def react(user: User, room_id: int, seq: int, emoji: str, add: bool | None) -> N
 def read(user: User, room_id: int, seq: int) -> int:
     room = _room(user, room_id)
     return services.mark_read(actor=user, room=room, seq=seq)
-
-
-def can_post(user: User, room_id: int) -> bool:
-    room = Room.objects.select_related("community").filter(pk=room_id).first()
-    if room is None:
-        raise Forbidden("No such room.")
-    return permissions.can_post_in_room(user, room)

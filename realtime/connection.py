@@ -258,11 +258,12 @@ class Connection:
         for seq, text in pending:
             self.deliver(room_id, seq, text)
         self.send_frame({"type": "caught_up", "room": room_id, "seq": sub.last_seq})
-        await self._presence(room_id)
+        self.hub.presence_changed(room_id)
 
     async def _drop(self, room_id: int) -> None:
         if self.subscriptions.pop(room_id, None) is not None:
             await self.hub.leave_room(room_id, self)
+            self.hub.presence_changed(room_id)
 
     async def on_unsubscribe(self, data: dict[str, Any], ref: str | None) -> None:
         room_id = data["room"]
@@ -323,8 +324,3 @@ class Connection:
             "user": {"id": self.user_id, "name": self.user_name},
         }
         await self.hub.broadcast_ephemeral(room_id, encode(frame), exclude_user=self.user_id)
-
-    async def _presence(self, room_id: int) -> None:
-        users = {c.user_id: c.user_name for c in self.hub.rooms.get(room_id, ())}
-        frame = {"type": "presence", "room": room_id, "users": [{"id": k, "name": v} for k, v in sorted(users.items())]}
-        await self.hub.broadcast_ephemeral(room_id, encode(frame))

@@ -15,7 +15,6 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from forum.events import encode
 from realtime import actions, protocol
 from realtime.connection import READ_BUCKET, WRITE_BUCKET, Connection
 from realtime.hub import get_hub
@@ -81,13 +80,7 @@ class RealtimeSocket:
             rooms = list(conn.subscriptions)
             await hub.detach(conn)
             for room_id in rooms:
-                users = {c.user_id: c.user_name for c in hub.rooms.get(room_id, ())}
-                frame = {
-                    "type": "presence",
-                    "room": room_id,
-                    "users": [{"id": k, "name": v} for k, v in sorted(users.items())],
-                }
-                await hub.broadcast_ephemeral(room_id, encode(frame))
+                hub.presence_changed(room_id)
             if not writer.done():
                 if conn.close_code is not None:
                     with contextlib.suppress(Exception):

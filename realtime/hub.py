@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 10.0
+# Joins and leaves within this window share one presence frame: when a thousand members
+# open a room together, the room gets a few frames, not one full member list per join.
+PRESENCE_DELAY = 0.25
 
 
 class TokenBucket:
@@ -69,6 +72,7 @@ class Hub:
         self._lock = asyncio.Lock()
         self.recoveries = 0
         self._background: set[asyncio.Task[Any]] = set()
+        self._presence_due: set[int] = set()
 
     def spawn(self, coro: Any) -> None:
         """Run a background coroutine, keeping a reference so it is not collected mid-way."""
@@ -191,6 +195,20 @@ class Hub:
                 events.room_group(room_id),
                 {"type": "room.frame", "room": room_id, "text": text, "seq": None, "exclude_user": exclude_user},
             )
+
+    def presence_changed(self, room_id: int) -> None:
+        """Announce who has the room open here, once per window, whatever the number of changes."""
+        if room_id in self._presence_due:
+            return
+        self._presence_due.add(room_id)
+        self.spawn(self._announce_presence(room_id))
+
+    async def _announce_presence(self, room_id: int) -> None:
+        await asyncio.sleep(PRESENCE_DELAY)
+        self._presence_due.discard(room_id)
+        users = {c.user_id: c.user_name for c in self.rooms.get(room_id, ())}
+        frame = {"type": "presence", "room": room_id, "users": [{"id": k, "name": v} for k, v in sorted(users.items())]}
+        await self.broadcast_ephemeral(room_id, events.encode(frame))
 
     def bucket(self, user_id: int, kind: str, capacity: float, rate: float) -> TokenBucket:
         key = (user_id, kind)
