@@ -10,8 +10,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
+from accounts.images import NotAnImage, UnsupportedImage, decode_raster
 from accounts.models import Language, Organisation, Profile, Region, Sector, User
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
@@ -67,13 +67,12 @@ def reencode_avatar(upload: UploadedFile) -> ContentFile[bytes]:
     if upload.size is not None and upload.size > AVATAR_MAX_BYTES:
         raise ValidationError(_("The image is larger than 2 MB."), code="too_large")
     try:
-        with Image.open(upload) as image:
-            if image.format not in {"JPEG", "PNG", "GIF", "WEBP"}:
-                raise ValidationError(_("Use a JPEG, PNG, GIF or WebP image."), code="bad_type")
-            image.thumbnail((4096, 4096))
-            rgb = image.convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        image, _format = decode_raster(upload)
+    except UnsupportedImage as exc:
+        raise ValidationError(_("Use a JPEG, PNG, GIF or WebP image."), code="bad_type") from exc
+    except NotAnImage as exc:
         raise ValidationError(_("This file is not an image we can read."), code="bad_image") from exc
+    rgb = image.convert("RGB")
     side = min(rgb.size)
     left = (rgb.width - side) // 2
     top = (rgb.height - side) // 2

@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
+from accounts.images import NotAnImage, UnsupportedImage, decode_raster
 from accounts.models import Organisation, Region, Sector, User
 from forum import events, permissions
 from forum.errors import Forbidden, Invalid, NotFound, RateLimited
@@ -732,19 +732,18 @@ def _prepare_attachment(upload: UploadedFile) -> tuple[bytes, str, str, bool]:
     stem, dot, ext = name.rpartition(".")
     ext = f".{ext.lower()}" if dot else ""
     try:
-        with Image.open(io.BytesIO(raw)) as image:
-            image_format = image.format
-            if image_format not in {"JPEG", "PNG", "GIF", "WEBP"}:
-                raise Invalid(_("Images must be JPEG, PNG, GIF or WebP."), field="attachments")
-            image.thumbnail((4096, 4096))
-            out = io.BytesIO()
-            if image_format == "JPEG":
-                image.convert("RGB").save(out, format="JPEG", quality=88)
-                return out.getvalue(), f"{slugify(stem) or 'afbeelding'}.jpg", "image/jpeg", True
-            image.convert("RGBA").save(out, format="PNG")
-            return out.getvalue(), f"{slugify(stem) or 'afbeelding'}.png", "image/png", True
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
-        pass
+        image, image_format = decode_raster(io.BytesIO(raw))
+    except UnsupportedImage as exc:
+        raise Invalid(_("Images must be JPEG, PNG, GIF or WebP."), field="attachments") from exc
+    except NotAnImage:
+        pass  # not an image: checked as a document below
+    else:
+        out = io.BytesIO()
+        if image_format == "JPEG":
+            image.convert("RGB").save(out, format="JPEG", quality=88)
+            return out.getvalue(), f"{slugify(stem) or 'afbeelding'}.jpg", "image/jpeg", True
+        image.convert("RGBA").save(out, format="PNG")
+        return out.getvalue(), f"{slugify(stem) or 'afbeelding'}.png", "image/png", True
     if ext not in DOCUMENT_TYPES:
         raise Invalid(_("This kind of file cannot be attached."), field="attachments")
     content_type, magic = DOCUMENT_TYPES[ext]
