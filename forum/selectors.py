@@ -32,7 +32,7 @@ from forum.models import (
     TopicReadState,
     Visibility,
 )
-from forum.serializers import message_frame
+from forum.serializers import author_name, group_reactions, message_frame
 
 HISTORY_PAGE = 50
 REPLAY_LIMIT = 500
@@ -222,10 +222,7 @@ def topic_messages(*, topic: Topic, before_seq: int | None = None, limit: int = 
     batch = batch[:limit]
     batch.reverse()
     for message in batch:
-        grouped: dict[str, list[int]] = {}
-        for reaction in message.reactions.all():
-            grouped.setdefault(reaction.emoji, []).append(reaction.user_id)
-        message.reaction_summary = grouped  # type: ignore[attr-defined]
+        message.reaction_summary = group_reactions((r.emoji, r.user_id) for r in message.reactions.all())  # type: ignore[attr-defined]
     return {"messages": batch, "has_older": has_older, "oldest_seq": batch[0].seq if batch else None}
 
 
@@ -243,14 +240,13 @@ def room_history_frames(*, room: Room, after_seq: int, limit: int = REPLAY_LIMIT
     )
     complete = len(rows) <= limit
     rows = rows[:limit]
-    reactions: dict[int, dict[str, list[int]]] = {}
+    by_message: dict[int, list[tuple[str, int]]] = {}
     for message_id, emoji, user_id in Reaction.objects.filter(message__in=[m.pk for m in rows]).values_list(
         "message_id", "emoji", "user_id"
     ):
-        reactions.setdefault(message_id, {}).setdefault(emoji, []).append(user_id)
+        by_message.setdefault(message_id, []).append((emoji, user_id))
     frames = [
-        message_frame(m, author_name=m.author.display_name if m.author else "", reactions=reactions.get(m.pk))
-        for m in rows
+        message_frame(m, author_name=author_name(m), reactions=group_reactions(by_message.get(m.pk, ()))) for m in rows
     ]
     return frames, complete
 

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from forum.models import Message, Topic
+
+
+def group_reactions(rows: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
+    """(emoji, user_id) pairs as {emoji: [user ids]}, the shape pages and frames use."""
+    grouped: dict[str, list[int]] = {}
+    for emoji, user_id in rows:
+        grouped.setdefault(emoji, []).append(user_id)
+    return grouped
+
+
+def author_name(message: Message) -> str:
+    return message.author.display_name if message.author_id and message.author else _("former member")
 
 
 def message_frame(

@@ -51,7 +51,7 @@ from forum.models import (
     Visibility,
 )
 from forum.rendering import render
-from forum.serializers import message_frame, topic_frame
+from forum.serializers import author_name, group_reactions, message_frame, topic_frame
 
 MAX_BODY = 10_000
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -758,14 +758,7 @@ def _prepare_attachment(upload: UploadedFile) -> tuple[bytes, str, str, bool]:
 
 
 def _reactions_of(message: Message) -> dict[str, list[int]]:
-    grouped: dict[str, list[int]] = {}
-    for emoji, user_id in Reaction.objects.filter(message=message).values_list("emoji", "user_id"):
-        grouped.setdefault(emoji, []).append(user_id)
-    return grouped
-
-
-def _author_name(message: Message) -> str:
-    return message.author.display_name if message.author_id and message.author else _("former member")
+    return group_reactions(Reaction.objects.filter(message=message).values_list("emoji", "user_id"))
 
 
 @transaction.atomic
@@ -839,7 +832,7 @@ def pin_message(*, actor: User, message: Message, pinned: bool) -> Message:
     message.is_pinned = pinned
     message.save(update_fields=["is_pinned"])
     _audit(message.room.community, actor, "pin" if pinned else "unpin", f"#{message.seq} in {message.room.name}")
-    frame = message_frame(message, author_name=_author_name(message), reactions=_reactions_of(message))
+    frame = message_frame(message, author_name=author_name(message), reactions=_reactions_of(message))
     events.announce_room(message.room_id, {**frame, "type": "message_edited"})
     return message
 
@@ -896,7 +889,7 @@ def hide_message(*, actor: User, message: Message, hidden: bool, reason: str = "
     message.save(update_fields=["is_hidden"])
     Flag.objects.filter(message=message, state=FlagState.OPEN).update(state=FlagState.RESOLVED)
     _audit(community, actor, "hide" if hidden else "restore", f"#{message.seq} in {message.room.name}", reason)
-    frame = message_frame(message, author_name=_author_name(message), reactions=_reactions_of(message))
+    frame = message_frame(message, author_name=author_name(message), reactions=_reactions_of(message))
     events.announce_room(message.room_id, {**frame, "type": "message_edited"})
     return message
 
