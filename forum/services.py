@@ -520,9 +520,11 @@ def move_topic(*, actor: User, topic: Topic, room: Room) -> Topic:
         return topic
     source = topic.room
     target = Room.objects.select_for_update().get(pk=room.pk)
-    moved = list(Message.objects.filter(topic=topic).order_by("seq").values_list("pk", flat=True))
-    for offset, pk in enumerate(moved, start=1):
-        Message.objects.filter(pk=pk).update(room=target, seq=target.last_seq + offset)
+    moved = list(Message.objects.filter(topic=topic).order_by("seq").only("pk", "seq", "room"))
+    for offset, message in enumerate(moved, start=1):
+        message.room = target
+        message.seq = target.last_seq + offset
+    Message.objects.bulk_update(moved, ["room", "seq"], batch_size=500)
     Room.objects.filter(pk=target.pk).update(last_seq=F("last_seq") + len(moved))
     topic.room = target
     topic.last_seq = target.last_seq + len(moved) if moved else 0
