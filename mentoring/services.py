@@ -330,7 +330,7 @@ def _reasons_json(match: matching.Match) -> list[dict[str, Any]]:
 
 
 def _locked(relationship: Relationship) -> Relationship:
-    return Relationship.objects.select_for_update().select_related("programme").get(pk=relationship.pk)
+    return Relationship.objects.select_for_update(of=("self",)).select_related("programme").get(pk=relationship.pk)
 
 
 def _require_party(by: User, relationship: Relationship) -> str:
