@@ -151,7 +151,9 @@ def summarize(result: dict[str, Any]) -> dict[str, Any]:
         "max_deliveries_per_s": best["deliveries_per_s"] if best else 0.0,
         "max_msgs_per_s": best["msgs_per_s"] if best else 0,
         "first_failing": (
-            {k: failed[k] for k in ("msgs_per_s", "deliveries_per_s", "p99_ms", "lost", "errors")} if failed else None
+            {k: failed.get(k) for k in ("msgs_per_s", "deliveries_per_s", "p99_ms", "lost", "errors", "budget")}
+            if failed
+            else None
         ),
         "moderate": {
             k: moderate[k]

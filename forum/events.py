@@ -50,6 +50,17 @@ def announce_room(room_id: int, frame: dict[str, Any]) -> None:
     )
 
 
+def announce_room_frames(room_id: int, frames: list[dict[str, Any]]) -> None:
+    """After commit, send a batch of message frames in one layer event (see ``post_messages``)."""
+    if not frames:
+        return
+    if len(frames) == 1:
+        announce_room(room_id, frames[0])
+        return
+    items = [[frame["seq"], encode(frame)] for frame in frames]
+    transaction.on_commit(lambda: _send(room_group(room_id), {"type": "room.frames", "room": room_id, "items": items}))
+
+
 def announce_user(user_id: int, kind: str, data: dict[str, Any] | None = None) -> None:
     """After commit, tell a user's sockets about a change of access (e.g. ban, logout)."""
     payload = {"type": "user.event", "user": user_id, "kind": kind, **(data or {})}

@@ -9,7 +9,8 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.images import NotAnImage, UnsupportedImage, decode_raster
 from accounts.models import Organisation, Region, Sector, User
 from forum import events, permissions
-from forum.errors import Forbidden, Invalid, NotFound, RateLimited
+from forum.errors import Forbidden, ForumError, Invalid, NotFound, RateLimited
 from forum.models import (
     REACTION_EMOJI,
     Attachment,
@@ -584,10 +585,13 @@ def _mention_targets(room: Room, names: frozenset[str]) -> dict[str, User]:
     return found
 
 
-def _check_slow_mode(actor: User, room: Room) -> None:
+def _check_slow_mode(actor: User, room: Room, *, posted_now: bool = False) -> None:
     if room.slow_mode_seconds <= 0 or permissions.can_moderate_community(actor, room.community):
         return
-    last = Message.objects.filter(room=room, author=actor).order_by("-seq").values_list("created_at", flat=True).first()
+    last: datetime | None = timezone.now()  # when an earlier post of this batch was accepted
+    if not posted_now:
+        mine = Message.objects.filter(room=room, author=actor).order_by("-seq")
+        last = mine.values_list("created_at", flat=True).first()
     if last is None:
         return
     wait = room.slow_mode_seconds - (timezone.now() - last).total_seconds()
@@ -612,6 +616,17 @@ def validate_body(body: str) -> str:
     return body
 
 
+@dataclass(frozen=True)
+class NewMessage:
+    """One message to post, whichever transport brought it (reply form or post frame)."""
+
+    actor: User
+    topic_id: int
+    body: str
+    client_id: uuid.UUID
+    attachments: Sequence[UploadedFile] = ()
+
+
 def post_message(
     *,
     actor: User,
@@ -625,103 +640,228 @@ def post_message(
     The seq is taken from the room row, locked for the rest of the transaction, so seqs
     are 1, 2, 3 … per room with no gaps or duplicates whatever the number of writers.
     """
-    existing = Message.objects.filter(author=actor, client_id=client_id).select_related("room", "topic").first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return _post_message(actor=actor, topic=topic, body=body, client_id=client_id, attachments=attachments)
-    except IntegrityError:
-        # A concurrent retry with the same client id won the race: answer with its message.
-        existing = Message.objects.filter(author=actor, client_id=client_id).first()
-        if existing is None:
-            raise
-        return existing
+    result = post_messages(
+        room_id=topic.room_id,
+        posts=[NewMessage(actor=actor, topic_id=topic.pk, body=body, client_id=client_id, attachments=attachments)],
+    )[0]
+    if isinstance(result, ForumError):
+        raise result
+    return result
 
 
-def _post_message(
-    *, actor: User, topic: Topic, body: str, client_id: uuid.UUID, attachments: Sequence[UploadedFile]
-) -> Message:
-    room = Room.objects.select_for_update().select_related("community").get(pk=topic.room_id)
-    if not permissions.can_post_in_room(actor, room):
-        raise Forbidden(_("You cannot post in this room."))
-    validate_body(body)
-    _check_slow_mode(actor, room)
-    prepared = [_prepare_attachment(upload) for upload in attachments]
-    targets = _mention_targets(room, render(body).mentioned_names)
-    rendered = render(body, {name: reverse("accounts:profile", args=[u.pk]) for name, u in targets.items()})
-    seq = room.last_seq + 1
-    Room.objects.filter(pk=room.pk).update(last_seq=seq)
+def post_messages(*, room_id: int, posts: Sequence[NewMessage]) -> list[Message | ForumError]:
+    """Post several messages to one room in one transaction: the one write path for posting.
+
+    Group commit: when many members post at once, the room row is locked once and the
+    messages, counters, read states and notifications are written in a fixed number of
+    queries for the whole batch instead of per message. Each post is checked on its own
+    (access, body, slow mode) and gets its own answer, in order: the stored message, or
+    the ``ForumError`` that refused it. A database fault raises and nothing is stored.
+    """
+    results: list[Message | ForumError | None] = [None] * len(posts)
+    existing = _existing_messages(posts)
+    first_of: dict[tuple[int, uuid.UUID], int] = {}
+    fresh: list[int] = []
+    for i, post in enumerate(posts):
+        key = (post.actor.pk, post.client_id)
+        if key in existing:
+            results[i] = existing[key]
+        elif key not in first_of:
+            first_of[key] = i
+            fresh.append(i)
+    if fresh:
+        try:
+            with transaction.atomic():
+                written = _write_messages(room_id, [posts[i] for i in fresh])
+        except IntegrityError:
+            if len(fresh) == 1:
+                # A concurrent retry with the same client id won the race: answer with its message.
+                found = _existing_messages([posts[fresh[0]]])
+                if not found:
+                    raise
+                written = list(found.values())
+            else:  # one of the batch raced a retry: give each post its own transaction
+                written = [post_messages(room_id=room_id, posts=[posts[i]])[0] for i in fresh]
+        for i, result in zip(fresh, written, strict=True):
+            results[i] = result
+    for i, post in enumerate(posts):
+        if results[i] is None:  # the same post twice in one batch: the same answer
+            results[i] = results[first_of[(post.actor.pk, post.client_id)]]
+    return [r for r in results if r is not None]
+
+
+def _existing_messages(posts: Sequence[NewMessage]) -> dict[tuple[int, uuid.UUID], Message]:
+    wanted = {(p.actor.pk, p.client_id) for p in posts}
+    found = Message.objects.filter(client_id__in={c for _, c in wanted}).select_related("room", "topic")
+    return {
+        (m.author_id, m.client_id): m for m in found if m.author_id is not None and (m.author_id, m.client_id) in wanted
+    }
+
+
+def _fresh_memberships(users: Iterable[User], community: Community) -> None:
+    """Reload the memberships a batch is checked against, in one query.
+
+    A socket's user object lives for hours; its cached membership must not let a member
+    who was muted or banned since keep posting.
+    """
+    by_id = {u.pk: u for u in users}
+    found = {m.user_id: m for m in Membership.objects.filter(community=community, user_id__in=by_id)}
+    for uid, user in by_id.items():
+        user.__dict__.setdefault("_kring_memberships", {})[community.pk] = found.get(uid)
+
+
+def _write_messages(room_id: int, posts: Sequence[NewMessage]) -> list[Message | ForumError]:
+    room = Room.objects.select_for_update().select_related("community").filter(pk=room_id).first()
+    if room is None:
+        return [NotFound(_("This topic does not exist in this room.")) for _post in posts]
+    topics = {t.pk: t for t in Topic.objects.filter(pk__in={p.topic_id for p in posts}, room_id=room.pk)}
+    _fresh_memberships([p.actor for p in posts], room.community)
     now = timezone.now()
-    message = Message.objects.create(
-        room=room,
-        topic=topic,
-        seq=seq,
-        author=actor,
-        client_id=client_id,
-        body=body,
-        body_html=rendered.html,
-        search_text=f"{topic.title}\n{rendered.text}",
-    )
-    Topic.objects.filter(pk=topic.pk).update(message_count=F("message_count") + 1, last_message_at=now, last_seq=seq)
-    for content, name, content_type, is_image in prepared:
-        attachment = Attachment(message=message, original_name=name, content_type=content_type, size=len(content))
-        attachment.is_image = is_image
-        attachment.file.save(name, ContentFile(content), save=False)
-        attachment.save()
-    # The author has read their own message (an update, and an insert only the first time).
-    if not ReadState.objects.filter(user=actor, room=room).update(last_read_seq=seq):
-        ReadState.objects.create(user=actor, room=room, last_read_seq=seq)
-    if not TopicReadState.objects.filter(user=actor, topic=topic).update(last_read_seq=seq):
-        TopicReadState.objects.create(user=actor, topic=topic, last_read_seq=seq)
-    url = f"{topic.get_absolute_url()}#m{seq}"
-    for user in targets.values():
-        if user.pk != actor.pk:
-            _notify(
-                user.pk,
-                NotificationKind.MENTION,
-                _("%(name)s mentioned you in “%(topic)s”") % {"name": actor.display_name, "topic": topic.title},
-                url,
-                message,
-            )
-    _notify_participants(actor, topic, message, url, exclude={u.pk for u in targets.values()})
-    message.room = room
-    message.topic = topic
-    events.announce_room(room.pk, message_frame(message, author_name=actor.display_name))
-    return message
+    answers: list[Message | ForumError | None] = [None] * len(posts)
+    accepted: list[tuple[int, Any, list[tuple[bytes, str, str, bool]]]] = []  # (index, rendering, attachments)
+    posted_now: set[int] = set()
+    for i, post in enumerate(posts):
+        topic = topics.get(post.topic_id)
+        try:
+            if topic is None or not permissions.can_read_room(post.actor, room):
+                raise NotFound(_("This topic does not exist in this room."))
+            if not permissions.can_post_in_room(post.actor, room):
+                raise Forbidden(_("You cannot post in this room."))
+            validate_body(post.body)
+            _check_slow_mode(post.actor, room, posted_now=post.actor.pk in posted_now)
+            prepared = [_prepare_attachment(upload) for upload in post.attachments]
+        except ForumError as exc:
+            answers[i] = exc
+            continue
+        posted_now.add(post.actor.pk)
+        accepted.append((i, render(post.body), prepared))
+    if not accepted:
+        return [a for a in answers if a is not None]
 
-
-def _notify_participants(actor: User, topic: Topic, message: Message, url: str, exclude: set[int]) -> None:
-    """Tell earlier participants about a reply: one unread notification per topic, in two queries."""
-    participants = (
-        set(
-            Message.objects.filter(topic=topic, deleted_at__isnull=True, author__isnull=False)
-            .exclude(author=actor)
-            .values_list("author_id", flat=True)
-            .distinct()[:50]
+    names = frozenset().union(*(r.mentioned_names for _i, r, _a in accepted))
+    targets = _mention_targets(room, names)
+    links = {name: reverse("accounts:profile", args=[u.pk]) for name, u in targets.items()}
+    messages: list[Message] = []
+    seq = room.last_seq
+    for i, first_render, _prepared in accepted:
+        post = posts[i]
+        seq += 1
+        rendered = render(post.body, links) if first_render.mentioned_names else first_render
+        topic = topics[post.topic_id]
+        message = Message(
+            room=room,
+            topic=topic,
+            seq=seq,
+            author=post.actor,
+            client_id=post.client_id,
+            body=post.body,
+            body_html=rendered.html,
+            search_text=f"{topic.title}\n{rendered.text}",
+            created_at=now,
         )
-        - exclude
+        message._kring_mentions = rendered.mentioned_names  # type: ignore[attr-defined]
+        messages.append(message)
+    Message.objects.bulk_create(messages)
+    Room.objects.filter(pk=room.pk).update(last_seq=seq)
+    room.last_seq = seq
+
+    by_topic: dict[int, list[Message]] = {}
+    for message in messages:
+        by_topic.setdefault(message.topic_id, []).append(message)
+    for topic_id, in_topic in by_topic.items():
+        Topic.objects.filter(pk=topic_id).update(
+            message_count=F("message_count") + len(in_topic), last_message_at=now, last_seq=in_topic[-1].seq
+        )
+    for (i, _render, prepared), message in zip(accepted, messages, strict=True):
+        for content, name, content_type, is_image in prepared:
+            attachment = Attachment(message=message, original_name=name, content_type=content_type, size=len(content))
+            attachment.is_image = is_image
+            attachment.file.save(name, ContentFile(content), save=False)
+            attachment.save()
+        answers[i] = message
+
+    # Authors have read their own messages: one upsert per table for the whole batch.
+    own_room = {m.author_id: m.seq for m in messages if m.author_id is not None}
+    own_topic = {(m.author_id, m.topic_id): m.seq for m in messages if m.author_id is not None}
+    ReadState.objects.bulk_create(
+        [ReadState(user_id=uid, room=room, last_read_seq=s) for uid, s in own_room.items()],
+        update_conflicts=True,
+        unique_fields=["user", "room"],
+        update_fields=["last_read_seq"],
     )
-    if not participants:
-        return
+    TopicReadState.objects.bulk_create(
+        [TopicReadState(user_id=uid, topic_id=tid, last_read_seq=s) for (uid, tid), s in own_topic.items()],
+        update_conflicts=True,
+        unique_fields=["user", "topic"],
+        update_fields=["last_read_seq"],
+    )
+    _notify_mentions(messages, targets)
+    for topic_id, in_topic in by_topic.items():
+        _notify_participants(topics[topic_id], in_topic, targets)
+    events.announce_room_frames(
+        room.pk, [message_frame(m, author_name=m.author.display_name) for m in messages if m.author is not None]
+    )
+    return [a for a in answers if a is not None]
+
+
+def _notify_mentions(messages: Sequence[Message], targets: dict[str, User]) -> None:
+    for message in messages:
+        actor = message.author
+        assert actor is not None
+        for name in message._kring_mentions:  # type: ignore[attr-defined]
+            user = targets.get(name)
+            if user is not None and user.pk != actor.pk:
+                _notify(
+                    user.pk,
+                    NotificationKind.MENTION,
+                    _("%(name)s mentioned you in “%(topic)s”")
+                    % {"name": actor.display_name, "topic": message.topic.title},
+                    f"{message.topic.get_absolute_url()}#m{message.seq}",
+                    message,
+                )
+
+
+def _notify_participants(topic: Topic, messages: Sequence[Message], targets: dict[str, User]) -> None:
+    """Tell earlier participants about replies: one unread notification per topic and person.
+
+    For a whole batch in one topic: one query for the participants, one for who already has
+    an unread reply notification, one insert. Mentioned people got a mention instead.
+    """
+    participants = set(
+        Message.objects.filter(topic=topic, deleted_at__isnull=True, author__isnull=False)
+        .exclude(pk__in=[m.pk for m in messages])
+        .values_list("author_id", flat=True)
+        .distinct()[:50]
+    )
+    everyone = participants | {m.author_id for m in messages if m.author_id is not None}
     waiting = set(
         Notification.objects.filter(
-            user_id__in=participants, kind=NotificationKind.REPLY, topic=topic, read_at__isnull=True
+            user_id__in=everyone, kind=NotificationKind.REPLY, topic=topic, read_at__isnull=True
         ).values_list("user_id", flat=True)
     )
-    text = _("%(name)s replied in “%(topic)s”") % {"name": actor.display_name, "topic": topic.title}
-    fresh = sorted(participants - waiting)
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=uid, kind=NotificationKind.REPLY, text=text[:300], url=url[:300], message=message, topic=topic
+    fresh: list[Notification] = []
+    for message in messages:
+        actor = message.author
+        assert actor is not None
+        mentioned = {targets[n].pk for n in message._kring_mentions if n in targets}  # type: ignore[attr-defined]
+        text = _("%(name)s replied in “%(topic)s”") % {"name": actor.display_name, "topic": topic.title}
+        url = f"{topic.get_absolute_url()}#m{message.seq}"
+        for uid in sorted(participants - waiting - mentioned - {actor.pk}):
+            fresh.append(
+                Notification(
+                    user_id=uid,
+                    kind=NotificationKind.REPLY,
+                    text=text[:300],
+                    url=url[:300],
+                    message=message,
+                    topic=topic,
+                )
             )
-            for uid in fresh
-        ],
-        ignore_conflicts=True,
-    )
-    for uid in fresh:
-        events.announce_user(uid, "notification")
+            waiting.add(uid)
+        participants.add(actor.pk)
+    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    for notification in fresh:
+        events.announce_user(notification.user_id, "notification")
 
 
 def _prepare_attachment(upload: UploadedFile) -> tuple[bytes, str, str, bool]:

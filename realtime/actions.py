@@ -6,13 +6,12 @@ permission and every write is the forum's.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from accounts.models import User
 from forum import permissions, selectors, services
-from forum.errors import NotFound
-from forum.models import Message, Room, Topic
+from forum.errors import ForumError, NotFound
+from forum.models import Message, Room
 
 
 def load_user(user_id: int) -> User | None:
@@ -57,12 +56,10 @@ def catch_up(user: User, room_id: int, after_seq: int, limit: int) -> tuple[list
     return selectors.room_history_frames(room=room, after_seq=after_seq, limit=limit)
 
 
-def post(user: User, room_id: int, topic_id: int, body: str, client_id: str) -> int:
-    topic = Topic.objects.select_related("room__community").filter(pk=topic_id, room_id=room_id).first()
-    if topic is None or not permissions.can_read_room(user, topic.room):
-        raise NotFound("This topic does not exist in this room.")
-    message = services.post_message(actor=user, topic=topic, body=body, client_id=uuid.UUID(client_id))
-    return message.seq
+def post_batch(room_id: int, posts: list[services.NewMessage]) -> list[int | ForumError]:
+    """Posts to one room, written together; per post its seq or the error that refused it."""
+    results = services.post_messages(room_id=room_id, posts=posts)
+    return [r if isinstance(r, ForumError) else r.seq for r in results]
 
 
 def _message(user: User, room_id: int, seq: int) -> Message:

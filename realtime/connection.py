@@ -286,7 +286,7 @@ class Connection:
     async def on_post(self, data: dict[str, Any], ref: str | None) -> None:
         if not self._limit("write", ref, data):
             return
-        seq = await run_db(actions.post)(self.user, data["room"], data["topic"], data["body"], data["client_id"])
+        seq = await self.hub.posts.post(self.user, data["room"], data["topic"], data["body"], data["client_id"])
         ack: dict[str, Any] = {"type": "ack", "room": data["room"], "client_id": data["client_id"], "seq": seq}
         if ref is not None:
             ack["ref"] = ref

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from forum import events
+from realtime.posting import PostBatcher
 
 if TYPE_CHECKING:
     from realtime.connection import Connection
@@ -56,7 +58,9 @@ class TokenBucket:
         if self.tokens >= cost:
             self.tokens -= cost
             return 0.0
-        return round((cost - self.tokens) / self.rate, 2)
+        # Round up, never to 0.0: the caller reads 0.0 as "allowed", and a refusal a few
+        # milliseconds short of a token used to round to it, a free frame for a flooder.
+        return max(0.01, math.ceil((cost - self.tokens) / self.rate * 100) / 100)
 
 
 class Hub:
@@ -73,6 +77,7 @@ class Hub:
         self.recoveries = 0
         self._background: set[asyncio.Task[Any]] = set()
         self._presence_due: set[int] = set()
+        self.posts = PostBatcher(self)
 
     def spawn(self, coro: Any) -> None:
         """Run a background coroutine, keeping a reference so it is not collected mid-way."""
@@ -171,6 +176,12 @@ class Hub:
                 if exclude is not None and conn.user_id == exclude:
                     continue
                 conn.deliver(room_id, seq, text)
+        elif kind == "room.frames":  # a batch of posts committed together
+            room_id = message["room"]
+            items = message["items"]
+            for conn in tuple(self.rooms.get(room_id, ())):
+                for seq, text in items:
+                    conn.deliver(room_id, seq, text)
         elif kind == "user.event":
             for conn in tuple(self.users.get(message.get("user", -1), ())):
                 conn.on_user_event(message)

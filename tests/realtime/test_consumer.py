@@ -262,7 +262,7 @@ async def test_database_outage_gives_an_error_frame_never_an_ack(connect, world,
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(actions, "post", broken)
+    monkeypatch.setattr(actions, "post_batch", broken)
     _, _, sock = await connect(world["member"])
     client_id = str(uuid.uuid4())
     await sock.send(
@@ -328,3 +328,76 @@ async def test_oversized_post_body(connect, world) -> None:  # type: ignore[no-u
     )
     frame = await sock.recv()
     assert frame["code"] == "too_large"
+
+
+async def test_a_member_muted_while_connected_cannot_post(connect, world) -> None:  # type: ignore[no-untyped-def]
+    """Regression: the socket's user cached its membership at subscribe, so a mute went unseen."""
+    _, _, member = await connect(world["member"])
+    room, topic = world["room"].pk, world["topic"].pk
+    await member.send({"type": "subscribe", "room": room})
+    await member.recv_until("caught_up")
+    await member.send({"type": "post", "room": room, "topic": topic, "body": "voor", "client_id": str(uuid.uuid4())})
+    await member.recv_until("ack")
+    await sync_to_async(services.mute_member)(
+        actor=world["owner"], community=world["community"], user=world["member"], minutes=10
+    )
+    client_id = str(uuid.uuid4())
+    await member.send({"type": "post", "room": room, "topic": topic, "body": "na", "client_id": client_id})
+    error, seen = await member.recv_until("error")
+    assert error["code"] == "forbidden" and error["client_id"] == client_id
+    assert not any(f["type"] == "ack" for f in seen)
+    assert not await sync_to_async(Message.objects.filter(client_id=client_id).exists)()
+
+
+async def test_posts_from_many_sockets_at_once_are_each_acked_and_delivered_in_order(
+    connect, world, make_user, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Posts that arrive together share a transaction; every one still gets its ack and frame."""
+    from realtime import actions
+
+    sizes: list[int] = []
+    real = actions.post_batch
+
+    def recording(room_id, posts):  # type: ignore[no-untyped-def]
+        sizes.append(len(posts))
+        return real(room_id, posts)
+
+    monkeypatch.setattr(actions, "post_batch", recording)
+    room, topic = world["room"].pk, world["topic"].pk
+    users = [world["owner"], world["member"]]
+    for i in range(3):
+        user = await sync_to_async(make_user)(name=f"Poster {i}")
+        await sync_to_async(Membership.objects.create)(
+            community=world["community"], user=user, state=MembershipState.ACTIVE
+        )
+        users.append(user)
+    sockets = []
+    for user in users:
+        _, _, sock = await connect(user)
+        await sock.send({"type": "subscribe", "room": room})
+        await sock.recv_until("caught_up")
+        sockets.append(sock)
+    sent: dict[int, list[str]] = {}
+    for round_ in range(4):
+        for n, sock in enumerate(sockets):
+            client_id = str(uuid.uuid4())
+            sent.setdefault(n, []).append(client_id)
+            await sock.send(
+                {"type": "post", "room": room, "topic": topic, "body": f"r{round_} s{n}", "client_id": client_id}
+            )
+    total = 4 * len(sockets)
+    for n, sock in enumerate(sockets):
+        acks, seqs = [], []
+        while len(acks) < 4 or len(seqs) < total:
+            frame = await sock.recv(timeout=10)
+            if frame["type"] == "ack":
+                acks.append(frame["client_id"])
+            elif frame["type"] == "message":
+                seqs.append(frame["seq"])
+        assert acks == sent[n]
+        assert seqs == list(range(4, 4 + total))  # the fixture's 3 messages came first
+    stored = await sync_to_async(list)(
+        Message.objects.filter(room_id=room).order_by("seq").values_list("seq", flat=True)
+    )
+    assert stored == list(range(1, 4 + total))
+    assert sum(sizes) == total
