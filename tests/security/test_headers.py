@@ -137,8 +137,14 @@ PRODUCTION_PROBE = """
 import json, os, django
 django.setup()
 from django.conf import settings as s
+from django.core.management import call_command
 from django.test import Client
 from django.test.utils import setup_test_environment
+# A production deployment runs collectstatic before serving (docs/operations.md): the pages name
+# their CSS and JS through the manifest, and a name missing from it is a server error. Collect
+# into this test's own directory, before anything touches the static storage.
+s.STATIC_ROOT = os.environ["PROBE_STATIC_ROOT"]
+call_command("collectstatic", interactive=False, verbosity=0)
 setup_test_environment()
 c = Client(HTTP_HOST="kring.example.nl")
 r = c.get("/accounts/login/", secure=True)
@@ -150,7 +156,7 @@ print(json.dumps({
     "header_hsts": r.headers.get("Strict-Transport-Security", ""),
     "cookies": {k: {"secure": v["secure"], "httponly": v["httponly"], "samesite": v["samesite"]} for k, v in r.cookies.items()},
     "plain_status": plain.status_code, "plain_location": plain.headers.get("Location", ""),
-    "csp": r.headers.get("Content-Security-Policy", ""),
+    "csp": r.headers.get("Content-Security-Policy", ""), "login_status": r.status_code,
 }))
 """
 
@@ -163,6 +169,7 @@ def test_production_settings_secure_cookies_and_hsts(tmp_path: Path) -> None:
         "ALLOWED_HOSTS": "kring.example.nl",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "SQLITE_PATH": str(tmp_path / "prod.sqlite3"),
+        "PROBE_STATIC_ROOT": str(tmp_path / "static"),
     }
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
@@ -189,6 +196,7 @@ def test_production_settings_secure_cookies_and_hsts(tmp_path: Path) -> None:
         assert flags["secure"], f"cookie {name} is not Secure in production"
         assert flags["samesite"] in ("Lax", "Strict"), f"cookie {name} samesite={flags['samesite']!r}"
     assert "'unsafe-inline'" not in script_src(found["csp"])
+    assert found["login_status"] == 200, "the login page renders with the collected, hashed static files"
 
 
 @pytest.mark.django_db(transaction=True)
