@@ -30,9 +30,7 @@ def private_postgres() -> Iterator[PrivatePostgres]:
     require_service("PostgreSQL binaries", bindir is not None, "install postgresql (initdb, pg_ctl)")
     pg = PrivatePostgres()
     try:
-        pg.init()
-        pg.start()
-        pg.migrate_template()
+        pg.prepare()
         yield pg
     finally:
         pg.destroy()

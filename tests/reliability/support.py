@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -154,9 +155,11 @@ class PrivatePostgres:
         self._run("initdb", "--version")
 
     def start(self) -> None:
+        # fsync=off is safe here (a killed server loses nothing the OS has); synchronous_commit
+        # stays on: with it off, a crash loses commits that were already acknowledged.
         options = (
             f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB"
+            "-c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB"
         )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
 
@@ -181,6 +184,34 @@ class PrivatePostgres:
 
         with psycopg.connect(self.url(database), connect_timeout=5) as conn:
             return list(conn.execute(sql, params).fetchall())  # type: ignore[arg-type]
+
+    def prepare(self) -> None:
+        """initdb, start and migrate the template; or copy a cluster migrated earlier with the same migrations.
+
+        The copy lives in the temp directory, keyed by the PostgreSQL version and the contents of
+        every migration file (``KRING_FAULTS_PG_CACHE=0`` turns it off).
+        """
+        cache = Path(tempfile.gettempdir()) / f"kring-faults-pg-{migrations_key(self.bindir)}"
+        use_cache = os.environ.get("KRING_FAULTS_PG_CACHE", "1") != "0"
+        if use_cache and (cache / "PG_VERSION").exists():
+            shutil.copytree(cache, self.data, symlinks=True)
+            if IS_ROOT:
+                subprocess.run(["chown", "-R", "postgres:postgres", str(self.data)], check=True)
+            self.data.chmod(0o700)
+            self.start()
+            return
+        self.init()
+        self.start()
+        self.migrate_template()
+        if use_cache:
+            self.stop("fast")
+            partial = cache.with_name(cache.name + f".{os.getpid()}")
+            shutil.rmtree(partial, ignore_errors=True)
+            shutil.copytree(self.data, partial, symlinks=True)
+            with contextlib.suppress(OSError):  # another run got there first
+                partial.rename(cache)
+            shutil.rmtree(partial, ignore_errors=True)
+            self.start()
 
     def migrate_template(self) -> None:
         self.execute(f"CREATE DATABASE {self.TEMPLATE}")
@@ -209,6 +240,14 @@ class PrivatePostgres:
             if self.running():
                 self.stop("immediate")
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+def migrations_key(bindir: Path) -> str:
+    digest = hashlib.sha256(str(bindir).encode())
+    for path in sorted(REPO.glob("*/migrations/*.py")):
+        digest.update(path.relative_to(REPO).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 # --- environment, seeding, measuring ----------------------------------------------------------------------

@@ -52,6 +52,7 @@ class World:
     members: list[dict[str, Any]]
     rng: random.Random
     seed: int
+    initial: set[str] = field(default_factory=set)  # client_ids of messages seeded before the run
 
     @property
     def ports(self) -> list[int]:
@@ -96,6 +97,7 @@ def world_factory(
         number = rng.randrange(1 << 30)
         rng.seed(number)
         world = World(private_postgres, database, private_redis, servers, data["rooms"], data["members"], rng, number)
+        world.initial = {row[3] for row in world.stored()}
         made.append(world)
         for server in servers:
             server.start()
@@ -265,7 +267,7 @@ def tally(world: World, clients: list[FaultClient], run: Run | None = None) -> T
     if twice:
         result.doubled += sum(n - 1 for n in twice.values())
         result.problems.append(f"client_ids stored more than once: {list(twice.items())[:5]}")
-    if not set(stored_ids) <= posted:
+    if not set(stored_ids) <= posted | world.initial:
         result.problems.append("messages stored that nobody posted")
     if missing_posts := (posted - abandoned) - set(stored_ids):
         result.problems.append(f"{len(missing_posts)} posts neither stored nor abandoned")
@@ -543,7 +545,11 @@ def test_e_client_that_stops_reading(world_factory: Callable[..., World], report
         f"{outcome['peak'] / 2**20:.0f} MiB, closed {outcome['code']} after {outcome['closed_after']}, "
         f"resumed from seq {outcome['resumed_from']} in {outcome['resume']}"
     )
-    assert outcome["code"] == 4408, f"the slow reader was not closed with 4408 but {outcome['code']}"
+    # The server closes with 4408, but the close frame waits behind the frames the client does
+    # not read, so the client sees it only if it reads again within Autobahn's 1 s close
+    # handshake timeout; after that the server aborts the connection (1006 at the client).
+    assert outcome["code"] in {4408, 1006}, f"the slow reader was not dropped but saw {outcome['code']}"
+    assert "with 4408: it did not read its frames" in server.log_text(), "the server did not close it with 4408"
     assert growth < 64, f"server RSS grew by {growth:.0f} MiB for one client that does not read"
     assert outcome["resume"] is not None, "the dropped client could not resume by seq"
     finish(
@@ -555,5 +561,5 @@ def test_e_client_that_stops_reading(world_factory: Callable[..., World], report
         recovery=outcome["closed_after"],
         notes=f"server RSS {outcome['base'] / 2**20:.0f} -> peak {outcome['peak'] / 2**20:.0f} MiB while "
         f"{outcome['fetches']} fetches (~2.5 MB each) went unread; closed 4408 after {outcome['closed_after']:.1f} s "
-        f"(recovery column); resumed from seq {outcome['resumed_from']} and caught up in {outcome['resume']:.2f} s",
+        f"(the client saw {outcome['code']}; recovery column); resumed from seq {outcome['resumed_from']} and caught up in {outcome['resume']:.2f} s",
     )
