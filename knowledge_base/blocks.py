@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
@@ -10,6 +14,36 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 RICH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+
+def rich_text_is_empty(value: str | None) -> bool:
+    """True for rich text without visible text, such as the ``<p data-block-key="…"></p>`` of an empty editor."""
+    return not strip_tags(value or "").replace("&nbsp;", " ").strip()
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    """A rich-text paragraph that, when required, must hold text.
+
+    Wagtail's own required check passes ``<p data-block-key="…"></p>``: that is what an empty editor posts
+    before Draftail has written its state (a paragraph just added, or typed into a moment before the form
+    was sent). Draftail itself later posts such a paragraph as empty, so the same lesson that was submitted
+    came back from the reviewer's approve as "this field is required". Checking the text here makes the
+    editor's submit fail instead, where it can be fixed.
+    """
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        if self.required and rich_text_is_empty(getattr(value, "source", value)):
+            raise ValidationError(self.field.error_messages["required"], code="required")
+        return value
+
+
+def stream_has_content(value: Any) -> bool:
+    """Whether a Hoe stream holds anything besides empty paragraphs."""
+    return any(
+        not (child.block_type == "paragraph" and rich_text_is_empty(getattr(child.value, "source", child.value)))
+        for child in value
+    )
 
 
 class ChecklistBlock(blocks.StructBlock):
@@ -82,7 +116,7 @@ class EmbedLinkBlock(blocks.StructBlock):
 
 
 class HowStreamBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(label=_("Paragraph"), features=[*RICH_FEATURES, "h3"])
+    paragraph = ParagraphBlock(label=_("Paragraph"), features=[*RICH_FEATURES, "h3"])
     checklist = ChecklistBlock()
     actions = NumberedActionsBlock()
     table = TableBlock(label=_("Table"), template="knowledge_base/blocks/table.html")

@@ -10,9 +10,10 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -31,7 +32,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from accounts.models import Region, Sector
-from knowledge_base.blocks import HowStreamBlock
+from knowledge_base.blocks import HowStreamBlock, rich_text_is_empty, stream_has_content
 
 RICH = ["h3", "bold", "italic", "link", "ol", "ul"]
 
@@ -146,11 +147,42 @@ class Source(index.Indexed, models.Model):
 # --- Pages ----------------------------------------------------------------------------------------------------------
 
 
-def rich_text_is_empty(value: str | None) -> bool:
-    return not strip_tags(value or "").replace("&nbsp;", " ").strip()
+class StaleAutosaveGuard:
+    """Refuses an admin autosave that lost a race with another save of the same page.
+
+    Wagtail's autosave posts a snapshot of the edit form in the background. The edit view checks that the
+    snapshot's revision is still the latest when the request *starts*, but nothing holds that true until the
+    revision is written: an autosave in flight while the editor clicks "submit for review" (or another
+    save) passes the check, waits, and is then stored as a newer draft on top of the submission. For a lesson
+    that draft held an empty Hoe paragraph, so the reviewer's approve (which posts the latest revision's
+    form) failed validation and the lesson stayed a draft.
+
+    The ``before_edit_page`` hook in ``knowledge_base.wagtail_hooks`` sets ``autosave_basis_revision_id`` on
+    an autosave request; here, inside the transaction that writes the revision and after the page row is
+    locked, the basis must still be the newest revision. Otherwise PermissionDenied, which the edit view
+    answers with ``invalid_revision``: the admin pauses autosave and asks the editor to reload.
+    """
+
+    autosave_basis_revision_id: int | None = None
+
+    def save_revision(self, *args: Any, **kwargs: Any) -> Any:
+        basis = self.autosave_basis_revision_id
+        if basis is None:
+            return super().save_revision(*args, **kwargs)  # type: ignore[misc]
+        with transaction.atomic():
+            page: Any = self
+            Page.objects.select_for_update().filter(pk=page.pk).values_list("pk", flat=True).first()
+            # The newest revision, not the page row's pointer: a draft's form.save() has just written the
+            # row from this request's (possibly stale) copy, pointer included.
+            newest = page.revisions.order_by("-pk").values_list("pk", flat=True).first()
+            if newest is not None and newest != basis:
+                raise PermissionDenied(
+                    gettext("This page was saved elsewhere in the meantime. Reload it to see the latest version.")
+                )
+            return super().save_revision(*args, **kwargs)  # type: ignore[misc]
 
 
-class KnowledgeHomePage(Page):
+class KnowledgeHomePage(StaleAutosaveGuard, Page):
     intro = RichTextField(_("introduction"), features=RICH, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -171,7 +203,7 @@ class KnowledgeHomePage(Page):
         return context
 
 
-class ThemePage(Page):
+class ThemePage(StaleAutosaveGuard, Page):
     """A theme (e.g. energy transition, digital skills): a controlled tag that lessons carry."""
 
     intro = RichTextField(_("introduction"), features=RICH, blank=True)
@@ -191,7 +223,7 @@ class ThemePage(Page):
         return context
 
 
-class LessonIndexPage(Page):
+class LessonIndexPage(StaleAutosaveGuard, Page):
     intro = RichTextField(_("introduction"), features=RICH, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -209,7 +241,7 @@ class LessonIndexPage(Page):
         return context
 
 
-class PilotIndexPage(Page):
+class PilotIndexPage(StaleAutosaveGuard, Page):
     intro = RichTextField(_("introduction"), features=RICH, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -229,7 +261,7 @@ class PilotIndexPage(Page):
         return context
 
 
-class PilotPage(Page):
+class PilotPage(StaleAutosaveGuard, Page):
     """One of the pilots of the topsectors' investment agenda (or a later one)."""
 
     summary_en: Any = models.TextField(_("English summary"), blank=True)
@@ -356,6 +388,10 @@ class LessonPageForm(WagtailAdminPageForm):
         cleaned = super().clean()
         if self.is_deferred_validation:
             return cleaned
+        # An empty editor posts <p data-block-key="…"></p>, which passes the field's own required check.
+        for name in ("waarom", "waartoe"):
+            if name in self.fields and name not in self.errors and rich_text_is_empty(cleaned.get(name)):
+                self.add_error(name, ValidationError(self.fields[name].error_messages["required"], code="required"))
         sources = self.formsets.get("sources")
         has_source = False
         if sources is not None:
@@ -375,7 +411,7 @@ class LessonPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class LessonPage(Page):
+class LessonPage(StaleAutosaveGuard, Page):
     """A lesson: a title phrased as an instruction, with Waarom, Hoe and Waartoe."""
 
     ORIGIN_FIELDS: tuple[str, ...] = ("origin_pilot", "origin_community", "origin_topic")
@@ -536,7 +572,7 @@ class LessonPage(Page):
         problems: list[str] = []
         if rich_text_is_empty(self.waarom):
             problems.append(str(_("Why (Waarom) is empty.")))
-        if not len(self.hoe):
+        if not stream_has_content(self.hoe):
             problems.append(str(_("How (Hoe) is empty.")))
         if rich_text_is_empty(self.waartoe):
             problems.append(str(_("What for (Waartoe) is empty.")))

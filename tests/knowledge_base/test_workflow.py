@@ -143,3 +143,104 @@ def test_scheduled_publishing_waits_for_go_live(make_lesson: Any) -> None:
     call_command("publish_scheduled")
     lesson.refresh_from_db()
     assert lesson.live
+
+
+def test_reviewer_approves_from_the_edit_form(make_lesson: Any, editor: Any, reviewer: Any, client: Any) -> None:
+    """The approve button in the admin's footer posts the whole edit form with the workflow action."""
+    lesson = make_lesson("Maak de waaromvraag samen", publish=False)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[lesson.pk])
+    client.force_login(editor)
+    data = _edit_data(client, lesson)
+    data["action-submit"] = "submit"
+    assert client.post(edit_url, data).status_code == 302
+
+    client.force_login(reviewer)
+    data = _edit_data(client, lesson)
+    data["action-workflow-action"] = "true"
+    data["workflow-action-name"] = "approve"
+    response = client.post(edit_url, data)
+    assert response.status_code == 302, response.context and response.context["errors_debug"]
+    lesson.refresh_from_db()
+    assert lesson.live
+
+
+def test_an_autosave_in_flight_cannot_overwrite_the_submitted_lesson(
+    make_lesson: Any, editor: Any, reviewer: Any, client: Any, monkeypatch: Any
+) -> None:
+    """Regression: Wagtail's autosave posted a snapshot of the edit form taken while the editor had just
+    added an (still empty) Hoe paragraph; the editor clicked "submit for review" while that request was in
+    flight. The autosave passed Wagtail's out-of-date check before the submission was saved and then stored
+    a newer draft revision with the empty paragraph, so the reviewer's approve (which posts the edit form of
+    the latest revision) failed with validation errors and the lesson stayed a draft.
+    """
+    from django.test import Client
+    from wagtail.admin.views.pages.edit import EditView
+
+    lesson = make_lesson("Laat studenten meedraaien", publish=False)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[lesson.pk])
+    client.force_login(editor)
+    autosave = _edit_data(client, lesson)  # the form as loaded, like the browser's own copy
+    autosave["hoe-0-value"] = "null"  # Draftail had not yet written the paragraph's text to its input
+    submit = _edit_data(client, lesson)
+    submit["action-submit"] = "submit"
+    assert autosave["loaded_revision_id"] == submit["loaded_revision_id"]
+
+    submitter = Client()
+    submitter.force_login(editor)
+    original_form_valid = EditView.form_valid
+    overlapped: list[int] = []
+
+    def submit_while_autosave_is_in_flight(view: Any, form: Any) -> Any:
+        if view.expects_json_response and not overlapped:
+            # The autosave has passed Wagtail's out-of-date check; now the submission lands first.
+            overlapped.append(submitter.post(edit_url, submit).status_code)
+        return original_form_valid(view, form)
+
+    monkeypatch.setattr(EditView, "form_valid", submit_while_autosave_is_in_flight)
+    response = client.post(edit_url, autosave, HTTP_ACCEPT="application/json")
+    assert overlapped == [302]
+    assert response.json()["success"] is False
+    assert response.json()["error_code"] == "invalid_revision"
+
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    latest = lesson.get_latest_revision_as_object()
+    assert len(latest.hoe) == 1 and latest.hoe[0].value.source  # the submitted text, not the empty paragraph
+    assert lesson.current_workflow_state is not None
+    assert lesson.current_workflow_state.current_task_state.revision_id == lesson.latest_revision_id
+
+    client.force_login(reviewer)
+    data = _edit_data(client, lesson)
+    data["action-workflow-action"] = "true"
+    data["workflow-action-name"] = "approve"
+    response = client.post(edit_url, data)
+    assert response.status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.live
+
+
+@pytest.mark.parametrize("field", ["hoe", "waarom"])
+def test_an_empty_editor_does_not_pass_for_text_on_submit(
+    make_lesson: Any, editor: Any, client: Any, field: str
+) -> None:
+    """Regression: an editor whose text Draftail had not yet stored posts an empty paragraph
+    (``<p data-block-key="…"></p>``). Wagtail's required check let the submission through; the reviewer's
+    approve then posted the same paragraph as empty and failed, leaving the lesson a draft. The submit
+    itself must be refused, where the editor can fix it.
+    """
+    lesson = make_lesson("Leer op de bouwplaats", publish=False)
+    client.force_login(editor)
+    data = _edit_data(client, lesson)
+    empty = '{"blocks": [{"key": "k1", "text": "", "type": "unstyled", "depth": 0, "inlineStyleRanges": [], "entityRanges": []}], "entityMap": {}}'
+    data["hoe-0-value" if field == "hoe" else field] = empty
+    data["action-submit"] = "submit"
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[lesson.pk]), data)
+    assert response.status_code == 200  # the form comes back with errors
+    assert field in response.context["errors_debug"]
+    lesson.refresh_from_db()
+    assert lesson.current_workflow_state is None
+
+    # As a draft it may be saved.
+    data.pop("action-submit")
+    assert client.post(reverse("wagtailadmin_pages:edit", args=[lesson.pk]), data).status_code == 302
+    draft = LessonPage.objects.get(pk=lesson.pk).get_latest_revision_as_object()
+    assert draft.publish_problems()
