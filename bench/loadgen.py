@@ -289,9 +289,17 @@ class Run:
         skip_upto = 0.0
         ended = "rise"
         await asyncio.sleep(0.5)
+        # Warm-up (step 0, not reported): the first posts pay one-off costs (imports, URL
+        # conf, database connections, caches) that are not the steady state being measured.
+        await self.step(0, plan["steps"][0]["rate"], 1.0, talkers)
+        await asyncio.sleep(1.0)
+        self.pending_acks.clear()
         queue = list(enumerate(plan["steps"], start=1))
         retried: set[int] = set()
         next_id = len(queue) + 1
+        last_pass_rate = 0.0
+        refinements = 0
+        failing_rate = 0.0
         while queue:
             index, step = queue.pop(0)
             if time.monotonic() > budget_end:
@@ -364,12 +372,33 @@ class Run:
                 received >= expected_if_all and errors == 0 and row["p99_ms"] is not None and row["p99_ms"] < limit
             )
             steps.append(row)
+            if row["pass"]:
+                last_pass_rate = max(last_pass_rate, rate)
+                if failing_rate and refinements < 2:  # a refinement passed: narrow above it
+                    mid = round((rate + failing_rate) / 2)
+                    if rate < mid < failing_rate:
+                        refinements += 1
+                        retried.add(f"{mid}/s (refine)")
+                        queue = [(next_id, dict(step, name=f"{mid}/s (refine)", rate=mid))]
+                        next_id += 1
             if not row["pass"] and step.get("stop_on_fail", True):
                 if step["name"] not in retried:
                     # One retry: on a shared machine a single step can fail on noise.
                     retried.add(step["name"])
                     queue.insert(0, (next_id, dict(step, name=f"{step['name']} (retry)")))
                     retried.add(f"{step['name']} (retry)")
+                    next_id += 1
+                    await asyncio.sleep(plan.get("gap_s", 0.3))
+                    continue
+                # Rates double from step to step; narrow the ceiling down between the last
+                # passing rate and this one (twice at most), so a ratio is not off by 2x.
+                mid = round((last_pass_rate + rate) / 2)
+                failing_rate = rate
+                if refinements < 2 and last_pass_rate and last_pass_rate < mid < rate:
+                    refinements += 1
+                    name = f"{mid}/s (refine)"
+                    retried.add(name)  # a refinement step gets no retry
+                    queue = [(next_id, dict(step, name=name, rate=mid))]
                     next_id += 1
                     await asyncio.sleep(plan.get("gap_s", 0.3))
                     continue

@@ -7,6 +7,7 @@ Thin by design: frames are parsed against ``realtime.protocol`` and handed to
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
@@ -34,7 +35,7 @@ WRITE_BUCKET = (20.0, 5.0)
 READ_BUCKET = (60.0, 20.0)
 
 
-@dataclass
+@dataclass(slots=True)
 class Subscription:
     last_seq: int
     live: bool = False
@@ -42,6 +43,28 @@ class Subscription:
 
 
 class Connection:
+    """One socket's state. An idle socket is most of what a server holds, so it is kept lean:
+    slots, no output queue and no writer task until there is something to send."""
+
+    __slots__ = (
+        "_send",
+        "_writer",
+        "close_code",
+        "hub",
+        "last_seen",
+        "main",
+        "queue",
+        "queued_bytes",
+        "receiving",
+        "session_key",
+        "subscriptions",
+        "typing_at",
+        "user",
+        "user_id",
+        "user_name",
+        "violations",
+    )
+
     def __init__(self, *, hub: Hub, send: Any, user: Any, session_key: str | None) -> None:
         self.hub = hub
         self._send = send
@@ -50,26 +73,33 @@ class Connection:
         self.user_name: str = user.display_name
         self.session_key = session_key
         self.subscriptions: dict[int, Subscription] = {}
-        self.queue: deque[str] = deque()
+        self.queue: deque[str] | None = None
         self.queued_bytes = 0
-        self.wakeup = asyncio.Event()
+        self._writer: asyncio.Task[None] | None = None
+        # The socket's own task, and whether it waits for the client: closing wakes it.
+        self.main: asyncio.Task[Any] | None = None
+        self.receiving = False
         self.close_code: int | None = None
         self.last_seen = time.monotonic()
-        self.typing_at: dict[int, float] = {}
-        self.violations: deque[float] = deque()
+        self.typing_at: dict[int, float] | None = None
+        self.violations: deque[float] | None = None
 
     # --- output ----------------------------------------------------------------------------
 
     def enqueue(self, text: str) -> None:
         if self.close_code is not None:
             return
-        if len(self.queue) >= MAX_QUEUED_FRAMES or self.queued_bytes + len(text) > MAX_QUEUED_BYTES:
+        queue = self.queue
+        if queue is None:
+            queue = self.queue = deque()
+        if len(queue) >= MAX_QUEUED_FRAMES or self.queued_bytes + len(text) > MAX_QUEUED_BYTES:
             # The client is not reading: drop it rather than let server memory grow.
             self.close(protocol.CLOSE_TOO_SLOW)
             return
-        self.queue.append(text)
+        queue.append(text)
         self.queued_bytes += len(text)
-        self.wakeup.set()
+        if self._writer is None:
+            self._writer = asyncio.get_running_loop().create_task(self._drain())
 
     def send_frame(self, frame: dict[str, Any]) -> None:
         self.enqueue(encode(frame))
@@ -84,22 +114,36 @@ class Connection:
     def close(self, code: int) -> None:
         if self.close_code is None:
             self.close_code = code
-            self.queue.clear()
+            self.queue = None
             self.queued_bytes = 0
-            self.wakeup.set()
+            if self._writer is None:
+                self._writer = asyncio.get_running_loop().create_task(self._drain())
 
-    async def writer(self) -> None:
-        """Drain the queue to the socket; a slow client backs up here, not in the hub."""
-        while True:
-            await self.wakeup.wait()
-            self.wakeup.clear()
-            while self.queue and self.close_code is None:
+    async def _drain(self) -> None:
+        """Send what is queued, then stop; a slow client backs up here, not in the hub."""
+        try:
+            while self.close_code is None and self.queue:
                 text = self.queue.popleft()
                 self.queued_bytes -= len(text)
                 await self._send({"type": "websocket.send", "text": text})
-            if self.close_code is not None:
-                await self._send({"type": "websocket.close", "code": self.close_code})
+            if self.close_code is None:
+                self.queue = None  # drained: an idle socket keeps no queue
                 return
+            await self._send({"type": "websocket.close", "code": self.close_code})
+            if self.main is not None and self.receiving:
+                self.main.cancel()  # stop waiting for the client: we closed
+        finally:
+            self._writer = None
+
+    async def finish(self) -> None:
+        """On the way out: let a close frame in flight go out (bounded), then stop writing."""
+        writer = self._writer
+        if writer is None or writer.done():
+            return
+        if self.close_code is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(writer), timeout=1)
+        writer.cancel()
 
     # --- input from the hub -------------------------------------------------------------------
 
@@ -158,10 +202,13 @@ class Connection:
 
     def _violation(self) -> None:
         now = time.monotonic()
-        self.violations.append(now)
-        while self.violations and now - self.violations[0] > 60:
-            self.violations.popleft()
-        if len(self.violations) > MAX_VIOLATIONS_PER_MINUTE:
+        if self.violations is None:
+            self.violations = deque()
+        violations = self.violations
+        violations.append(now)
+        while violations and now - violations[0] > 60:
+            violations.popleft()
+        if len(violations) > MAX_VIOLATIONS_PER_MINUTE:
             self.close(protocol.CLOSE_POLICY)
 
     async def handle(self, text: str | None, data: bytes | None) -> None:
@@ -314,6 +361,8 @@ class Connection:
         if not self._require_subscription(room_id, ref):
             return
         now = time.monotonic()
+        if self.typing_at is None:
+            self.typing_at = {}
         if now - self.typing_at.get(room_id, 0.0) < TYPING_INTERVAL:
             return  # throttled silently: typing is a hint, not a message
         self.typing_at[room_id] = now

@@ -14,22 +14,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 
-from realtime import actions, protocol
+from realtime import protocol
 from realtime.connection import READ_BUCKET, WRITE_BUCKET, Connection
 from realtime.hub import get_hub
 
 logger = logging.getLogger(__name__)
-
-
-@database_sync_to_async
-def _authenticate(scope: dict[str, Any]) -> Any:
-    user = scope.get("user")
-    if user is None or not user.is_authenticated:
-        return None
-    return actions.load_user(user.pk)
 
 
 class _Writable:
@@ -40,20 +31,25 @@ class _Writable:
     of its rooms (measured: 700 MiB in 20 s). With this producer registered, the socket's
     writer waits while the transport's buffer is over Twisted's 64 KiB, so frames back up
     in the connection's bounded queue instead, and the client is dropped with 4408.
+    The event exists only while paused: most sockets never are, and each holds one.
     """
 
+    __slots__ = ("paused",)
+
     def __init__(self) -> None:
-        self.event = asyncio.Event()
-        self.event.set()
+        self.paused: asyncio.Event | None = None
 
     def pauseProducing(self) -> None:  # Twisted's IPushProducer
-        self.event.clear()
+        if self.paused is None:
+            self.paused = asyncio.Event()
 
     def resumeProducing(self) -> None:
-        self.event.set()
+        paused, self.paused = self.paused, None
+        if paused is not None:
+            paused.set()
 
     def stopProducing(self) -> None:
-        self.event.set()
+        self.resumeProducing()
 
 
 def _daphne_protocol(send: Any) -> Any:
@@ -82,33 +78,34 @@ def _with_backpressure(send: Any, closing: Callable[[], bool]) -> Callable[[dict
 
     async def send_when_writable(message: dict[str, Any]) -> None:
         if message["type"] == "websocket.send":
-            while not writable.event.is_set():
+            while (paused := writable.paused) is not None:
                 if closing():
                     return  # the queue was dropped (4408): the close frame follows
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(writable.event.wait(), timeout=0.25)
+                    await asyncio.wait_for(paused.wait(), timeout=0.25)
         await send(message)
 
     return send_when_writable
 
 
 class RealtimeSocket:
+    """The socket app; ``realtime.auth.SessionUserMiddleware`` puts the user in the scope."""
+
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         message = await receive()
         if message["type"] != "websocket.connect":
             return
-        user = await _authenticate(scope)
+        user = scope.get("user")
         if user is None:
             await send({"type": "websocket.close", "code": protocol.CLOSE_UNAUTHENTICATED})
             return
         hub = await get_hub()
-        session = scope.get("session")
         await send({"type": "websocket.accept"})
         conn: Connection | None = None
         gated = _with_backpressure(send, lambda: conn is not None and conn.close_code is not None)
-        conn = Connection(hub=hub, send=gated, user=user, session_key=getattr(session, "session_key", None))
+        conn = Connection(hub=hub, send=gated, user=user, session_key=scope.get("session_key"))
+        conn.main = asyncio.current_task()
         await hub.attach(conn)
-        writer = asyncio.create_task(conn.writer())
         conn.send_frame(
             {
                 "type": "hello",
@@ -126,12 +123,19 @@ class RealtimeSocket:
         )
         try:
             while conn.close_code is None:
-                receiver = asyncio.ensure_future(receive())
-                done, _ = await asyncio.wait({receiver, writer}, return_when=asyncio.FIRST_COMPLETED)
-                if writer in done:  # we closed the socket (logout, too slow, idle, policy)
-                    receiver.cancel()
+                # No task or future per idle socket: when Kring closes the socket (logout,
+                # too slow, idle, policy) the connection cancels this wait itself.
+                conn.receiving = True
+                try:
+                    message = await receive()
+                except asyncio.CancelledError:
+                    task = asyncio.current_task()
+                    if conn.close_code is None or task is None:
+                        raise
+                    task.uncancel()
                     break
-                message = receiver.result()
+                finally:
+                    conn.receiving = False
                 if message["type"] == "websocket.disconnect":
                     break
                 if message["type"] == "websocket.receive":
@@ -147,8 +151,4 @@ class RealtimeSocket:
             await hub.detach(conn)
             for room_id in rooms:
                 hub.presence_changed(room_id)
-            if not writer.done():
-                if conn.close_code is not None:
-                    with contextlib.suppress(Exception):
-                        await asyncio.wait_for(writer, timeout=1)
-                writer.cancel()
+            await conn.finish()

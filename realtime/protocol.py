@@ -81,7 +81,9 @@ CLOSE_LOGGED_OUT = 4403
 CLOSE_TOO_SLOW = 4408
 CLOSE_IDLE = 4409
 CLOSE_POLICY = 4429  # repeated abuse: oversized frames or flooding past the limits
+CLOSE_NO_SUCH_PATH = 4404
 CLOSE_CODES = {
+    CLOSE_NO_SUCH_PATH: "no socket at this path (Kring's is /ws/)",
     CLOSE_UNAUTHENTICATED: "not logged in",
     CLOSE_LOGGED_OUT: "the session ended (logged out)",
     CLOSE_TOO_SLOW: "the client did not read its frames in time; reconnect and resume",

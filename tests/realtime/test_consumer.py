@@ -296,8 +296,9 @@ async def test_client_that_stops_reading_is_dropped(connect, world, monkeypatch)
     monkeypatch.setattr(connection, "MAX_QUEUED_FRAMES", 5)
     await connect(world["member"])
     conn = next(iter(next(iter(hub_module._hubs.values())).connections))
-    for _ in range(10):  # frames pile up faster than the (stalled) client takes them
-        conn.queue.append("x")
+    from collections import deque
+
+    conn.queue = deque("x" * 10)  # frames piled up faster than the (stalled) client takes them
     conn.enqueue('{"type":"pong"}')
     assert conn.close_code == protocol.CLOSE_TOO_SLOW
 
@@ -401,3 +402,34 @@ async def test_posts_from_many_sockets_at_once_are_each_acked_and_delivered_in_o
     )
     assert stored == list(range(1, 4 + total))
     assert sum(sizes) == total
+
+
+async def test_a_session_ended_by_a_password_change_cannot_open_a_socket(connect, world, client) -> None:  # type: ignore[no-untyped-def]
+    from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
+    from tests.realtime.conftest import session_cookie
+
+    member = world["member"]
+    cookie = await sync_to_async(session_cookie)(client, member)
+
+    def change_password() -> None:
+        member.set_password("een-heel-nieuw-wachtwoord")
+        member.save()
+
+    await sync_to_async(change_password)()
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", cookie)]
+    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+    connected, code = await communicator.connect(timeout=5)
+    assert not connected and code == 4401
+
+
+async def test_an_unknown_socket_path_is_closed_with_4404(world) -> None:  # type: ignore[no-untyped-def]
+    from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
+
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
+    communicator = WebsocketCommunicator(application, "/ws/elders/", headers=headers)
+    connected, code = await communicator.connect(timeout=5)
+    assert not connected and code == 4404
