@@ -34,6 +34,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 10.0
+# The Redis pub/sub layer reconnects (and re-subscribes) by itself, and its receive never
+# fails, so a hub would not know Redis was gone: joins made meanwhile are lost for good and
+# events published meanwhile are never replayed. The hub sends itself a heartbeat through
+# the layer; when one fails to go out or none arrives for a while, and then one arrives,
+# it recovers.
+HEARTBEAT_SECONDS = 1.0
+HEARTBEAT_SILENCE = 3.0
 # Joins and leaves within this window share one presence frame: when a thousand members
 # open a room together, the room gets a few frames, not one full member list per join.
 PRESENCE_DELAY = 0.25
@@ -73,6 +80,9 @@ class Hub:
         self.connections: set[Connection] = set()
         self._reader: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        self._heartbeat: asyncio.Task[None] | None = None
+        self._heard = time.monotonic()
+        self.layer_down = False
         self._lock = asyncio.Lock()
         self.recoveries = 0
         self._background: set[asyncio.Task[Any]] = set()
@@ -91,6 +101,7 @@ class Hub:
         self.channel = await self.layer.new_channel(prefix="hub.")
         self._reader = asyncio.create_task(self._read_forever())
         self._sweeper = asyncio.create_task(self._sweep_forever())
+        self._heartbeat = asyncio.create_task(self._heartbeat_forever())
 
     # --- membership ----------------------------------------------------------------------
 
@@ -134,6 +145,7 @@ class Hub:
         try:
             await self.layer.group_add(group, self.channel)
         except Exception:  # the layer is down; recovery re-adds every group
+            self.layer_down = True
             logger.warning("group_add %s failed; will retry on recovery", group, exc_info=True)
 
     async def _group_discard(self, group: str) -> None:
@@ -185,6 +197,26 @@ class Hub:
         elif kind == "user.event":
             for conn in tuple(self.users.get(message.get("user", -1), ())):
                 conn.on_user_event(message)
+        elif kind == "hub.heartbeat":
+            self._heard = time.monotonic()
+            if self.layer_down:
+                self.layer_down = False
+                logger.warning("channel layer is back; recovering")
+                self.spawn(self.recover())
+
+    async def _heartbeat_forever(self) -> None:
+        assert self.layer is not None and self.channel is not None
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            try:
+                await self.layer.send(self.channel, {"type": "hub.heartbeat"})
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self.layer_down = True
+                continue
+            if time.monotonic() - self._heard > HEARTBEAT_SILENCE:
+                self.layer_down = True
 
     async def recover(self) -> None:
         """After the layer failed: re-join groups and replay from the database."""
