@@ -332,6 +332,12 @@ class FaultClient(E2EClient):
         self.record = Record()
         self.abandon_on_error = abandon_on_error
         self._lost_at: float | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Start a client that was held back (a late joiner)."""
+        self.running = True
+        self.task = asyncio.get_running_loop().create_task(self.run())
 
     async def _session(self, ws: Any) -> None:
         try:
