@@ -4,17 +4,22 @@ Filtering is done in the ORM (it handles the many-to-many taxonomy), the full-te
 by Wagtail's search backend (the database backend: SQLite FTS locally, PostgreSQL full-text search when
 DATABASE_URL points at PostgreSQL). Facet counts are computed over the current result set: within one
 facet the selected values are combined with OR, across facets with AND.
+
+Nothing scales with the number of matches in Python: the matches stay a database query (filters, full-text
+match and score), which is counted, sliced to one page of hits and grouped for the facet counts (GROUP BY,
+one UNION ALL query for all facets). A search costs the same small number of queries at any size.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import CharField, Count, F, FloatField, Q, QuerySet, Value
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -39,15 +44,7 @@ FACET_LABELS = {
     "factor": _("Success factor"),
     "theme": _("Theme"),
 }
-# How each facet filters lessons and pilots; None: pilots carry no such value, so a filter on it excludes them.
-LESSON_LOOKUPS = {
-    "sector": "sectors__slug__in",
-    "region": "regions__slug__in",
-    "kind": "community_kinds__code__in",
-    "leerfunctie": "leerfunctie__in",
-    "factor": "success_factors__code__in",
-    "theme": "themes__slug__in",
-}
+# How each facet filters pilots; None: pilots carry no such value, so a filter on it excludes them.
 PILOT_LOOKUPS: dict[str, str | None] = {
     "sector": "sector__slug__in",
     "region": "region__slug__in",
@@ -166,26 +163,63 @@ def _pilot_base() -> QuerySet[PilotPage]:
     return PilotPage.objects.live().public()
 
 
-def _filter(qs: QuerySet[Any], lookups: Mapping[str, str | None], selected: Mapping[str, list[str]]) -> QuerySet[Any]:
+# Lesson facets that go through a many-to-many table: (through model, its column to the lesson, the value).
+LESSON_M2M_FACETS: dict[str, tuple[Any, str, str]] = {
+    "sector": (LessonPage.sectors.through, "lessonpage_id", "sector__slug"),
+    "region": (LessonPage.regions.through, "lessonpage_id", "region__slug"),
+    "kind": (LessonPage.community_kinds.through, "lessonpage_id", "communitykind__code"),
+    "factor": (LessonPage.success_factors.through, "lessonpage_id", "successfactor__code"),
+    "theme": (LessonPage.themes.through, "lessonpage_id", "themepage__slug"),
+}
+PILOT_FACET_FIELDS = {"sector": "sector__slug", "region": "region__slug", "kind": "community_kind"}
+
+
+def _filter_lessons(qs: QuerySet[LessonPage], selected: Mapping[str, list[str]]) -> QuerySet[LessonPage]:
+    """AND across facets, OR within one. Many-to-many facets filter with a subquery (pk IN …), not a join, so
+    a lesson that carries two of the selected values is still one row."""
     for key, values in selected.items():
         if key == "type":
             continue
-        lookup = lookups.get(key)
-        if lookup is None:
+        if key in LESSON_M2M_FACETS:
+            through, column, value = LESSON_M2M_FACETS[key]
+            qs = qs.filter(pk__in=through.objects.filter(**{f"{value}__in": values}).values(column))
+        elif key == "leerfunctie":
+            qs = qs.filter(leerfunctie__in=values)
+    return qs
+
+
+def _filter_pilots(qs: QuerySet[PilotPage], selected: Mapping[str, list[str]]) -> QuerySet[PilotPage]:
+    for key, values in selected.items():
+        if key == "type":
+            continue
+        lookup = PILOT_LOOKUPS.get(key)
+        if lookup is None:  # pilots carry no such value: a filter on it leaves no pilot
             return qs.none()
         qs = qs.filter(Q(**{lookup: values}))
     return qs
 
 
-def _ranked(model: type[LessonPage] | type[PilotPage], ids: set[int], query: str) -> list[tuple[int, float]]:
-    """(pk, score) of the pages among ids that match query, best first; all of ids in title order without one."""
-    if not ids:
-        return []
+def _better_scores_are_higher() -> bool:
+    """PostgreSQL's ts_rank grows with relevance; SQLite's FTS5 bm25() is lower (more negative) for better
+    matches, and Wagtail's SQLite backend orders by it ascending."""
+    return connection.vendor != "sqlite"
+
+
+def _matching(model: type[LessonPage] | type[PilotPage], base: QuerySet[Any], query: str) -> QuerySet[Any]:
+    """The pages of base that match query, as a database query annotated with ``_score`` and ordered best first
+    (title order and a zero score without a query). Nothing is loaded: callers count, slice and group it."""
     if not query:
-        pks = model.objects.filter(pk__in=ids).order_by("title").values_list("pk", flat=True)
-        return [(pk, 0.0) for pk in pks]
+        return base.annotate(_score=Value(0.0, output_field=FloatField())).order_by("title", "pk")
     results = model.objects.live().search(query, operator="and").annotate_score("_score")
-    return [(page.pk, float(getattr(page, "_score", 0.0) or 0.0)) for page in results if page.pk in ids]
+    # Both of Wagtail's database backends (SQLite FTS5, PostgreSQL full-text) build the search as a Django
+    # queryset; ``get_queryset()`` hands it over unevaluated so the facet filters, counts and slices below
+    # run in the same SQL instead of loading every match into Python.
+    return results.get_queryset().filter(pk__in=base.values("pk"))
+
+
+def _top(matches: QuerySet[Any], kind: str, n: int) -> list[tuple[str, Any, float]]:
+    """The best n matches as (kind, page, score): one query whatever the number of matches."""
+    return [(kind, item, float(getattr(item, "_score", 0.0) or 0.0)) for item in matches[:n]]
 
 
 def _text_of(page: LessonPage | PilotPage) -> str:
@@ -195,40 +229,34 @@ def _text_of(page: LessonPage | PilotPage) -> str:
     return re.sub(r"\s+", " ", strip_tags(" ".join(p or "" for p in parts))).strip()
 
 
-def _count(values: Iterable[Any]) -> Counter[Any]:
-    return Counter(v for v in values if v not in (None, ""))
+def _facet_counts(lessons: QuerySet[LessonPage] | None, pilots: QuerySet[PilotPage] | None) -> dict[str, Counter[str]]:
+    """Facet value → number of matching pages, counted by the database in one query (GROUP BY per facet,
+    combined with UNION ALL); None for a type that is not searched. Empty values are not counted."""
+    parts: list[QuerySet[Any]] = []
 
+    def grouped(qs: QuerySet[Any], key: str, value: str) -> QuerySet[Any]:
+        return (
+            qs.exclude(**{f"{value}__isnull": True})
+            .exclude(**{value: ""})
+            .values(facet_value=F(value))
+            .annotate(facet_key=Value(key, output_field=CharField()), n=Count("*"))
+            .values_list("facet_key", "facet_value", "n")
+            .order_by()
+        )
 
-def _facet_counts(lesson_ids: list[int], pilot_ids: list[int]) -> dict[str, Counter[Any]]:
-    through = LessonPage.sectors.through
-    counts: dict[str, Counter[Any]] = {
-        "type": Counter({"lesson": len(lesson_ids), "pilot": len(pilot_ids)}),
-        "sector": _count(through.objects.filter(lessonpage_id__in=lesson_ids).values_list("sector__slug", flat=True))
-        + _count(PilotPage.objects.filter(pk__in=pilot_ids).values_list("sector__slug", flat=True)),
-        "region": _count(
-            LessonPage.regions.through.objects.filter(lessonpage_id__in=lesson_ids).values_list(
-                "region__slug", flat=True
-            )
-        )
-        + _count(PilotPage.objects.filter(pk__in=pilot_ids).values_list("region__slug", flat=True)),
-        "kind": _count(
-            LessonPage.community_kinds.through.objects.filter(lessonpage_id__in=lesson_ids).values_list(
-                "communitykind__code", flat=True
-            )
-        )
-        + _count(PilotPage.objects.filter(pk__in=pilot_ids).values_list("community_kind", flat=True)),
-        "leerfunctie": _count(LessonPage.objects.filter(pk__in=lesson_ids).values_list("leerfunctie", flat=True)),
-        "factor": _count(
-            LessonPage.success_factors.through.objects.filter(lessonpage_id__in=lesson_ids).values_list(
-                "successfactor__code", flat=True
-            )
-        ),
-        "theme": _count(
-            LessonPage.themes.through.objects.filter(lessonpage_id__in=lesson_ids).values_list(
-                "themepage__slug", flat=True
-            )
-        ),
-    }
+    if lessons is not None:
+        lesson_pks = lessons.values("pk")
+        for key, (through, column, value) in LESSON_M2M_FACETS.items():
+            parts.append(grouped(through.objects.filter(**{f"{column}__in": lesson_pks}), key, value))
+        parts.append(grouped(LessonPage.objects.filter(pk__in=lesson_pks), "leerfunctie", "leerfunctie"))
+    if pilots is not None:
+        pilot_pks = pilots.values("pk")
+        for key, value in PILOT_FACET_FIELDS.items():
+            parts.append(grouped(PilotPage.objects.filter(pk__in=pilot_pks), key, value))
+    counts: dict[str, Counter[str]] = {key: Counter() for key in FACET_KEYS}
+    if parts:
+        for key, value, n in parts[0].union(*parts[1:], all=True):
+            counts[key][value] += n
     return counts
 
 
@@ -253,29 +281,28 @@ def search_knowledge(
     chosen = {k: list(v) for k, v in (selected or {}).items() if k in FACET_KEYS and v}
     types = set(chosen.get("type", [])) or {"lesson", "pilot"}
 
-    lesson_ids: set[int] = set()
-    pilot_ids: set[int] = set()
-    if "lesson" in types:
-        lesson_ids = set(_filter(_lesson_base(), LESSON_LOOKUPS, chosen).values_list("pk", flat=True))
-    if "pilot" in types:
-        pilot_ids = set(_filter(_pilot_base(), PILOT_LOOKUPS, chosen).values_list("pk", flat=True))
-
-    ranked = [("lesson", pk, s) for pk, s in _ranked(LessonPage, lesson_ids, query)] + [
-        ("pilot", pk, s) for pk, s in _ranked(PilotPage, pilot_ids, query)
-    ]
-    if query:
-        ranked.sort(key=lambda item: -item[2])  # stable: lessons before pilots on equal scores
-    pages = max(1, -(-len(ranked) // per_page))
+    lessons = _matching(LessonPage, _filter_lessons(_lesson_base(), chosen), query) if "lesson" in types else None
+    pilots = _matching(PilotPage, _filter_pilots(_pilot_base(), chosen), query) if "pilot" in types else None
+    n_lessons = lessons.count() if lessons is not None else 0
+    n_pilots = pilots.count() if pilots is not None else 0
+    total = n_lessons + n_pilots
+    pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    shown = ranked[(page - 1) * per_page : page * per_page]
-    lessons = LessonPage.objects.in_bulk([pk for kind, pk, _s in shown if kind == "lesson"])
-    pilots = PilotPage.objects.select_related("sector", "region").in_bulk(
-        [pk for kind, pk, _s in shown if kind == "pilot"]
-    )
+
+    # The page's hits: the best page*per_page of each type, merged. Without a query,
+    # lessons in title order come first, then pilots.
+    wanted = page * per_page
+    ranked: list[tuple[str, Any, float]] = []
+    if lessons is not None and n_lessons:
+        ranked += _top(lessons, "lesson", wanted)
+    if pilots is not None and n_pilots:
+        ranked += _top(pilots, "pilot", wanted)
+    if query:
+        sign = -1.0 if _better_scores_are_higher() else 1.0
+        ranked.sort(key=lambda hit: sign * hit[2])  # stable: lessons before pilots on equal scores
     terms = query_terms(query)
-    result = KnowledgeSearch(query=query, selected=chosen, total=len(ranked), page=page, per_page=per_page)
-    for kind, pk, _score in shown:
-        item: LessonPage | PilotPage = lessons[pk] if kind == "lesson" else pilots[pk]
+    result = KnowledgeSearch(query=query, selected=chosen, total=total, page=page, per_page=per_page)
+    for kind, item, _score in ranked[(page - 1) * per_page : wanted]:
         result.hits.append(
             Hit(
                 page=item,
@@ -285,9 +312,8 @@ def search_knowledge(
             )
         )
 
-    counts = _facet_counts(
-        [pk for kind, pk, _s in ranked if kind == "lesson"], [pk for kind, pk, _s in ranked if kind == "pilot"]
-    )
+    counts = _facet_counts(lessons if n_lessons else None, pilots if n_pilots else None)
+    counts["type"] = Counter({"lesson": n_lessons, "pilot": n_pilots})
     labels = _labels()
     for key in FACET_KEYS:
         chosen_values = set(chosen.get(key, []))

@@ -180,3 +180,73 @@ def test_pagination_keeps_facet_counts_over_all_results(dataset: dict[str, Any],
     assert {h.page.pk for h in first.hits}.isdisjoint({h.page.pk for h in second.hits})
     assert search_knowledge(per_page=3, page=99).page == 2
     assert client.get("/kennisbank/zoeken/", {"page": "x"}).status_code == 200
+
+
+def test_a_lesson_with_several_selected_values_is_one_hit(dataset: dict[str, Any], make_lesson: Any) -> None:
+    energie = Sector.objects.get(name="Energie")
+    logistiek = Sector.objects.get(name="Logistiek")
+    make_lesson("Deel een warmtenet met de haven", sectors=[energie, logistiek], leerfunctie="proactief")
+    result = search_knowledge(selected={"sector": ["energie", "logistiek"], "type": ["lesson"]})
+    titles = [hit.page.title for hit in result.hits]
+    assert len(titles) == len(set(titles)) == result.total == 4
+    assert _facet(result, "type") == {"lesson": 4}
+    assert _facet(result, "sector") == {"energie": 3, "logistiek": 2}
+    assert _facet(result, "leerfunctie") == {"reactief": 2, "proactief": 2}
+    # A selected value without matches stays visible, with 0.
+    result = search_knowledge(query="warmtenet", selected={"region": ["groningen"]})
+    assert result.total == 0
+    assert _facet(result, "region") == {"groningen": 0}
+
+
+def test_facet_counts_follow_the_query(dataset: dict[str, Any]) -> None:
+    result = search_knowledge(query="warmtepompen")
+    assert _facet(result, "sector") == {"energie": 2}
+    assert _facet(result, "region") == {"zuid-holland": 2}
+    assert _facet(result, "kind") == {"fieldlab": 1, "campus": 1}
+    assert _facet(result, "factor") == {"hybrid_learning": 1}
+    assert _facet(result, "theme") == {"energietransitie": 1}
+
+
+def _queries(fn: Any) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fn()  # warm caches (site root paths, translations)
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured)
+
+
+def test_search_queries_do_not_grow_with_the_number_of_lessons(
+    dataset: dict[str, Any], make_lesson: Any, client: Any
+) -> None:
+    """Facet counts are GROUP BY queries and hits are one page: the number of queries stays the same."""
+    energie = Sector.objects.get(name="Energie")
+    zh = Region.objects.get(name="Zuid-Holland")
+    hybrid = SuccessFactor.objects.get(code="hybrid_learning")
+
+    def searches() -> list[int]:
+        return [
+            _queries(lambda: search_knowledge(query="warmtepompen", per_page=5)),
+            _queries(lambda: search_knowledge(per_page=5)),
+            _queries(lambda: search_knowledge(selected={"sector": ["energie"], "factor": ["hybrid_learning"]})),
+            _queries(lambda: client.get("/kennisbank/zoeken/", {"q": "warmtepompen", "sector": "energie"})),
+            _queries(lambda: client.get("/kennisbank/zoeken/", {"page": "2"})),
+        ]
+
+    small = searches()
+    for n in range(12):
+        make_lesson(
+            f"Installeer warmtepompen met leerlingen, ronde {n}",
+            intro="<p>Warmtepompen in de praktijk.</p>",
+            leerfunctie="reactief",
+            sectors=[energie],
+            regions=[zh],
+            factors=[hybrid],
+            themes=[dataset["theme"]],
+        )
+    result = search_knowledge(query="warmtepompen", per_page=5)
+    assert result.total == 14 and len(result.hits) == 5
+    assert _facet(result, "sector") == {"energie": 14}
+    assert searches() == small
+    assert max(small) <= 20, small
