@@ -24,6 +24,29 @@ RESULTS: list[dict[str, Any]] = []
 _SESSION_START = time.monotonic()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The fault scenarios run with ``make faults`` (``-m slow``), not with every ``pytest``.
+
+    They take minutes and kill processes, so a plain ``pytest`` (``make test``) leaves them out
+    unless asked: ``-m`` naming ``slow``, ``KRING_FAULTS=1``, or ``test_faults.py`` named on the
+    command line. The fast tests in this directory always run.
+    """
+    wanted = (
+        "slow" in (config.getoption("markexpr") or "")
+        or os.environ.get("KRING_FAULTS") == "1"
+        or any("test_faults" in str(arg) for arg in config.args)
+    )
+    if wanted:
+        return
+    here = Path(__file__).resolve().parent
+    keep, drop = [], []
+    for item in items:
+        (drop if item.path.parent == here and item.get_closest_marker("slow") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def private_postgres() -> Iterator[PrivatePostgres]:
     bindir = postgres_bindir()
