@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -75,21 +75,35 @@ def directory(*, user: Any, filters: DirectoryFilters, page: int = 1, per_page: 
             Q(name__icontains=filters.q) | Q(description__icontains=filters.q) | Q(waaromvraag__icontains=filters.q)
         )
 
-    def narrowed(skip: str) -> QuerySet[Community]:
+    def narrowed(*skip: str) -> QuerySet[Community]:
         qs = base
-        if filters.kind and skip != "kind":
+        if filters.kind and "kind" not in skip:
             qs = qs.filter(kind=filters.kind)
-        if filters.sector and skip != "sector":
+        if filters.sector and "sector" not in skip:
             qs = qs.filter(sectors__slug=filters.sector)
-        if filters.region and skip != "region":
+        if filters.region and "region" not in skip:
             qs = qs.filter(regions__slug=filters.region)
-        if filters.scope and skip != "scope":
+        if filters.scope and "scope" not in skip:
             qs = qs.filter(scope=filters.scope)
         return qs
 
-    # Facet counts: each facet counts within the other active filters (one query per facet).
+    # Facet counts: each facet counts within the other active filters. A community has exactly one
+    # kind and one scope, so one count per (kind, scope) gives the kind facet, the scope facet and the
+    # number of results; sectors and regions take a query each.
+    by_kind: dict[str, int] = {}
+    by_scope: dict[str, int] = {}
+    total = 0
+    for row in narrowed("kind", "scope").values("kind", "scope").annotate(n=Count("pk", distinct=True)).order_by():
+        kind_ok = not filters.kind or row["kind"] == filters.kind
+        scope_ok = not filters.scope or row["scope"] == filters.scope
+        if scope_ok:
+            by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["n"]
+        if kind_ok:
+            by_scope[row["scope"]] = by_scope.get(row["scope"], 0) + row["n"]
+        if kind_ok and scope_ok:
+            total += row["n"]
     facets = {
-        "kind": list(narrowed("kind").values("kind").annotate(n=Count("pk", distinct=True)).order_by("kind")),
+        "kind": [{"kind": k, "n": by_kind[k]} for k in sorted(by_kind)],
         "sector": list(
             narrowed("sector")
             .filter(sectors__isnull=False)
@@ -104,11 +118,35 @@ def directory(*, user: Any, filters: DirectoryFilters, page: int = 1, per_page: 
             .annotate(n=Count("pk", distinct=True))
             .order_by("facet_name")
         ),
-        "scope": list(narrowed("scope").values("scope").annotate(n=Count("pk", distinct=True)).order_by("scope")),
+        "scope": [{"scope": k, "n": by_scope[k]} for k in sorted(by_scope)],
     }
-    results = narrowed("").distinct().order_by("-member_count", "name").prefetch_related("sectors", "regions")
+    results = narrowed().distinct().order_by("-member_count", "name")
     paginator = Paginator(results, per_page)
-    return {"page": paginator.get_page(page), "facets": facets}
+    paginator.count = total  # known from the facet query: no COUNT(*) over the DISTINCT
+    result_page = paginator.get_page(page)
+    communities: list[Community] = list(result_page.object_list)
+    result_page.object_list = communities
+    # Each card's sector and region names: one flat query each (a prefetch costs more per row).
+    ids = [c.pk for c in communities]
+    sectors: dict[int, list[str]] = {}
+    regions: dict[int, list[str]] = {}
+    if ids:
+        for community_id, name in (
+            Community.sectors.through.objects.filter(community_id__in=ids)
+            .order_by("sector__name")
+            .values_list("community_id", "sector__name")
+        ):
+            sectors.setdefault(community_id, []).append(name)
+        for community_id, name in (
+            Community.regions.through.objects.filter(community_id__in=ids)
+            .order_by("region__name")
+            .values_list("community_id", "region__name")
+        ):
+            regions.setdefault(community_id, []).append(name)
+    for community in communities:
+        community.sector_names = sectors.get(community.pk, [])  # type: ignore[attr-defined]
+        community.region_names = regions.get(community.pk, [])  # type: ignore[attr-defined]
+    return {"page": result_page, "facets": facets}
 
 
 def community_detail(*, user: Any, slug: str) -> Community | None:
@@ -207,7 +245,7 @@ def room_topics(*, user: Any, room: Room, page: int = 1, per_page: int = 30) -> 
 
 
 def topic_with_room(*, topic_id: int) -> Topic | None:
-    return Topic.objects.select_related("room__community", "accepted_answer").filter(pk=topic_id).first()
+    return Topic.objects.select_related("room__community").filter(pk=topic_id).first()
 
 
 # The columns the topic page shows: not the source text, search text or the author's whole profile.
@@ -233,18 +271,24 @@ def topic_messages(*, topic: Topic, before_seq: int | None = None, limit: int = 
     """Keyset pagination backwards from the newest: ``before_seq`` is the oldest seq shown.
 
     Each message gets ``reaction_summary`` ({emoji: [user ids]}) and ``attachment_list`` ((id, name,
-    size) tuples), each from one flat query for the whole page (a prefetch costs more per message).
+    size) tuples), each from one flat query for the whole page (a prefetch costs more per message);
+    the attachments query runs only when a message on the page has one.
     """
     qs = Message.objects.filter(topic=topic)
     if before_seq is not None:
         qs = qs.filter(seq__lt=before_seq)
-    batch = list(qs.select_related("author__profile").only(*_PAGE_FIELDS).order_by("-seq")[: limit + 1])
+    batch = list(
+        qs.select_related("author__profile")
+        .only(*_PAGE_FIELDS)
+        # Few messages have attachments: ask for them only when this page has some.
+        .annotate(has_attachments=Exists(Attachment.objects.filter(message=OuterRef("pk"))))
+        .order_by("-seq")[: limit + 1]
+    )
     has_older = len(batch) > limit
     batch = batch[:limit]
     batch.reverse()
     ids = [m.pk for m in batch]
     reactions: dict[int, list[tuple[str, int]]] = {}
-    attachments: dict[int, list[tuple[int, str, int]]] = {}
     if ids:
         # The unique index's order, the order live reaction frames have had (by member, then emoji).
         for message_id, emoji, user_id in (
@@ -253,8 +297,11 @@ def topic_messages(*, topic: Topic, before_seq: int | None = None, limit: int = 
             .values_list("message_id", "emoji", "user_id")
         ):
             reactions.setdefault(message_id, []).append((emoji, user_id))
+    attachments: dict[int, list[tuple[int, str, int]]] = {}
+    with_attachments = [m.pk for m in batch if m.has_attachments]  # type: ignore[attr-defined]
+    if with_attachments:
         for attachment_id, message_id, name, size in (
-            Attachment.objects.filter(message_id__in=ids)
+            Attachment.objects.filter(message_id__in=with_attachments)
             .order_by("pk")
             .values_list("pk", "message_id", "original_name", "size")
         ):
@@ -302,10 +349,12 @@ class MessageRow:
     is_pinned: bool
     is_hidden: bool
     is_accepted: bool
-    state: str  # "shown", "deleted" or "hidden" (hidden from this viewer)
+    is_deleted: bool
+    hidden_from_viewer: bool  # hidden by a facilitator; facilitators still see it
     body_html: SafeString
     attachments: list[AttachmentRow]
     reactions: list[tuple[str, int]]
+    actions: bool  # shown, to a signed-in viewer
     react_url: str
     edit_url: str
     delete_url: str
@@ -346,8 +395,9 @@ def message_rows(*, messages: list[Message], topic: Topic, viewer: TopicViewer) 
     for m in messages:
         pk = m.pk
         deleted = m.deleted_at is not None
-        state = "deleted" if deleted else "hidden" if m.is_hidden and not can_moderate else "shown"
-        acts = signed_in and state == "shown"
+        hidden = m.is_hidden and not can_moderate
+        shown = not deleted and not hidden
+        acts = signed_in and shown
         own = m.author_id == uid
         created = timezone.localtime(m.created_at, current)
         rows.append(
@@ -362,15 +412,17 @@ def message_rows(*, messages: list[Message], topic: Topic, viewer: TopicViewer) 
                 is_pinned=m.is_pinned,
                 is_hidden=m.is_hidden,
                 is_accepted=topic.accepted_answer_id == pk,
-                state=state,
-                body_html=mark_safe(m.body_html) if state == "shown" else SafeString(),  # noqa: S308  (sanitised at write time)
+                is_deleted=deleted,
+                hidden_from_viewer=hidden,
+                body_html=mark_safe(m.body_html) if shown else SafeString(),  # noqa: S308  (sanitised at write time)
                 attachments=[
                     AttachmentRow(attachment(a_id), name, filesizeformat(size))
                     for a_id, name, size in m.attachment_list  # type: ignore[attr-defined]
                 ]
-                if state == "shown"
+                if shown
                 else [],
                 reactions=[(emoji, len(users)) for emoji, users in m.reaction_summary.items()],  # type: ignore[attr-defined]
+                actions=acts,
                 react_url=action["react"](pk) if acts and can_post else "",
                 edit_url=edit(pk) if acts and own and can_post else "",
                 delete_url=action["delete"](pk) if acts and (own or can_moderate) else "",
