@@ -86,31 +86,30 @@ class World:
 def world_factory(
     private_postgres: PrivatePostgres, private_redis: PrivateRedis, tmp_path: Path
 ) -> Iterator[Callable[..., World]]:
-    made: list[World] = []
+    started: list[DaphneServer] = []
 
     def make(*, processes: int = 2, rooms: int, members: int, prefill: int = 0) -> World:
         database = private_postgres.new_database()
-        data = seed(private_postgres.url(database), rooms=rooms, members=members, prefill=prefill)
         env = base_env(database_url=private_postgres.url(database), redis_url=private_redis.url)
         servers = [DaphneServer(env, tmp_path / f"daphne-{n}.log") for n in range(processes)]
+        started.extend(servers)
+        for server in servers:  # they start while the database is seeded
+            server.start()
+        data = seed(private_postgres.url(database), rooms=rooms, members=members, prefill=prefill)
         rng = random.Random()
         number = rng.randrange(1 << 30)
         rng.seed(number)
         world = World(private_postgres, database, private_redis, servers, data["rooms"], data["members"], rng, number)
         world.initial = {row[3] for row in world.stored()}
-        made.append(world)
-        for server in servers:
-            server.start()
         for server in servers:
             server.wait_healthy()
         return world
 
     yield make
-    for world in made:
-        for server in world.servers:
-            server.stop()
-        if not world.pg.running():
-            world.pg.start()
+    for server in started:
+        server.stop()
+    if not private_postgres.running():
+        private_postgres.start()
 
 
 # --- driving the clients ---------------------------------------------------------------------------------
@@ -185,7 +184,7 @@ async def drive(
                     break
             await asyncio.sleep(0.1)
         run.converge_seconds = time.monotonic() - converge_start
-        await asyncio.sleep(1.5)  # a quiet period: whatever arrives now must be a duplicate, not news
+        await asyncio.sleep(1.0)  # a quiet period: whatever arrives now must be a duplicate, not news
     finally:
         if fault_task is not None and not fault_task.done():
             fault_task.cancel()
@@ -316,7 +315,7 @@ def finish(
 def test_a_random_drops_and_reconnects(world_factory: Callable[..., World], report: Any) -> None:
     world = world_factory(rooms=3, members=30)
     clients = world.clients(30, drop_every=(1.0, 3.0), drop_probability=0.35)
-    run = asyncio.run(drive(clients, messages=450, rate=30, rng=world.rng))
+    run = asyncio.run(drive(clients, messages=400, rate=32, rng=world.rng))
     waits = sorted(s for c in clients for s in c.record.reconnect_seconds)
     assert waits, "no client reconnected"
     drops = sum(c.stats.drops for c in clients)
@@ -352,7 +351,7 @@ def test_b_kill_one_of_two_servers(world_factory: Callable[..., World], report: 
         assert recovered is not None, "the clients did not all come back within 30 s of the kill"
         return {"recovery": time.monotonic() - killed_at - 0.0, "on_victim": on_victim}
 
-    run = asyncio.run(drive(clients, messages=450, rate=30, rng=world.rng, fault=kill))
+    run = asyncio.run(drive(clients, messages=400, rate=32, rng=world.rng, fault=kill))
     moved = sum(1 for c in clients if len(c.record.ready_at) > 1)
     retried = sum(c.stats.retries for c in clients)
     finish(
@@ -396,7 +395,7 @@ def test_c_redis_restarted(world_factory: Callable[..., World], report: Any) -> 
         assert recovered is not None, "delivery did not recover within 20 s of Redis coming back"
         return {"recovery": time.monotonic() - up}
 
-    run = asyncio.run(drive(clients, messages=450, rate=30, rng=world.rng, fault=restart_redis, late=late))
+    run = asyncio.run(drive(clients, messages=400, rate=32, rng=world.rng, fault=restart_redis, late=late))
     fetches = sum(c.stats.fetches for c in everyone)
     finish(
         world,
