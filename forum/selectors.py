@@ -298,7 +298,7 @@ def topic_messages(*, topic: Topic, before_seq: int | None = None, limit: int = 
         ):
             reactions.setdefault(message_id, []).append((emoji, user_id))
     attachments: dict[int, list[tuple[int, str, int]]] = {}
-    with_attachments = [m.pk for m in batch if m.has_attachments]  # type: ignore[attr-defined]
+    with_attachments = [m.pk for m in batch if m.has_attachments]
     if with_attachments:
         for attachment_id, message_id, name, size in (
             Attachment.objects.filter(message_id__in=with_attachments)

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import Region, Sector
 from forum import services
-from forum.models import Community, Message, Room, Topic
+from forum.models import Attachment, Community, Message, Reaction, Room, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,75 @@ def test_topic_page_constant_queries(client, make_community, owner) -> None:  # 
     assert _count(client, small.get_absolute_url()) == _count(client, big.get_absolute_url())
 
 
+def test_topic_page_constant_queries_with_reactions_and_attachments(
+    client, make_community, make_user, owner, add_member
+) -> None:  # type: ignore[no-untyped-def]
+    """Reactions and attachments come from one query each for the page, however many messages."""
+    community = make_community()
+    room = community.rooms.get()
+    member = make_user(name="Mia Member")
+    add_member(community, member)
+    small = services.create_topic(actor=owner, room=room, title="Klein", is_question=True)
+    big = services.create_topic(actor=owner, room=room, title="Groot", is_question=True)
+    _fill_topic(small, member, 10)
+    _fill_topic(big, member, 1000)
+    for topic in (small, big):
+        shown = list(Message.objects.filter(topic=topic).order_by("-seq")[:50])
+        Reaction.objects.bulk_create(
+            [Reaction(message=m, user=u, emoji=e) for m in shown for u, e in [(owner, "👍"), (member, "🎉")]]
+        )
+        Attachment.objects.bulk_create(
+            [
+                Attachment(
+                    message=m, file=f"x/{m.pk}.pdf", original_name="plan.pdf", content_type="application/pdf", size=10
+                )
+                for m in shown[::3]
+            ]
+        )
+        Message.objects.filter(pk__in=[m.pk for m in shown[::4]]).update(edited_at=timezone.now(), is_pinned=True)
+        Message.objects.filter(pk__in=[m.pk for m in shown[1::5]]).update(is_hidden=True)
+        Message.objects.filter(pk__in=[m.pk for m in shown[2::7]]).update(deleted_at=timezone.now())
+    for viewer in (owner, member):  # a facilitator sees every action, a member fewer
+        client.force_login(viewer)
+        _count(client, small.get_absolute_url())
+        _count(client, big.get_absolute_url())
+        assert _count(client, small.get_absolute_url()) == _count(client, big.get_absolute_url())
+        # An older page costs the same as the newest.
+        middle = Message.objects.filter(topic=big).order_by("seq")[500].seq
+        assert _count(client, f"{big.get_absolute_url()}?before={middle}") <= _count(client, big.get_absolute_url())
+
+
+def test_topic_page_shows_each_message_once_with_its_actions(
+    client, make_community, make_user, owner, add_member
+) -> None:  # type: ignore[no-untyped-def]
+    """The precomputed rows keep what the page showed: per-message URLs, reactions, attachments."""
+    community = make_community()
+    member = make_user(name="Mia Member")
+    add_member(community, member)
+    topic = services.create_topic(actor=member, room=community.rooms.get(), title="Vraag", is_question=True)
+    _fill_topic(topic, member, 60)
+    newest = Message.objects.filter(topic=topic).order_by("-seq").first()
+    assert newest is not None
+    Reaction.objects.create(message=newest, user=owner, emoji="👍")
+    Reaction.objects.create(message=newest, user=member, emoji="👍")
+    attachment = Attachment.objects.create(
+        message=newest, file="x/a.pdf", original_name="plan <v2>.pdf", content_type="application/pdf", size=2048
+    )
+    client.force_login(owner)
+    html = client.get(topic.get_absolute_url()).content.decode()
+    assert html.count('<article class="message"') == 50
+    assert f'action="/gemeenschappen/bericht/{newest.pk}/react/"' in html
+    assert f'action="/gemeenschappen/bericht/{newest.pk}/pin/"' in html
+    assert f'href="/gemeenschappen/bijlage/{attachment.pk}/">plan &lt;v2&gt;.pdf</a>' in html
+    assert "👍 2" in html
+    assert 'class="flash' not in html  # the page's messages are not flash messages
+    client.force_login(member)
+    html = client.get(topic.get_absolute_url()).content.decode()
+    assert f'href="/gemeenschappen/bericht/{newest.pk}/bewerken/"' in html
+    assert f"/bericht/{newest.pk}/pin/" not in html
+    assert f"/bericht/{newest.pk}/flag/" not in html  # not your own message
+
+
 def test_room_page_constant_queries(client, make_community, owner) -> None:  # type: ignore[no-untyped-def]
     c1 = make_community(name="Een")
     c2 = make_community(name="Twee")
@@ -79,3 +149,71 @@ def test_directory_constant_queries(client, owner) -> None:  # type: ignore[no-u
         [Community(name=f"L{i}", slug=f"l{i}", kind="hub", description="d", waaromvraag="w") for i in range(990)]
     )
     assert _count(client, "/gemeenschappen/") == small
+
+
+def test_directory_constant_queries_with_tags_and_filters(client, owner) -> None:  # type: ignore[no-untyped-def]
+    sector = Sector.objects.first() or Sector.objects.create(name="Energie", slug="energie")
+    region = Region.objects.first() or Region.objects.create(name="Noord", slug="noord")
+
+    def add(prefix: str, n: int) -> None:
+        made = Community.objects.bulk_create(
+            [
+                Community(
+                    name=f"{prefix}{i}",
+                    slug=f"{prefix.lower()}{i}",
+                    kind=["hub", "fieldlab"][i % 2],
+                    scope=["regional", "national"][i % 2],
+                    description="d",
+                    waaromvraag="w",
+                )
+                for i in range(n)
+            ]
+        )
+        Community.sectors.through.objects.bulk_create(
+            [Community.sectors.through(community_id=c.pk, sector_id=sector.pk) for c in made]
+        )
+        Community.regions.through.objects.bulk_create(
+            [Community.regions.through(community_id=c.pk, region_id=region.pk) for c in made]
+        )
+
+    urls = [
+        "/gemeenschappen/",
+        f"/gemeenschappen/?sector={sector.slug}&kind=hub",
+        f"/gemeenschappen/?region={region.slug}&scope=national&page=2",
+        "/gemeenschappen/?q=K",
+    ]
+    add("K", 30)
+    client.force_login(owner)
+    small = [_count(client, url) for url in urls]
+    add("L", 970)
+    assert [_count(client, url) for url in urls] == small
+    client.logout()
+    anonymous = _count(client, "/gemeenschappen/")
+    assert anonymous < small[0]
+
+
+def test_directory_counts_match_the_results(client, owner) -> None:  # type: ignore[no-untyped-def]
+    """The kind and scope facets and the result count come from one query: check them."""
+    Community.objects.bulk_create(
+        [
+            Community(
+                name=f"K{i}",
+                slug=f"k{i}",
+                kind=["hub", "fieldlab", "coci"][i % 3],
+                scope=["regional", "national"][i % 2],
+                description="d",
+                waaromvraag="w",
+            )
+            for i in range(30)
+        ]
+    )
+    client.force_login(owner)
+    response = client.get("/gemeenschappen/?kind=hub")
+    facets = response.context["facets"]
+    # Kind counts within the scope filter (none here); scope counts within kind=hub.
+    assert {f["kind"]: f["n"] for f in facets["kind"]} == {"coci": 10, "fieldlab": 10, "hub": 10}
+    assert {f["scope"]: f["n"] for f in facets["scope"]} == {"national": 5, "regional": 5}
+    assert response.context["page"].paginator.count == 10
+    response = client.get("/gemeenschappen/?kind=hub&scope=national")
+    assert response.context["page"].paginator.count == 5
+    assert {f["kind"]: f["n"] for f in response.context["facets"]["kind"]} == {"coci": 5, "fieldlab": 5, "hub": 5}
