@@ -341,8 +341,14 @@ def test_b_kill_one_of_two_servers(world_factory: Callable[..., World], report: 
 
     async def kill() -> dict[str, Any]:
         assert victim.proc is not None
+
+        def victims() -> list[FaultClient]:
+            return [c for c in clients if c.ws is not None and c.ws.remote_address[1] == victim.port]
+
+        # Kill while the victim owes an ack: a post it may or may not have stored must be resent.
+        await wait_until(lambda: any(cid in c.sent for c in victims() for cid in c.outbox), timeout=3, step=0.001)
         heads = snapshot(clients)
-        on_victim = sum(1 for c in clients if c.ws is not None and c.ws.remote_address[1] == victim.port)
+        on_victim = len(victims())
         killed_at = time.monotonic()
         victim.proc.send_signal(signal.SIGKILL)
         victim.proc.wait(timeout=10)
