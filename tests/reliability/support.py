@@ -191,7 +191,7 @@ class PrivatePostgres:
         The copy lives in the temp directory, keyed by the PostgreSQL version and the contents of
         every migration file (``KRING_FAULTS_PG_CACHE=0`` turns it off).
         """
-        cache = Path(tempfile.gettempdir()) / f"kring-faults-pg-{migrations_key(self.bindir)}"
+        cache = Path(tempfile.gettempdir()) / f"kring-faults-pgcache-{migrations_key(self.bindir)}"
         use_cache = os.environ.get("KRING_FAULTS_PG_CACHE", "1") != "0"
         if use_cache and (cache / "PG_VERSION").exists():
             shutil.copytree(cache, self.data, symlinks=True)
@@ -211,6 +211,9 @@ class PrivatePostgres:
             with contextlib.suppress(OSError):  # another run got there first
                 partial.rename(cache)
             shutil.rmtree(partial, ignore_errors=True)
+            for old in cache.parent.glob("kring-faults-pgcache-*"):  # caches for older migrations
+                if old.name != cache.name and "." not in old.name:
+                    shutil.rmtree(old, ignore_errors=True)
             self.start()
 
     def migrate_template(self) -> None:
