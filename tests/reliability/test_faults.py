@@ -446,7 +446,14 @@ def test_d_postgres_restarted(world_factory: Callable[..., World], report: Any) 
         for c in clients
         for answers in c.record.answers.values()
         for a in answers
-        if a.kind != "ack" and window["down"] <= a.at
+        if a.kind != "ack" and window["down"] <= a.at <= window["up"]
+    )
+    errors_after = Counter(
+        a.kind
+        for c in clients
+        for answers in c.record.answers.values()
+        for a in answers
+        if a.kind != "ack" and a.at > window["up"]
     )
     abandoned = {cid for c in clients for cid in c.record.abandoned}
     assert errors["unavailable"] > 0, f"no post got 'unavailable' during the outage: {errors}"
@@ -462,8 +469,8 @@ def test_d_postgres_restarted(world_factory: Callable[..., World], report: Any) 
         scenario="d. PostgreSQL restarted",
         recovery=run.fault["recovery"],
         notes=f"PostgreSQL down {outage:.0f} s (immediate stop = crash); error frames during the outage "
-        f"{dict(errors)}, no false ack; {len(abandoned)} errored posts given up, none stored; recovery = "
-        "PostgreSQL back to the first ack",
+        f"{dict(errors)}, after it {dict(errors_after)}; no false ack; {len(abandoned)} errored posts given up, "
+        "none stored; recovery = PostgreSQL back to the first ack",
     )
 
 
