@@ -18,8 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import CharField, Count, F, FloatField, Q, QuerySet, Value
+from django.db.models import CharField, F, FloatField, Q, QuerySet, Value
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -155,14 +156,6 @@ def snippet(text: str, terms: Sequence[str], length: int = SNIPPET_CHARS) -> str
     return ("… " if start else "") + piece + (" …" if start + len(piece) < len(text) else "")
 
 
-def _lesson_base() -> QuerySet[LessonPage]:
-    return LessonPage.objects.live().public()
-
-
-def _pilot_base() -> QuerySet[PilotPage]:
-    return PilotPage.objects.live().public()
-
-
 # Lesson facets that go through a many-to-many table: (through model, its column to the lesson, the value).
 LESSON_M2M_FACETS: dict[str, tuple[Any, str, str]] = {
     "sector": (LessonPage.sectors.through, "lessonpage_id", "sector__slug"),
@@ -205,16 +198,18 @@ def _better_scores_are_higher() -> bool:
     return connection.vendor != "sqlite"
 
 
-def _matching(model: type[LessonPage] | type[PilotPage], base: QuerySet[Any], query: str) -> QuerySet[Any]:
-    """The pages of base that match query, as a database query annotated with ``_score`` and ordered best first
-    (title order and a zero score without a query). Nothing is loaded: callers count, slice and group it."""
+def _matching(model: type[LessonPage] | type[PilotPage], query: str) -> QuerySet[Any]:
+    """The live, public pages of model that match query, as a database query annotated with ``_score`` and
+    ordered best first (title order and a zero score without a query). Nothing is loaded: callers filter,
+    count, slice and group it."""
     if not query:
-        return base.annotate(_score=Value(0.0, output_field=FloatField())).order_by("title", "pk")
+        qs = model.objects.live().annotate(_score=Value(0.0, output_field=FloatField())).order_by("title", "pk")
+        return qs.public()
     results = model.objects.live().search(query, operator="and").annotate_score("_score")
     # Both of Wagtail's database backends (SQLite FTS5, PostgreSQL full-text) build the search as a Django
     # queryset; ``get_queryset()`` hands it over unevaluated so the facet filters, counts and slices below
     # run in the same SQL instead of loading every match into Python.
-    return results.get_queryset().filter(pk__in=base.values("pk"))
+    return results.get_queryset().public()
 
 
 def _top(matches: QuerySet[Any], kind: str, n: int) -> list[tuple[str, Any, float]]:
@@ -229,34 +224,64 @@ def _text_of(page: LessonPage | PilotPage) -> str:
     return re.sub(r"\s+", " ", strip_tags(" ".join(p or "" for p in parts))).strip()
 
 
+def _facts(model: Any, key: str, value: str, page_column: str) -> QuerySet[Any]:
+    """(facet key, value, page id) for every facet value a page carries, as a query."""
+    return (
+        model.objects.annotate(k=Value(key, output_field=CharField()), v=F(value), o=F(page_column))
+        .values_list("k", "v", "o")
+        .order_by()
+    )
+
+
+def _lesson_facts() -> list[QuerySet[Any]]:
+    facts = [_facts(through, key, value, column) for key, (through, column, value) in LESSON_M2M_FACETS.items()]
+    return [*facts, _facts(LessonPage, "leerfunctie", "leerfunctie", "pk")]
+
+
+def _pilot_facts() -> list[QuerySet[Any]]:
+    return [_facts(PilotPage, key, value, "pk") for key, value in PILOT_FACET_FIELDS.items()]
+
+
 def _facet_counts(lessons: QuerySet[LessonPage] | None, pilots: QuerySet[PilotPage] | None) -> dict[str, Counter[str]]:
-    """Facet value → number of matching pages, counted by the database in one query (GROUP BY per facet,
-    combined with UNION ALL); None for a type that is not searched. Empty values are not counted."""
-    parts: list[QuerySet[Any]] = []
+    """Facet value → number of matching pages (None: that type is not searched), with the number of matches per
+    type under "type", counted by the database in one statement: the matches are a materialised CTE, computed
+    once (not once per facet), and the facts of the matching pages are grouped per (facet, value). Empty
+    values are not counted.
 
-    def grouped(qs: QuerySet[Any], key: str, value: str) -> QuerySet[Any]:
-        return (
-            qs.exclude(**{f"{value}__isnull": True})
-            .exclude(**{value: ""})
-            .values(facet_value=F(value))
-            .annotate(facet_key=Value(key, output_field=CharField()), n=Count("*"))
-            .values_list("facet_key", "facet_value", "n")
-            .order_by()
+    Raw SQL only to put ORM-built parts together (Django has no CTEs); every part and parameter comes from
+    the ORM."""
+    ctes: list[str] = []
+    cte_params: list[Any] = []
+    selects: list[str] = []
+    select_params: list[Any] = []
+    for kind, name, matches, facts in (
+        ("lesson", "kb_lesson_matches", lessons, _lesson_facts),
+        ("pilot", "kb_pilot_matches", pilots, _pilot_facts),
+    ):
+        if matches is None:
+            continue
+        try:
+            match_sql, match_params = matches.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # e.g. pilots under a facet they do not carry (qs.none())
+            continue
+        parts = facts()
+        facts_sql, facts_params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+        ctes.append(f"{name} AS MATERIALIZED ({match_sql})")
+        cte_params += match_params
+        selects.append(
+            f"SELECT k, v, COUNT(*) FROM ({facts_sql}) facts "  # noqa: S608
+            f"WHERE v IS NOT NULL AND v <> '' AND o IN (SELECT pk FROM {name}) GROUP BY k, v"
         )
-
-    if lessons is not None:
-        lesson_pks = lessons.values("pk")
-        for key, (through, column, value) in LESSON_M2M_FACETS.items():
-            parts.append(grouped(through.objects.filter(**{f"{column}__in": lesson_pks}), key, value))
-        parts.append(grouped(LessonPage.objects.filter(pk__in=lesson_pks), "leerfunctie", "leerfunctie"))
-    if pilots is not None:
-        pilot_pks = pilots.values("pk")
-        for key, value in PILOT_FACET_FIELDS.items():
-            parts.append(grouped(PilotPage.objects.filter(pk__in=pilot_pks), key, value))
+        select_params += facts_params
+        selects.append(f"SELECT 'type', %s, COUNT(*) FROM {name}")  # noqa: S608
+        select_params.append(kind)
     counts: dict[str, Counter[str]] = {key: Counter() for key in FACET_KEYS}
-    if parts:
-        for key, value, n in parts[0].union(*parts[1:], all=True):
-            counts[key][value] += n
+    if not selects:
+        return counts
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", [*cte_params, *select_params])
+        for key, value, n in cursor.fetchall():
+            counts[key][str(value)] += n
     return counts
 
 
@@ -281,10 +306,10 @@ def search_knowledge(
     chosen = {k: list(v) for k, v in (selected or {}).items() if k in FACET_KEYS and v}
     types = set(chosen.get("type", [])) or {"lesson", "pilot"}
 
-    lessons = _matching(LessonPage, _filter_lessons(_lesson_base(), chosen), query) if "lesson" in types else None
-    pilots = _matching(PilotPage, _filter_pilots(_pilot_base(), chosen), query) if "pilot" in types else None
-    n_lessons = lessons.count() if lessons is not None else 0
-    n_pilots = pilots.count() if pilots is not None else 0
+    lessons = _filter_lessons(_matching(LessonPage, query), chosen) if "lesson" in types else None
+    pilots = _filter_pilots(_matching(PilotPage, query), chosen) if "pilot" in types else None
+    counts = _facet_counts(lessons, pilots)
+    n_lessons, n_pilots = counts["type"]["lesson"], counts["type"]["pilot"]
     total = n_lessons + n_pilots
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
@@ -312,8 +337,6 @@ def search_knowledge(
             )
         )
 
-    counts = _facet_counts(lessons if n_lessons else None, pilots if n_pilots else None)
-    counts["type"] = Counter({"lesson": n_lessons, "pilot": n_pilots})
     labels = _labels()
     for key in FACET_KEYS:
         chosen_values = set(chosen.get(key, []))
