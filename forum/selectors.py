@@ -440,13 +440,28 @@ def latest_messages(*, topic: Topic, limit: int = 5) -> list[Message]:
     return list(reversed(list(qs.select_related("author__profile")[:limit])))
 
 
+_FRAME_FIELDS = (
+    "room_id",
+    "topic_id",
+    "seq",
+    "author_id",
+    "client_id",
+    "body_html",
+    "created_at",
+    "edited_at",
+    "deleted_at",
+    "is_hidden",
+    "is_pinned",
+)
+
+
 def room_history_frames(*, room: Room, after_seq: int, limit: int = REPLAY_LIMIT) -> tuple[list[dict[str, Any]], bool]:
-    """Frames for messages with seq > after_seq, oldest first; ``complete`` is False past the bound."""
-    rows = list(
-        Message.objects.filter(room=room, seq__gt=after_seq)
-        .select_related("author__profile")
-        .order_by("seq")[: limit + 1]
-    )
+    """Frames for messages with seq > after_seq, oldest first; ``complete`` is False past the bound.
+
+    Three queries whatever the size: the messages (only the columns a frame has), their reactions,
+    and their (few distinct) authors, each loaded once instead of joined into every row.
+    """
+    rows = list(Message.objects.filter(room=room, seq__gt=after_seq).only(*_FRAME_FIELDS).order_by("seq")[: limit + 1])
     complete = len(rows) <= limit
     rows = rows[:limit]
     by_message: dict[int, list[tuple[str, int]]] = {}
@@ -454,6 +469,16 @@ def room_history_frames(*, room: Room, after_seq: int, limit: int = REPLAY_LIMIT
         "message_id", "emoji", "user_id"
     ):
         by_message.setdefault(message_id, []).append((emoji, user_id))
+    author_ids = {m.author_id for m in rows if m.author_id}
+    authors = {
+        user.pk: user
+        for user in User.objects.filter(pk__in=author_ids)
+        .select_related("profile")
+        .only("email", "first_name", "last_name", "profile__user_id", "profile__display_name")
+    }
+    for m in rows:
+        if m.author_id in authors:
+            m.author = authors[m.author_id]
     frames = [
         message_frame(m, author_name=author_name(m), reactions=group_reactions(by_message.get(m.pk, ()))) for m in rows
     ]
