@@ -20,7 +20,8 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import CharField, F, FloatField, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, FloatField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -224,39 +225,46 @@ def _text_of(page: LessonPage | PilotPage) -> str:
     return re.sub(r"\s+", " ", strip_tags(" ".join(p or "" for p in parts))).strip()
 
 
-def _facts(model: Any, key: str, value: str, page_column: str) -> QuerySet[Any]:
-    """(facet key, value, page id) for every facet value a page carries, as a query."""
+def _grouped(model: Any, key: str, value: str, page_column: str, matches: str) -> QuerySet[Any]:
+    """(key, value, number of matching pages) per non-empty value of one facet, as a GROUP BY query over the
+    pages in the CTE named ``matches``."""
     return (
-        model.objects.annotate(k=Value(key, output_field=CharField()), v=F(value), o=F(page_column))
-        .values_list("k", "v", "o")
+        model.objects.filter(**{f"{page_column}__in": RawSQL(f"SELECT pk FROM {matches}", [])})  # noqa: S608, S611
+        .exclude(**{f"{value}__isnull": True})
+        .exclude(**{value: ""})
+        .values(facet_value=F(value))
+        .annotate(facet_key=Value(key, output_field=CharField()), n=Count("*"))
+        .values_list("facet_key", "facet_value", "n")
         .order_by()
     )
 
 
-def _lesson_facts() -> list[QuerySet[Any]]:
-    facts = [_facts(through, key, value, column) for key, (through, column, value) in LESSON_M2M_FACETS.items()]
-    return [*facts, _facts(LessonPage, "leerfunctie", "leerfunctie", "pk")]
+def _lesson_facets(matches: str) -> list[QuerySet[Any]]:
+    parts = [
+        _grouped(through, key, value, column, matches) for key, (through, column, value) in LESSON_M2M_FACETS.items()
+    ]
+    return [*parts, _grouped(LessonPage, "leerfunctie", "leerfunctie", "pk", matches)]
 
 
-def _pilot_facts() -> list[QuerySet[Any]]:
-    return [_facts(PilotPage, key, value, "pk") for key, value in PILOT_FACET_FIELDS.items()]
+def _pilot_facets(matches: str) -> list[QuerySet[Any]]:
+    return [_grouped(PilotPage, key, value, "pk", matches) for key, value in PILOT_FACET_FIELDS.items()]
 
 
 def _facet_counts(lessons: QuerySet[LessonPage] | None, pilots: QuerySet[PilotPage] | None) -> dict[str, Counter[str]]:
     """Facet value → number of matching pages (None: that type is not searched), with the number of matches per
-    type under "type", counted by the database in one statement: the matches are a materialised CTE, computed
-    once (not once per facet), and the facts of the matching pages are grouped per (facet, value). Empty
-    values are not counted.
+    type under "type", counted by the database in one statement: the matches (filters and full-text match) are
+    a materialised CTE, computed once rather than once per facet, and each facet is a GROUP BY over the
+    pages in it. Empty values are not counted.
 
     Raw SQL only to put ORM-built parts together (Django has no CTEs); every part and parameter comes from
     the ORM."""
     ctes: list[str] = []
-    cte_params: list[Any] = []
-    selects: list[str] = []
-    select_params: list[Any] = []
-    for kind, name, matches, facts in (
-        ("lesson", "kb_lesson_matches", lessons, _lesson_facts),
-        ("pilot", "kb_pilot_matches", pilots, _pilot_facts),
+    params: list[Any] = []
+    parts: list[QuerySet[Any]] = []
+    types: list[str] = []
+    for kind, name, matches, facets in (
+        ("lesson", "kb_lesson_matches", lessons, _lesson_facets),
+        ("pilot", "kb_pilot_matches", pilots, _pilot_facets),
     ):
         if matches is None:
             continue
@@ -264,22 +272,17 @@ def _facet_counts(lessons: QuerySet[LessonPage] | None, pilots: QuerySet[PilotPa
             match_sql, match_params = matches.order_by().values("pk").query.sql_with_params()
         except EmptyResultSet:  # e.g. pilots under a facet they do not carry (qs.none())
             continue
-        parts = facts()
-        facts_sql, facts_params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
         ctes.append(f"{name} AS MATERIALIZED ({match_sql})")
-        cte_params += match_params
-        selects.append(
-            f"SELECT k, v, COUNT(*) FROM ({facts_sql}) facts "  # noqa: S608
-            f"WHERE v IS NOT NULL AND v <> '' AND o IN (SELECT pk FROM {name}) GROUP BY k, v"
-        )
-        select_params += facts_params
-        selects.append(f"SELECT 'type', %s, COUNT(*) FROM {name}")  # noqa: S608
-        select_params.append(kind)
+        params += match_params
+        parts += facets(name)
+        types.append(f"SELECT 'type', '{kind}', COUNT(*) FROM {name}")  # noqa: S608  (fixed names, no input)
     counts: dict[str, Counter[str]] = {key: Counter() for key in FACET_KEYS}
-    if not selects:
+    if not parts:
         return counts
+    facets_sql, facets_params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+    sql = f"WITH {', '.join(ctes)} {facets_sql} UNION ALL {' UNION ALL '.join(types)}"
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", [*cte_params, *select_params])
+        cursor.execute(sql, [*params, *facets_params])
         for key, value, n in cursor.fetchall():
             counts[key][str(value)] += n
     return counts
