@@ -8,10 +8,13 @@ The rules are in ``docs/privacy.md``. In short:
   the mentoring records (profile, participations, pairs with their agreement, goals,
   sessions, the member's own reflections, check-ins and closings).
 - ``delete_account`` removes the account row, which takes the profile, memberships,
-  notifications, reactions, the mentoring profile and the mentoring records with it.
-  Messages stay in their rooms so conversations keep making sense; their author becomes
-  "former member" (``forum.Message.author`` is ``SET_NULL``). There is no soft delete and
-  no copy: it cannot be undone.
+  notifications, reactions, the mentoring profile and the member's own mentoring notes
+  (reflections, closing words) with it. The member's pairs are ended, not deleted: the
+  partner keeps the pair's record (sessions, their own reflections, goals, check-ins),
+  with "former member" on the deleted side (``Relationship.person_a``/``person_b`` are
+  ``SET_NULL``). Messages stay in their rooms so conversations keep making sense; their
+  author becomes "former member" (``forum.Message.author`` is ``SET_NULL``). There is no
+  soft delete and no copy: it cannot be undone.
 
 ``PERSONAL_RELATIONS`` classifies every model that points at the user; a test fails when a
 new one appears, so a new kind of personal data cannot be forgotten in the export.
@@ -89,6 +92,7 @@ PERSONAL_RELATIONS: dict[str, str] = {
     "wagtailcore.PageSubscription.user": EDITORIAL,
 }
 SECRET_FIELDS = {"password"}
+FORMER_MEMBER = "former member"
 
 
 def _value(value: Any) -> Any:
@@ -146,7 +150,8 @@ def export_member_data(*, user: User) -> dict[str, Any]:
     relationships = []
     for pair in pairs:
         data = record(pair)
-        data["partner"] = pair.partner_of(user.pk).display_name
+        partner = pair.partner_of(user.pk)
+        data["partner"] = partner.display_name if partner is not None else FORMER_MEMBER
         agreement = mm.Agreement.objects.filter(relationship=pair).first()
         data["agreement"] = record(agreement) if agreement else None
         data["goals"] = _records(mm.Goal.objects.filter(relationship=pair).order_by("pk"))
@@ -210,13 +215,25 @@ def delete_account(*, user: User) -> None:
 
     Irreversible: the user row goes, and with it (by ``CASCADE``) the profile, e-mail
     addresses, memberships, reactions, read positions, notifications, the mentoring profile,
-    participations, the pairs the member was in with their agreement, goals, sessions,
-    reflections, check-ins and closings. The avatar file is removed from storage, and the
-    member's live sockets are closed.
+    participations and the member's own reflections and closing words. The pairs the member
+    was in are ended first (a proposal counts as declined) and stay, with their sessions,
+    goals, check-ins and the partner's own notes, for the partner; the member's side becomes
+    NULL. The avatar file is removed from storage, and the member's live sockets are closed.
     """
     from forum import events
+    from mentoring import models as mm
 
     user = User.objects.select_for_update().get(pk=user.pk)
+    now = timezone.now()
+    for pair in mm.Relationship.objects.select_for_update().filter(models.Q(person_a=user) | models.Q(person_b=user)):
+        if pair.status == mm.Status.PROPOSED:
+            pair.status = mm.Status.DECLINED
+        elif pair.status in mm.RUNNING_STATUSES:
+            pair.status = mm.Status.ENDED_EARLY
+        else:
+            continue
+        pair.ended_at = now
+        pair.save(update_fields=["status", "ended_at"])
     profile = getattr(user, "profile", None)
     avatar = profile.avatar if profile is not None and profile.avatar else None
     user_id = user.pk

@@ -194,8 +194,15 @@ class Relationship(models.Model):
     programme = models.ForeignKey(
         Programme, null=True, blank=True, on_delete=models.SET_NULL, related_name="relationships"
     )
-    person_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    person_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # SET_NULL, not CASCADE: when one of the two deletes their account, the pair's record
+    # (sessions, the other's reflections, check-ins, closing) stays the other's; the deleted
+    # side reads "former member" (accounts/privacy.py ends the pair first).
+    person_a = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person_b = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -222,7 +229,11 @@ class Relationship(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(person_a__lt=F("person_b")), name="relationship_ordered_pair"),
+            # Either side may be NULL once its member deleted their account.
+            models.CheckConstraint(
+                condition=Q(person_a__isnull=True) | Q(person_b__isnull=True) | Q(person_a__lt=F("person_b")),
+                name="relationship_ordered_pair",
+            ),
             models.UniqueConstraint(
                 fields=["person_a", "person_b"],
                 condition=Q(status__in=["proposed", "agreeing", "active", "paused"]),
@@ -244,7 +255,8 @@ class Relationship(models.Model):
             return "b"
         return None
 
-    def partner_of(self, user_id: int | None) -> User:
+    def partner_of(self, user_id: int | None) -> User | None:
+        """The other one of the pair; ``None`` once they deleted their account."""
         return self.person_b if user_id == self.person_a_id else self.person_a
 
     @property

@@ -460,9 +460,16 @@ def goal_directions(relationships: Iterable[Relationship], goals: Iterable[Goal]
     return met_young, total_young, met_old, total_old
 
 
-def _years(user: User) -> int:
-    profile = getattr(user, "mentoring_profile", None)
+def _years(user: User | None) -> int:
+    profile = getattr(user, "mentoring_profile", None)  # None: the member deleted their account
     return int(profile.years_experience) if profile is not None else 0
+
+
+def _name(user: User | None) -> str:
+    """A pair member's name; "former member" once they deleted their account (SET_NULL)."""
+    from django.utils.translation import gettext
+
+    return user.display_name if user is not None else gettext("former member")
 
 
 def suppress(count: int) -> int | None:
@@ -585,9 +592,9 @@ def export_rows(*, programme: Programme) -> list[list[str]]:
         rows.append(
             [
                 str(r.pk),
-                r.person_a.display_name,
+                _name(r.person_a),
                 str(_years(r.person_a)),
-                r.person_b.display_name,
+                _name(r.person_b),
                 str(_years(r.person_b)),
                 r.status,
                 f"{r.score:.0f}",

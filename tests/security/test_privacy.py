@@ -139,7 +139,10 @@ def test_delete_account_removes_profile_and_mentoring_notes_keeps_messages(
     assert not mm.MentoringProfile.objects.filter(user_id=sanne_id).exists()
     assert not mm.Reflection.objects.filter(author_id=sanne_id).exists()
     assert not mm.Reflection.objects.filter(went_well="GEHEIM-REFLECTIE-SANNE").exists()
-    assert not mm.Relationship.objects.filter(pk=rel.pk).exists()
+    # The pair is ended, not deleted: it is Henk's record too (see the partner test below).
+    rel.refresh_from_db()
+    assert rel.status == mm.Status.ENDED_EARLY and rel.ended_at is not None
+    assert sanne_id not in (rel.person_a_id, rel.person_b_id)
     assert not Notification.objects.filter(user_id=sanne_id).exists()
     assert not Reaction.objects.filter(user_id=sanne_id).exists()
     message.refresh_from_db()
@@ -166,3 +169,63 @@ def test_delete_is_irreversible_and_the_address_is_free_again(
     data = privacy.export_member_data(user=again)
     assert data["messages"] == [] and data["mentoring"]["relationships"] == []
     assert Message.objects.filter(author__isnull=True).count() == 2
+
+
+def test_deleting_an_account_keeps_the_partners_mentoring_record(pair_with_records: dict[str, Any]) -> None:
+    """Relationship.person_a/person_b were CASCADE: one member deleting their account deleted the
+    partner's pair with its sessions, the partner's own reflections, goals and check-ins."""
+    sanne, henk, rel = pair_with_records["sanne"], pair_with_records["henk"], pair_with_records["rel"]
+    sanne_id = sanne.pk
+    sessions = list(mm.Session.objects.filter(relationship=rel).values_list("pk", flat=True))
+    goals = mm.Goal.objects.filter(relationship=rel).count()
+    checkins = mm.CheckIn.objects.filter(relationship=rel).count()
+    henks = list(mm.Reflection.objects.filter(author=henk).values_list("pk", flat=True))
+    assert sessions and goals and henks
+
+    privacy.delete_account(user=sanne)
+
+    rel = mm.Relationship.objects.get(pk=rel.pk)
+    assert rel.status == mm.Status.ENDED_EARLY
+    assert henk.pk in (rel.person_a_id, rel.person_b_id)
+    assert sanne_id not in (rel.person_a_id, rel.person_b_id) and rel.partner_of(henk.pk) is None
+    # The partner keeps the shared record and their own notes; the deleted member's own notes go.
+    assert list(mm.Session.objects.filter(relationship=rel).values_list("pk", flat=True)) == sessions
+    assert mm.Goal.objects.filter(relationship=rel).count() == goals
+    assert mm.CheckIn.objects.filter(relationship=rel).count() == checkins
+    assert list(mm.Reflection.objects.filter(author=henk).values_list("pk", flat=True)) == henks
+    assert not mm.Reflection.objects.filter(author_id=sanne_id).exists()
+    assert not mm.Closing.objects.filter(author_id=sanne_id).exists()
+    # Henk's export still holds the pair, with the deleted side as "former member".
+    data = privacy.export_member_data(user=henk)
+    pair = data["mentoring"]["relationships"][0]
+    assert pair["partner"] == privacy.FORMER_MEMBER
+    assert [r["went_well"] for r in pair["sessions"][0]["my_reflections"]] == ["reflectie van Henk"]
+    assert "GEHEIM-REFLECTIE-SANNE" not in json.dumps(data)
+    # Henk and the programme's coordinator can still open every page that shows the pair.
+    coordinator = rel.programme.coordinators.get()
+    session_id = sessions[0]
+    for user, urls in (
+        (
+            henk,
+            [
+                reverse("mentoring:home"),
+                reverse("mentoring:relationship", args=[rel.pk]),
+                reverse("mentoring:closing", args=[rel.pk]),
+                reverse("mentoring:reflection", args=[session_id]),
+            ],
+        ),
+        (
+            coordinator,
+            [
+                reverse("mentoring:dashboard", args=[rel.programme.slug]),
+                reverse("mentoring:export", args=[rel.programme.slug]),
+            ],
+        ),
+    ):
+        client = Client()
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (200, 302), (url, response.status_code)
+            if url != reverse("mentoring:home"):  # Henk's own notifications keep their text (docs/privacy.md)
+                assert "Sanne" not in response.content.decode(), url
