@@ -13,7 +13,8 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
@@ -344,7 +345,7 @@ class MessageRow:
     author_name: str  # "" for a former member
     author_url: str
     created_iso: str
-    created_label: str
+    created_label: str  # as {{ created_at|date:"j M Y H:i" }}
     history_url: str  # edited and not deleted
     is_pinned: bool
     is_hidden: bool
@@ -391,6 +392,14 @@ def message_rows(*, messages: list[Message], topic: Topic, viewer: TopicViewer) 
     accept_possible = topic.is_question and viewer.can_manage
     signed_in = uid is not None
     current = timezone.get_current_timezone()
+    months: dict[int, str] = {}
+
+    def month(number: int) -> str:
+        """As the date filter's "M" (translated once per month per page, not per message)."""
+        if number not in months:
+            months[number] = MONTHS_3[number].title()
+        return months[number]
+
     rows = []
     for m in messages:
         pk = m.pk
@@ -407,7 +416,7 @@ def message_rows(*, messages: list[Message], topic: Topic, viewer: TopicViewer) 
                 author_name=m.author.display_name if m.author_id and m.author else "",
                 author_url=profile(m.author_id) if m.author_id and m.author else "",
                 created_iso=created.isoformat(),
-                created_label=dateformat.format(created, "j M Y H:i"),
+                created_label=f"{created.day} {month(created.month)} {created.year:04d} {created:%H:%M}",
                 history_url=history(pk) if m.edited_at and not deleted else "",
                 is_pinned=m.is_pinned,
                 is_hidden=m.is_hidden,

@@ -217,3 +217,32 @@ def test_directory_counts_match_the_results(client, owner) -> None:  # type: ign
     response = client.get("/gemeenschappen/?kind=hub&scope=national")
     assert response.context["page"].paginator.count == 5
     assert {f["kind"]: f["n"] for f in response.context["facets"]["kind"]} == {"coci": 5, "fieldlab": 5, "hub": 5}
+
+
+def test_message_rows_dates_match_the_date_filter() -> None:
+    """message_rows formats dates itself (once per month, not per message): as the date filter did."""
+    import datetime as dt
+
+    from django.template.defaultfilters import date as date_filter
+    from django.utils import translation
+
+    from forum import selectors
+
+    topic = Topic(pk=1, is_question=False)
+    start = dt.datetime(2026, 1, 1, 0, 5, tzinfo=dt.UTC)
+    messages = []
+    for i in range(40):  # every month, both sides of the clock changes, around midnight
+        m = Message(
+            pk=i + 1, seq=i + 1, topic=topic, author=None, body_html="", created_at=start + dt.timedelta(days=9.3 * i)
+        )
+        m.reaction_summary = {}  # type: ignore[attr-defined]
+        m.attachment_list = []  # type: ignore[attr-defined]
+        messages.append(m)
+    viewer = selectors.TopicViewer(user_id=None, can_post=False, can_moderate=False, can_manage=False)
+    for language in ("nl", "en"):
+        with translation.override(language):
+            rows = selectors.message_rows(messages=messages, topic=topic, viewer=viewer)
+            for m, row in zip(messages, rows, strict=True):
+                local = timezone.localtime(m.created_at)
+                assert row.created_label == date_filter(local, "j M Y H:i")
+                assert row.created_iso == date_filter(local, "c")
