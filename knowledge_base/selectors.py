@@ -240,10 +240,10 @@ def _grouped(model: Any, key: str, value: str, page_column: str, matches: str) -
 
 
 def _lesson_facets(matches: str) -> list[QuerySet[Any]]:
-    parts = [
+    # leerfunctie is a column of the lesson itself: it is grouped straight from the CTE (see _facet_counts).
+    return [
         _grouped(through, key, value, column, matches) for key, (through, column, value) in LESSON_M2M_FACETS.items()
     ]
-    return [*parts, _grouped(LessonPage, "leerfunctie", "leerfunctie", "pk", matches)]
 
 
 def _pilot_facets(matches: str) -> list[QuerySet[Any]]:
@@ -261,26 +261,33 @@ def _facet_counts(lessons: QuerySet[LessonPage] | None, pilots: QuerySet[PilotPa
     ctes: list[str] = []
     params: list[Any] = []
     parts: list[QuerySet[Any]] = []
-    types: list[str] = []
+    direct: list[str] = []
     for kind, name, matches, facets in (
         ("lesson", "kb_lesson_matches", lessons, _lesson_facets),
         ("pilot", "kb_pilot_matches", pilots, _pilot_facets),
     ):
         if matches is None:
             continue
+        columns = ["pk", "leerfunctie"] if kind == "lesson" else ["pk"]
         try:
-            match_sql, match_params = matches.order_by().values("pk").query.sql_with_params()
+            match_sql, match_params = matches.order_by().values(*columns).query.sql_with_params()
         except EmptyResultSet:  # e.g. pilots under a facet they do not carry (qs.none())
             continue
         ctes.append(f"{name} AS MATERIALIZED ({match_sql})")
         params += match_params
         parts += facets(name)
-        types.append(f"SELECT 'type', '{kind}', COUNT(*) FROM {name}")  # noqa: S608  (fixed names, no input)
+        # Fixed names, no input:
+        direct.append(f"SELECT 'type', '{kind}', COUNT(*) FROM {name}")  # noqa: S608
+        if kind == "lesson":
+            direct.append(
+                f"SELECT 'leerfunctie', leerfunctie, COUNT(*) FROM {name} "  # noqa: S608
+                "WHERE leerfunctie <> '' GROUP BY leerfunctie"
+            )
     counts: dict[str, Counter[str]] = {key: Counter() for key in FACET_KEYS}
     if not parts:
         return counts
     facets_sql, facets_params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
-    sql = f"WITH {', '.join(ctes)} {facets_sql} UNION ALL {' UNION ALL '.join(types)}"
+    sql = f"WITH {', '.join(ctes)} {facets_sql} UNION ALL {' UNION ALL '.join(direct)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *facets_params])
         for key, value, n in cursor.fetchall():
