@@ -244,3 +244,46 @@ def test_an_empty_editor_does_not_pass_for_text_on_submit(
     assert client.post(reverse("wagtailadmin_pages:edit", args=[lesson.pk]), data).status_code == 302
     draft = LessonPage.objects.get(pk=lesson.pk).get_latest_revision_as_object()
     assert draft.publish_problems()
+
+
+def test_approved_lesson_with_a_go_live_moment_waits_for_publish_scheduled(
+    make_lesson: Any, editor: Any, reviewer: Any, client: Any
+) -> None:
+    """The documented schedule (docs/operations.md): approval stores a scheduled revision, and
+    ``manage.py publish_scheduled`` publishes it once its moment has passed."""
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    lesson = make_lesson("Plan de start na de zomer", publish=False)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[lesson.pk])
+    client.force_login(editor)
+    data = _edit_data(client, lesson)
+    go_live = timezone.localtime(timezone.now() + datetime.timedelta(days=2)).replace(second=0, microsecond=0)
+    data["go_live_at"] = go_live.strftime("%Y-%m-%d %H:%M")
+    data["action-submit"] = "submit"
+    assert client.post(edit_url, data).status_code == 302
+
+    client.force_login(reviewer)
+    task_state = LessonPage.objects.get(pk=lesson.pk).current_workflow_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[lesson.pk, "approve", task_state.pk])
+    assert client.post(url, {"comment": ""}).status_code in (200, 302)
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    assert not lesson.live
+    scheduled = lesson.scheduled_revision
+    assert scheduled is not None and scheduled.approved_go_live_at == go_live
+
+    call_command("publish_scheduled")  # too early: nothing happens
+    assert not LessonPage.objects.get(pk=lesson.pk).live
+
+    # Two days later: move the schedule into the past instead of waiting.
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    scheduled.approved_go_live_at = past
+    scheduled.content["go_live_at"] = past.isoformat()
+    scheduled.save()
+    call_command("publish_scheduled")
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    assert lesson.live and lesson.scheduled_revision is None
+    client.logout()
+    assert client.get(lesson.url).status_code == 200
