@@ -41,6 +41,7 @@ from forum import services as forum_services
 from forum.models import Membership, MembershipState, Visibility
 from mentoring import services as mentoring_services
 from realtime import protocol
+from tests.security.counts import record_count
 
 pytestmark = pytest.mark.django_db
 
@@ -322,6 +323,10 @@ EXTRA_GETS: dict[str, Callable[[World], str]] = {
     "directory": lambda w: "/gemeenschappen/",
     "mentoring home": lambda w: "/mentoring/",
     "pair room topic": lambda w: w.pair.room.topics.get().get_absolute_url(),
+    "Wagtail admin": lambda w: "/cms/",
+    "Wagtail admin page explorer": lambda w: f"/cms/pages/{w.draft.pk}/",
+    "Django admin": lambda w: "/django-admin/",
+    "Wagtail document": lambda w: "/documenten/1/x.pdf",
 }
 
 
@@ -381,6 +386,33 @@ def client_for(world: World, role: str) -> Client:
     return client
 
 
+# Everything else in the URL conf is third-party code under its own access rules; a pattern outside
+# Kring's apps that is not under one of these prefixes fails ``test_no_pattern_is_outside_the_matrix``.
+THIRD_PARTY_PREFIXES: dict[str, str] = {
+    "i18n/": "Django's set_language (POST, no data)",
+    "django-admin/": "Django admin: staff only, its own login (EXTRA_GETS checks it leaks nothing)",
+    "accounts/": "allauth: login, signup, e-mail and password flows (rate-limited, tests/accounts)",
+    "cms/": "Wagtail admin: editors only (EXTRA_GETS checks it leaks nothing)",
+    "documenten/": "Wagtail documents: served as attachments through Wagtail's view",
+    "kennisbank/": "Wagtail's page serving: drafts are checked in EXTRA_GETS",
+    "media/": "uploaded files in DEBUG only (production: the web server)",
+}
+
+
+def test_no_pattern_is_outside_the_matrix() -> None:
+    """Every URL pattern of the whole URL conf is in SPEC (Kring's apps, /api/v2/ included) or under a
+    known third-party prefix: a view added anywhere, in any module, cannot escape the matrix."""
+    in_spec = set(app_patterns())
+    outside = [
+        route
+        for route, name, _module in walk(get_resolver().url_patterns)
+        if (route, name) not in in_spec and not route.startswith(tuple(THIRD_PARTY_PREFIXES))
+    ]
+    assert not outside, f"patterns in no matrix: {outside}"
+    api = [name for route, name in in_spec if route.startswith("api/v2/")]
+    assert len(api) >= 6, f"the Wagtail API's endpoints are in the matrix: {api}"
+
+
 def test_every_pattern_is_known() -> None:
     names = {name for _route, name in app_patterns()}
     unknown = names - set(SPEC)
@@ -423,6 +455,9 @@ def test_access_matrix(world: World) -> None:
             elif role in ("anonymous", "non_member") and (found := leaks(body)):
                 failures.append(f"{label} ({url}) as {role} leaks {found}")
     print(f"\naccess matrix (HTTP GET): {cells} cells")
+    record_count(
+        "access matrix", f"{cells} HTTP GET cells ({len(app_patterns())} URL patterns × {len(ROLES)} roles + extras)"
+    )
     assert not failures, "\n".join(failures)
 
 
@@ -458,6 +493,7 @@ def test_posts_by_outsiders_change_nothing(world: World) -> None:
             if found := leaks(response.content.decode(errors="replace")):
                 failures.append(f"POST {name} as {role} leaks {found}")
     print(f"\naccess matrix (HTTP POST by outsiders): {cells} cells")
+    record_count("access matrix", f"{cells} HTTP POST cells by outsiders")
     assert not failures, "\n".join(failures)
 
 
@@ -599,4 +635,5 @@ async def test_every_frame_type_on_a_private_room(kind: str, client: Client, roo
         assert await Reaction.objects.filter(user=world.users["member"], message=world.message).aexists()
     else:
         assert member and member[0]["type"] == MEMBER_ANSWER[kind], member
+    record_count("access matrix", f"WebSocket frame {kind}: 2 cells (member, non-member)")
     print(f"\nws frame {kind}: 2 cells (member → {member[:1]}, non-member → {outsider[0]['type']})")

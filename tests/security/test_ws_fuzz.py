@@ -41,6 +41,7 @@ from forum.models import Membership, MembershipState, Visibility
 from realtime import connection as connection_module
 from realtime import hub as hub_module
 from realtime import protocol
+from tests.security.counts import record_count
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -358,6 +359,7 @@ def test_fuzzed_frames_each_get_an_error_and_the_socket_survives(
 
     check()
     print(f"\nws fuzz: {sock.frames_tried} frames tried over {sock.sockets} sockets")
+    record_count("WebSocket fuzz", f"{sock.frames_tried} frames over {sock.sockets} sockets")
     assert sock.frames_tried >= TARGET_FRAMES
 
 
@@ -397,6 +399,7 @@ def test_fuzzed_bodies_posted_to_a_real_room_are_acked_or_refused(
 
     check()
     print(f"\nws fuzz: {sock.frames_tried} posts with odd bodies")
+    record_count("WebSocket fuzz", f"{sock.frames_tried} posts with odd bodies to a real room")
 
 
 def test_the_documented_error_codes_are_the_ones_the_fuzzer_accepts() -> None:
