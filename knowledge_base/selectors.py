@@ -119,7 +119,7 @@ def clean_selection(params: Mapping[str, Any]) -> dict[str, list[str]]:
         raw = getter(key) if getter else params.get(key, [])
         if isinstance(raw, str):
             raw = [raw]
-        values = sorted({str(v).strip()[:60] for v in raw if str(v).strip()})[:20]
+        values = sorted({str(v).strip()[:60] for v in raw if str(v).strip() and "\x00" not in str(v)})[:20]
         if values:
             selected[key] = values
     return selected

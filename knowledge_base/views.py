@@ -19,10 +19,11 @@ from knowledge_base.models import LessonPage
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
+    # PostgreSQL refuses NUL in a query and "²".isdigit() is true but int("²") fails: both were 500s.
+    query = request.GET.get("q", "").replace("\x00", "")
     selected = selectors.clean_selection(request.GET)
     page = request.GET.get("page", "1")
-    result = selectors.search_knowledge(query=query, selected=selected, page=int(page) if page.isdigit() else 1)
+    result = selectors.search_knowledge(query=query, selected=selected, page=int(page) if page.isdecimal() else 1)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -1,0 +1,192 @@
+"""Forms and the API get the same treatment as the WebSocket frames: Hypothesis fills their fields
+with odd strings — Unicode of every category, NUL bytes, bidi controls, huge and non-numeric
+numbers, very long text — and every answer must be a page, a redirect or a refusal (200, 302,
+400, 403, 404, 405), never a server error.
+
+The field names come from the form classes themselves, so a field added to a form is fuzzed
+too. The number of requests goes to the terminal summary.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from accounts.forms import ProfileForm
+from forum import services as forum_services
+from forum.forms import CommunityForm, DirectoryForm, InviteForm, PostForm, RoomForm, TopicForm
+from knowledge_base.api import LessonsAPIViewSet
+from knowledge_base.selectors import FACET_KEYS
+from mentoring.forms import MentoringProfileForm, SessionForm, SuggestionFilterForm
+from tests.security.counts import record_count
+
+pytestmark = pytest.mark.django_db
+
+NASTY = [
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "%00",
+    "9" * 400,
+    "-1",
+    "0",
+    "1e309",
+    "NaN",
+    "-0",
+    "0x10",
+    "٣",
+    "²",
+    "𝟗",
+    "\u202eevil",
+    "\ufeff",
+    "' OR 1=1 --",
+    "../../etc/passwd",
+    "x" * 20_000,
+    "😀" * 3000,
+    "[]",
+    "{}",
+    "__proto__",
+    "<script>alert(1)</script>",
+    "\r\n\r\n",
+    "a" * 101,
+    str(2**63),
+    "-" + str(2**63),
+    "true",
+    "null",
+]
+ODD = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=60),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
+OK_STATUSES = {200, 302, 400, 403, 404, 405}
+
+
+@dataclass
+class Target:
+    label: str
+    method: str
+    url: Callable[[dict[str, Any]], str]
+    fields: list[str]
+    who: str = "owner"
+
+
+TARGETS = [
+    Target("profile form", "post", lambda w: reverse("accounts:profile_edit"), list(ProfileForm.base_fields)),
+    Target("community form", "post", lambda w: reverse("forum:community_create"), list(CommunityForm.base_fields)),
+    Target("topic form", "post", lambda w: w["room_url"], list(TopicForm.base_fields)),
+    Target("reply form", "post", lambda w: w["topic_url"], list(PostForm.base_fields)),
+    Target("room form", "post", lambda w: reverse("forum:room_create", args=[w["slug"]]), list(RoomForm.base_fields)),
+    Target("invite form", "post", lambda w: reverse("forum:invite", args=[w["slug"]]), list(InviteForm.base_fields)),
+    Target(
+        "mentoring profile form",
+        "post",
+        lambda w: reverse("mentoring:profile_edit"),
+        list(MentoringProfileForm.base_fields),
+    ),
+    Target(
+        "session form",
+        "post",
+        lambda w: reverse("mentoring:session_new", args=[w["pair"]]),
+        list(SessionForm.base_fields),
+        who="sanne",
+    ),
+    Target("directory filters", "get", lambda w: reverse("forum:directory"), list(DirectoryForm.base_fields)),
+    Target("forum search", "get", lambda w: reverse("forum:search"), ["q", "page", "community"]),
+    Target(
+        "mentoring suggestions",
+        "get",
+        lambda w: reverse("mentoring:suggestions"),
+        list(SuggestionFilterForm.base_fields),
+    ),
+    Target("knowledge-base search", "get", lambda w: reverse("knowledge_base:search"), ["q", "page", *FACET_KEYS]),
+    Target(
+        "API lesson list",
+        "get",
+        lambda w: "/api/v2/lessen/",
+        [
+            "search",
+            "limit",
+            "offset",
+            "order",
+            "fields",
+            "type",
+            "search_operator",
+            "locale",
+            *LessonsAPIViewSet.taxonomy_lookups,
+        ],
+        who="anonymous",
+    ),
+    Target(
+        "API pilot list",
+        "get",
+        lambda w: "/api/v2/pilots/",
+        ["search", "limit", "offset", "order", "fields", "child_of", "descendant_of"],
+        who="anonymous",
+    ),
+    Target("API find", "get", lambda w: "/api/v2/lessen/find/", ["html_path", "id", "fields"], who="anonymous"),
+]
+
+
+@pytest.fixture
+def fuzz_world(make_user: Callable[..., Any], active_pair: Any) -> dict[str, Any]:
+    owner = make_user(name="Olga Eigenaar")
+    rel = active_pair
+    sanne = rel.person_a if rel.person_a.display_name == "Sanne" else rel.person_b
+    community = forum_services.create_community(
+        actor=owner, name="Fuzzkring", kind="hub", description="d", waaromvraag="w", visibility="open"
+    )
+    room = community.rooms.get()
+    topic = forum_services.create_topic(actor=owner, room=room, title="Fuzz")
+    forum_services.post_message(actor=owner, topic=topic, body="hallo", client_id=uuid.uuid4())
+    clients = {"anonymous": Client()}
+    for who, user in (("owner", owner), ("sanne", sanne)):
+        clients[who] = Client()
+        clients[who].force_login(user)
+    return {
+        "clients": clients,
+        "slug": community.slug,
+        "room_url": reverse("forum:room", args=[community.slug, room.slug]),
+        "topic_url": topic.get_absolute_url(),
+        "pair": rel.pk,
+    }
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=[t.label for t in TARGETS])
+def test_odd_field_values_never_give_a_server_error(target: Target, fuzz_world: dict[str, Any]) -> None:
+    client = fuzz_world["clients"][target.who]
+    url = target.url(fuzz_world)
+    failures: list[str] = []
+    sent = {"n": 0}
+
+    @hsettings(max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(values=st.fixed_dictionaries({}, optional=dict.fromkeys(target.fields, ODD)))
+    def fuzz(values: dict[str, str]) -> None:
+        response = client.post(url, values) if target.method == "post" else client.get(url, values)
+        sent["n"] += 1
+        if response.status_code not in OK_STATUSES:
+            failures.append(f"{target.method.upper()} {url} {values!r:.300} → {response.status_code}")
+
+    # Every nasty value in every field at once, then Hypothesis's mixtures.
+    for value in NASTY:
+        response = (
+            client.post(url, dict.fromkeys(target.fields, value))
+            if target.method == "post"
+            else client.get(url, dict.fromkeys(target.fields, value))
+        )
+        sent["n"] += 1
+        if response.status_code not in OK_STATUSES:
+            failures.append(f"{target.method.upper()} {url} every field {value!r:.60} → {response.status_code}")
+    fuzz()
+    record_count("form and API fuzz", f"{target.label}: {sent['n']} requests over {len(target.fields)} fields")
+    assert not failures, "\n".join(failures[:10])
