@@ -204,6 +204,7 @@ def _advance(rel: Relationship, stage: str, rng: random.Random, today: dt.date) 
     if rel.status != Status.PROPOSED:
         return
     a, b = rel.person_a, rel.person_b
+    assert a is not None and b is not None  # a demo pair has both its members
     for person in (a, b):
         if not getattr(rel, f"accepted_by_{rel.side_of(person.pk)}"):
             rel = services.respond(by=person, relationship=rel, accept=True)

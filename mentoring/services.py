@@ -65,8 +65,14 @@ def without_email() -> Iterator[None]:
 # --- Notifications -----------------------------------------------------------------------
 
 
-def notify(*, user: User, kind: str, relationship: Relationship | None, text: str) -> Notification:
-    """An in-app notification, and an e-mail once the transaction has committed."""
+def notify(*, user: User | None, kind: str, relationship: Relationship | None, text: str) -> Notification | None:
+    """An in-app notification, and an e-mail once the transaction has committed.
+
+    ``user`` is ``None`` for the deleted side of a pair (``Relationship.person_a``/``person_b``
+    are SET_NULL): there is no one to tell.
+    """
+    if user is None:
+        return None
     note = Notification.objects.create(user=user, kind=kind, relationship=relationship, text=text[:300])
     if not _send_email.get():
         return note
@@ -444,10 +450,13 @@ def _open_room(relationship: Relationship) -> None:
     """The pair's private room: a restricted forum room, with the coordinators if both allowed it."""
     if relationship.room_id is not None:
         return
-    members = [relationship.person_a, relationship.person_b]
+    person_a, person_b = relationship.person_a, relationship.person_b
+    if person_a is None or person_b is None:  # one of the two deleted their account: no new room
+        return
+    members = [person_a, person_b]
     if relationship.coordinator_allowed and relationship.programme is not None:
         members += list(relationship.programme.coordinators.all())
-    title = f"{relationship.person_a.display_name} & {relationship.person_b.display_name}"
+    title = f"{person_a.display_name} & {person_b.display_name}"
     relationship.room = forum_services.create_pair_room(title=title, members=members)
 
 
