@@ -289,7 +289,8 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
             "my_goals": "\n".join(mine),
             "partner_goals": "\n".join(theirs),
         }
-    form = forms.AgreementForm(request.POST or None, initial=initial, partner_name=partner.display_name if partner else _("former member"))
+    partner_name = partner.display_name if partner else _("former member")
+    form = forms.AgreementForm(request.POST or None, initial=initial, partner_name=partner_name)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         mine, theirs = d["my_goals"], d["partner_goals"]
