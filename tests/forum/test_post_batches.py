@@ -116,3 +116,15 @@ def test_a_batch_costs_a_fixed_number_of_queries(make_community, owner, make_use
 
     batch(4)  # everyone has posted once: read states exist, participants known
     assert batch(40) == batch(5)
+
+
+@pytest.mark.postgres
+def test_the_idempotency_lookup_uses_the_unique_index(make_community, owner) -> None:  # type: ignore[no-untyped-def]
+    """Regression: looking up retried posts by client_id alone scanned the whole message table."""
+    topic = services.create_topic(actor=owner, room=make_community().rooms.get(), title="Index")
+    posts = [_post(owner, topic, "x") for _ in range(3)]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a plan that can use an index will
+        plan = services.existing_messages_query(posts).explain()
+    # An index searched by author: without it, it scanned a whole index or table.
+    assert any("Index Cond" in line and "author_id" in line for line in plan.splitlines()), plan
