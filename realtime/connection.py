@@ -132,6 +132,10 @@ class Connection:
             await self._send({"type": "websocket.close", "code": self.close_code})
             if self.main is not None and self.receiving:
                 self.main.cancel()  # stop waiting for the client: we closed
+        except Exception:  # the client went away mid-send: its disconnect ends the socket
+            logger.debug("send to a closing socket of user %s failed", self.user_id, exc_info=True)
+            self.queue = None
+            self.queued_bytes = 0
         finally:
             self._writer = None
 
