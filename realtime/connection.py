@@ -48,10 +48,12 @@ class Connection:
 
     __slots__ = (
         "_send",
+        "_wake",
         "_writer",
         "close_code",
         "hub",
         "last_seen",
+        "last_sent",
         "main",
         "queue",
         "queued_bytes",
@@ -76,11 +78,13 @@ class Connection:
         self.queue: deque[str] | None = None
         self.queued_bytes = 0
         self._writer: asyncio.Task[None] | None = None
+        self._wake: asyncio.Future[None] | None = None  # set while the writer waits for output
         # The socket's own task, and whether it waits for the client: closing wakes it.
         self.main: asyncio.Task[Any] | None = None
         self.receiving = False
         self.close_code: int | None = None
         self.last_seen = time.monotonic()
+        self.last_sent = 0.0
         self.typing_at: dict[int, float] | None = None
         self.violations: deque[float] | None = None
 
@@ -98,7 +102,15 @@ class Connection:
             return
         queue.append(text)
         self.queued_bytes += len(text)
-        if self._writer is None:
+        self._kick()
+
+    def _kick(self) -> None:
+        wake = self._wake
+        if wake is not None:
+            self._wake = None
+            if not wake.done():
+                wake.set_result(None)
+        elif self._writer is None:
             self._writer = asyncio.get_running_loop().create_task(self._drain())
 
     def send_frame(self, frame: dict[str, Any]) -> None:
@@ -116,19 +128,40 @@ class Connection:
             self.close_code = code
             self.queue = None
             self.queued_bytes = 0
-            if self._writer is None:
-                self._writer = asyncio.get_running_loop().create_task(self._drain())
+            self._kick()
+
+    def retire_writer(self, idle_since: float) -> None:
+        """Let a writer that has waited since before ``idle_since`` go (the hub's sweep)."""
+        if self._wake is not None and self.last_sent < idle_since and not self.queue:
+            wake, self._wake = self._wake, None
+            wake.cancel()
 
     async def _drain(self) -> None:
-        """Send what is queued, then stop; a slow client backs up here, not in the hub."""
+        """Send what is queued; a slow client backs up here, not in the hub.
+
+        The writer stays while its socket is busy (a live room sends often, and a task per
+        frame costs more than a wake-up); the hub's sweep retires it after a quiet spell,
+        so an idle socket holds no task and no queue.
+        """
+        loop = asyncio.get_running_loop()
         try:
-            while self.close_code is None and self.queue:
-                text = self.queue.popleft()
-                self.queued_bytes -= len(text)
-                await self._send({"type": "websocket.send", "text": text})
-            if self.close_code is None:
-                self.queue = None  # drained: an idle socket keeps no queue
-                return
+            while True:
+                queue = self.queue
+                while self.close_code is None and queue:
+                    text = queue.popleft()
+                    self.queued_bytes -= len(text)
+                    await self._send({"type": "websocket.send", "text": text})
+                self.last_sent = time.monotonic()
+                if self.close_code is not None:
+                    break
+                wake = self._wake = loop.create_future()
+                try:
+                    await wake
+                except asyncio.CancelledError:
+                    if self._wake is not wake and not self.queue:
+                        self.queue = None  # retired by the sweep: an idle socket keeps nothing
+                        return
+                    raise
             await self._send({"type": "websocket.close", "code": self.close_code})
             if self.main is not None and self.receiving:
                 self.main.cancel()  # stop waiting for the client: we closed
@@ -137,6 +170,7 @@ class Connection:
             self.queue = None
             self.queued_bytes = 0
         finally:
+            self._wake = None
             self._writer = None
 
     async def finish(self) -> None:

@@ -268,6 +268,7 @@ class Hub:
             now = time.monotonic()
             for conn in tuple(self.connections):
                 conn.check_idle(now)
+                conn.retire_writer(now - SWEEP_SECONDS)
             # Forget buckets of users with no socket here; they refill to full anyway.
             for key in [k for k in self.buckets if k[0] not in self.users]:
                 del self.buckets[key]

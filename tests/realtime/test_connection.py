@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -42,5 +43,16 @@ async def test_an_idle_connection_holds_no_queue_or_writer() -> None:
     conn.send_frame({"type": "pong"})
     await asyncio.sleep(0.01)
     assert sent == [{"type": "websocket.send", "text": '{"type":"pong"}'}]
+    writer = conn._writer
+    assert writer is not None  # a busy socket keeps its writer for a while
+    conn.send_frame({"type": "pong"})
+    await asyncio.sleep(0.01)
+    assert len(sent) == 2 and conn._writer is writer
+    conn.retire_writer(time.monotonic() + 1)  # the hub's sweep after a quiet spell
+    await asyncio.sleep(0.01)
+    assert writer.done() and not writer.cancelled()
     assert conn.queue is None and conn._writer is None
+    conn.send_frame({"type": "pong"})  # and a new one starts when output comes again
+    await asyncio.sleep(0.01)
+    assert len(sent) == 3
     assert not hasattr(conn, "__dict__")
