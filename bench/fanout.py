@@ -118,7 +118,7 @@ def rate_steps(scenario: str, quick: bool) -> list[dict[str, Any]]:
     seconds = 2.0
     moderate, rising = {
         "big": (2, [1, 2, 4, 8, 16, 32, 64]),
-        "mid": (10, [2, 5, 10, 20, 40, 80, 160, 320, 640]),
+        "mid": (10, [2, 5, 10, 20, 40, 80, 160, 320, 640, 1280]),
         "small": (100, [20, 50, 100, 200, 400, 800, 1600, 3200]),
     }[scenario]
     steps = [{"name": f"moderate {moderate}/s", "rate": moderate, "seconds": seconds, "stop_on_fail": False}]

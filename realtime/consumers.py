@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
+from forum.events import encode
 from realtime import protocol
 from realtime.connection import READ_BUCKET, WRITE_BUCKET, Connection
 from realtime.hub import get_hub
@@ -105,8 +106,9 @@ class RealtimeSocket:
         gated = _with_backpressure(send, lambda: conn is not None and conn.close_code is not None)
         conn = Connection(hub=hub, send=gated, user=user, session_key=scope.get("session_key"))
         conn.main = asyncio.current_task()
-        await hub.attach(conn)
-        conn.send_frame(
+        # Sent directly, before the hub knows the socket: nothing else can be queued yet,
+        # and a socket that then stays idle never needs a writer task.
+        hello = encode(
             {
                 "type": "hello",
                 "version": protocol.VERSION,
@@ -121,6 +123,8 @@ class RealtimeSocket:
                 },
             }
         )
+        await gated({"type": "websocket.send", "text": hello})
+        await hub.attach(conn)
         try:
             while conn.close_code is None:
                 # No task or future per idle socket: when Kring closes the socket (logout,
