@@ -758,7 +758,9 @@ def send_reminders(*, today: date | None = None) -> int:
     now = timezone.now()
     sent = 0
     due = (
-        CheckIn.objects.select_for_update()
+        # Lock only the check-ins: the people are a nullable (outer) join since SET_NULL,
+        # and PostgreSQL cannot lock the nullable side of an outer join.
+        CheckIn.objects.select_for_update(of=("self",))
         .filter(
             due_on__lte=today, completed_at__isnull=True, reminded_at__isnull=True, relationship__status=Status.ACTIVE
         )
