@@ -7,6 +7,7 @@ page unchecked.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -72,14 +73,9 @@ def asgi_live_server(django_db_setup: Any, django_db_blocker: Any) -> Iterator[s
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="package")
-def browser() -> Iterator[Browser]:
-    """Chromium for the tests of this package only.
-
-    Playwright's sync API keeps an event loop marked as running in the test thread while
-    it lives; the tests' own database calls are still synchronous, so Django's
-    async-safety guard steps aside for exactly as long, and both end with this package.
-    """
+@contextlib.contextmanager
+def chromium_browser() -> Iterator[Browser]:
+    """Debian's Chromium, with Django's async-safety guard stepped aside while it lives."""
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
@@ -92,6 +88,18 @@ def browser() -> Iterator[Browser]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    """Chromium for the tests of this package only.
+
+    Playwright's sync API keeps an event loop marked as running in the test thread while
+    it lives; the tests' own database calls are still synchronous, so Django's
+    async-safety guard steps aside for exactly as long, and both end with this package.
+    """
+    with chromium_browser() as chromium:
+        yield chromium
 
 
 class A11yPage:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html as htmllib
-import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,9 +25,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, asgi_live_server  # noqa: F401  (fixture)
+from tests.e2e.conftest import asgi_live_server, chromium_browser  # noqa: F401  (fixture)
 from tests.security.counts import record_count
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -237,18 +236,8 @@ def fitting(limit: int) -> int:
 @pytest.fixture(scope="module")
 def xss_browser() -> Iterator[Browser]:
     """Chromium for this module only (the async-safety override ends with it)."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with chromium_browser() as chromium:
+        yield chromium
 
 
 def build_world(active_pair: Any, make_user: Any) -> dict[str, Any]:
