@@ -1,7 +1,8 @@
 """Matching: suggestions among 50,000 profiles; rounds of 1k/2k/5k vs SciPy alone.
 
 Uses ``mentoring.matching``'s public API on synthetic candidates (no database), the same
-generator as ``bench/mentoring_matching.py``.
+generator as ``bench/mentoring_matching.py``. A round is timed warm, best of 5, taking turns with
+``linear_sum_assignment`` alone on the same score matrix (``time_round``).
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ import statistics
 import time
 from typing import Any
 
-from bench.mentoring_matching import candidate
+from bench.mentoring_matching import candidate, time_round
 
 
 def run(profiles: int, rounds: list[int], budget_s: float) -> dict[str, Any]:
-    from scipy.optimize import linear_sum_assignment
-
     from mentoring import matching as m
 
     rng = random.Random(2026)
@@ -42,25 +41,5 @@ def run(profiles: int, rounds: list[int], budget_s: float) -> dict[str, Any]:
         "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 2),
     }
     for n in rounds:
-        cohort = people[:n]
-        start = time.perf_counter()
-        result = m.run_round(cohort, weights)
-        total = time.perf_counter() - start
-        t = m.Table(cohort)
-        younger, older = m.split_cohort(t.candidates)
-        start = time.perf_counter()
-        values, _ = m.round_values(t, younger, older, weights, forbidden=set(), min_score=0.0)
-        scoring = time.perf_counter() - start
-        start = time.perf_counter()
-        linear_sum_assignment(values, maximize=True)
-        lsa = time.perf_counter() - start
-        out[f"round_{n}"] = {
-            "run_round_s": round(total, 3),
-            "score_matrix_s": round(scoring, 3),
-            "linear_sum_assignment_s": round(lsa, 3),
-            "ratio": round(total / lsa, 2) if lsa else None,
-            "matrix": list(values.shape),
-            "pairs": len(result.pairs),
-            "unmatched": len(result.unmatched),
-        }
+        out[f"round_{n}"] = time_round(people[:n], weights)
     return out

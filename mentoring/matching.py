@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -233,11 +233,11 @@ class Table:
         self.index = {c.id: i for i, c in enumerate(self.candidates)}
         if len(self.index) != n:
             raise ValueError("Candidate ids must be unique.")
-        skills = sorted({s for c in self.candidates for s in c.offers | c.wants})
+        skills = sorted(frozenset().union(*(c.offers for c in self.candidates), *(c.wants for c in self.candidates)))
         self.skill_column = {s: i for i, s in enumerate(skills)}
-        languages = sorted({lang for c in self.candidates for lang in c.languages})
+        languages = sorted(frozenset().union(*(c.languages for c in self.candidates)))
         language_column = {lang: i for i, lang in enumerate(languages)}
-        sectors = sorted({s for c in self.candidates for s in c.sectors})
+        sectors = sorted(frozenset().union(*(c.sectors for c in self.candidates)))
         sector_column = {s: i for i, s in enumerate(sectors)}
 
         self.offers = self._onehot(n, len(skills), (c.offers for c in self.candidates), self.skill_column)
@@ -258,9 +258,10 @@ class Table:
     @staticmethod
     def _onehot(n: int, width: int, rows: Iterable[frozenset[Any]], column: dict[Any, int]) -> FloatArray:
         matrix = np.zeros((n, width), dtype=np.float64)
-        for i, values in enumerate(rows):
-            for value in values:
-                matrix[i, column[value]] = 1.0
+        sets = list(rows)
+        lengths = np.fromiter(map(len, sets), dtype=np.int64, count=n)
+        columns = np.fromiter(map(column.__getitem__, itertools.chain.from_iterable(sets)), dtype=np.int64)
+        matrix[np.repeat(np.arange(n), lengths), columns] = 1.0
         return matrix
 
     def __len__(self) -> int:
@@ -386,6 +387,215 @@ def split_cohort(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list
     return ordered[:half], ordered[half:]
 
 
+def _bits(onehot: FloatArray) -> npt.NDArray[np.unsignedinteger[Any]]:
+    """Each row of a 0/1 matrix as bit words: shape (rows, words), in the narrowest unsigned type that holds a
+    row when there are at most 32 columns, else in 64-bit words."""
+    width = onehot.shape[1]
+    dtype: type[np.unsignedinteger[Any]] = np.uint64
+    for kind, size in ((np.uint8, 8), (np.uint16, 16), (np.uint32, 32)):
+        if width <= size:
+            dtype = kind
+            break
+    size = np.dtype(dtype).itemsize * 8
+    words = max(1, -(-width // size))
+    padded = np.zeros((onehot.shape[0], words * size), dtype=np.bool_)
+    padded[:, :width] = onehot > 0
+    place = np.left_shift(np.ones(size, dtype=dtype), np.arange(size, dtype=dtype))
+    return (padded.reshape(onehot.shape[0], words, size) * place).sum(axis=2, dtype=dtype)
+
+
+def _overlaps(
+    row_bits: npt.NDArray[np.unsignedinteger[Any]],
+    col_bits: npt.NDArray[np.unsignedinteger[Any]],
+    out: BoolArray,
+    scratch: BoolArray,
+) -> BoolArray:
+    """out[i, j]: whether row i and column j (both from ``_bits``) share a set bit."""
+    np.not_equal(row_bits[:, 0, None] & col_bits[None, :, 0], 0, out=out)
+    for word in range(1, row_bits.shape[1]):
+        out |= np.not_equal(row_bits[:, word, None] & col_bits[None, :, word], 0, out=scratch)
+    return out
+
+
+def _shared_count(
+    row_bits: npt.NDArray[np.unsignedinteger[Any]], col_bits: npt.NDArray[np.unsignedinteger[Any]]
+) -> FloatArray:
+    """The number of set bits that row_bits[k] and col_bits[k] share, for each k."""
+    return np.bitwise_count(row_bits & col_bits).sum(axis=1, dtype=np.float64)
+
+
+def _codes(rows: IntArray, cols: IntArray) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """Region or organisation ids as small codes where a negative id (none) never equals anything."""
+    _, inverse = np.unique(np.concatenate([rows, cols]), return_inverse=True)
+    codes = inverse.astype(np.int32)
+    return (
+        np.where(rows >= 0, codes[: len(rows)], np.int32(-1)),
+        np.where(cols >= 0, codes[len(rows) :], np.int32(-2)),
+    )
+
+
+class _RoundScorer:
+    """The values of (row, column) pairs for a round: bit for bit what ``Table.block`` and the rule in
+    ``_round_values_reference`` give, computed several times faster.
+
+    - Rows are grouped by category (mode, sector preference, organisation preference, time or not); within a
+      group whatever depends only on the category is one precomputed row of column values, broadcast.
+    - Rows go through in chunks small enough for the CPU cache, with buffers reused.
+    - The skills term is only computed where both learn something (about 1 pair in 100 in a typical cohort):
+      elsewhere it is exactly 0 and adding it changes nothing. Set overlaps are bit operations, not BLAS
+      (whose threads wait on each other on a busy 2-core machine).
+
+    Every score goes through the same floating-point operations in the same order as in ``Table.block``; only
+    exact steps (integer counts, adding zero, multiplying by one or zero, commuted products) differ. Needs
+    finite scores (``round_values`` checks the weights)."""
+
+    def __init__(
+        self, table: Table, rows: IntArray, cols: IntArray, weights: Weights, min_score: float, chunk: int | None
+    ) -> None:
+        t, w = table, weights
+        self.weights, self.min_score = w, min_score
+        self.m = m = len(cols)
+        # Rows per chunk (unless given): a few float64 arrays of chunk × m fit in the CPU cache together.
+        self.chunk = chunk or max(8, min(512, 65_536 // max(m, 1)))
+        # Group the rows by category.
+        _, mode_code = np.unique(t.mode[rows], return_inverse=True)
+        pref_all, other_all, time_all = t.sector_pref[rows], t.prefers_other[rows], t.hours[rows] > 0
+        key = ((mode_code * 3 + pref_all) * 2 + other_all) * 2 + time_all
+        _, first, category = np.unique(key, return_index=True, return_inverse=True)
+        order = np.argsort(category, kind="stable")
+        self.group_bounds = np.searchsorted(category[order], np.arange(len(first) + 1)).tolist()
+        r = rows[order]
+        self.out_rows = order  # position in the output of each row, in processing order
+        self.rows = r
+        self.same_person = bool(np.intersect1d(rows, cols).size)
+        self.cols = cols
+        # Row side, in processing order.
+        self.wants_r, self.offers_r = _bits(t.wants[r]), _bits(t.offers[r])
+        self.want_count_r = t.want_count[r]
+        self.languages_r, self.sectors_r = _bits(t.languages[r]), _bits(t.sectors[r])
+        region_r, self.region_c = _codes(t.region[r], t.region[cols])
+        org_r, self.org_c = _codes(t.organisation[r], t.organisation[cols])
+        self.region_r, self.org_r = region_r[:, None], org_r[:, None]
+        # Column side.
+        self.wants_c, self.offers_c = _bits(t.wants[cols]), _bits(t.offers[cols])
+        self.want_count_c = t.want_count[cols]
+        self.languages_c, self.sectors_c = _bits(t.languages[cols]), _bits(t.sectors[cols])
+        # Experience and availability for each distinct row value, with the arithmetic of Table.block.
+        years, self.year_of = np.unique(t.years[r], return_inverse=True)
+        experience = np.minimum(np.abs(years[:, None] - t.years[cols][None, :]), EXPERIENCE_GAP_FULL)
+        experience /= EXPERIENCE_GAP_FULL
+        self.experience = w.experience * experience
+        hours, self.hours_of = np.unique(t.hours[r], return_inverse=True)
+        hours_r, hours_c = hours[:, None], t.hours[cols][None, :]
+        high = np.maximum(hours_r, hours_c)
+        availability = np.divide(np.minimum(hours_r, hours_c), high, out=np.zeros_like(high), where=high > 0)
+        self.availability = w.availability * availability
+        # Per category, one row over the columns each.
+        mode = t.mode[rows][first][:, None] & t.mode[cols][None, :]
+        self.base_feasible = (mode != 0) & (t.hours[cols][None, :] > 0) & time_all[first][:, None]
+        region_counts = (mode & MODE_IN_PERSON) != 0
+        org_counts = other_all[first][:, None] | t.prefers_other[cols][None, :]
+        pref_r, pref_c = pref_all[first][:, None], t.sector_pref[cols][None, :]
+        stated = (pref_r > 0).astype(np.float64) + (pref_c > 0)
+        denominator = w.skills + w.experience + w.availability + w.region * region_counts.astype(np.float64)
+        denominator = denominator + w.organisation * org_counts + w.sector * (stated > 0)
+        self.region_counts, self.org_counts, self.denominator = region_counts, org_counts, denominator
+        self.sector_terms = [self._sector_term(w, pref_r, pref_c, shared) for shared in (False, True)]
+
+    @staticmethod
+    def _sector_term(w: Weights, pref_r: IntArray, pref_c: IntArray, shared_sector: bool) -> FloatArray:
+        """w.sector * the sector value, as in Table.block, for a pair that shares a sector or not."""
+        shared = np.full((pref_r.shape[0], pref_c.shape[1]), shared_sector)
+        met = ((pref_r == 1) & shared).astype(np.float64) + ((pref_r == 2) & ~shared)
+        met += ((pref_c == 1) & shared).astype(np.float64) + ((pref_c == 2) & ~shared)
+        stated = (pref_r > 0).astype(np.float64) + (pref_c > 0)
+        sector = np.divide(met, stated, out=np.zeros_like(met), where=stated > 0)
+        return w.sector * sector
+
+    def fill(self, values: FloatArray, feasible: BoolArray, col_of_slot: IntArray | None) -> None:
+        """Write every row's values and feasibility into ``values`` and ``feasible``, whose columns are
+        ``self.cols[col_of_slot]`` (or ``self.cols`` when ``col_of_slot`` is None)."""
+        w, m, chunk = self.weights, self.m, self.chunk
+        num_buf, tmp_buf = np.empty((chunk, m)), np.empty((chunk, m))
+        b1, b2, b3 = (np.empty((chunk, m), dtype=np.bool_) for _ in range(3))
+        for g in range(len(self.group_bounds) - 1):
+            region_counts, org_counts = self.region_counts[g], self.org_counts[g]
+            sector_no, sector_yes = self.sector_terms[0][g], self.sector_terms[1][g]
+            base_feasible, denominator = self.base_feasible[g], self.denominator[g]
+            count_region, count_org = bool(region_counts.any()), bool(org_counts.any())
+            count_sector = bool(sector_no.any() or sector_yes.any())
+            all_positive = bool((denominator > 0).all())
+            for start in range(self.group_bounds[g], self.group_bounds[g + 1], chunk):
+                stop = min(start + chunk, self.group_bounds[g + 1])
+                k = stop - start
+                out_rows = self.out_rows[start:stop]
+                if not base_feasible.any():
+                    values[out_rows] = 0.0
+                    feasible[out_rows] = False
+                    continue
+                num, tmp, c1, c2, c3 = num_buf[:k], tmp_buf[:k], b1[:k], b2[:k], b3[:k]
+                np.take(self.experience, self.year_of[start:stop], axis=0, out=num, mode="clip")
+                # skills, only where both learn something
+                _overlaps(self.wants_r[start:stop], self.offers_c, c1, c3)
+                c1 &= _overlaps(self.offers_r[start:stop], self.wants_c, c2, c3)
+                both = np.flatnonzero(c1)
+                if both.size:
+                    i, j = np.divmod(both, m)
+                    i += start
+                    learn_r = _shared_count(self.wants_r[i], self.offers_c[j]) / self.want_count_r[i]
+                    learn_c = _shared_count(self.offers_r[i], self.wants_c[j]) / self.want_count_c[j]
+                    flat = num.reshape(-1)
+                    flat[both] = w.skills * np.sqrt(learn_r * learn_c) + flat[both]
+                num += np.take(self.availability, self.hours_of[start:stop], axis=0, out=tmp, mode="clip")
+                if count_region:
+                    np.equal(self.region_r[start:stop], self.region_c[None, :], out=c1)
+                    c1 &= region_counts
+                    num += np.multiply(c1, w.region, out=tmp)
+                if count_org:
+                    np.not_equal(self.org_r[start:stop], self.org_c[None, :], out=c1)
+                    c1 &= org_counts
+                    num += np.multiply(c1, w.organisation, out=tmp)
+                if count_sector:
+                    # num + (sector_yes if shared else sector_no), as two exact steps of which one adds 0
+                    _overlaps(self.sectors_r[start:stop], self.sectors_c, c1, c3)
+                    num += np.multiply(c1, sector_yes, out=tmp)
+                    num += np.multiply(np.logical_not(c1, out=c2), sector_no, out=tmp)
+                num *= 100.0
+                if all_positive:
+                    num /= denominator
+                else:
+                    np.divide(num, denominator, out=num, where=denominator > 0)
+                    num[:, denominator <= 0] = 0.0
+                # feasibility, then the value: the score where allowed and good enough, 0 elsewhere
+                _overlaps(self.languages_r[start:stop], self.languages_c, c1, c3)
+                c1 &= base_feasible
+                if self.same_person:
+                    c1 &= self.rows[start:stop, None] != self.cols[None, :]
+                np.greater_equal(num, self.min_score, out=c2)
+                c2 &= c1
+                c2 &= np.greater(num, 0, out=c3)
+                num *= c2  # exact: scores are finite
+                if col_of_slot is None:
+                    values[out_rows] = num
+                    feasible[out_rows] = c1
+                else:
+                    values[out_rows] = num[:, col_of_slot]
+                    feasible[out_rows] = c1[:, col_of_slot]
+
+
+def _round_values_reference(
+    table: Table, rows: IntArray, cols: IntArray, weights: Weights, min_score: float, chunk: int = 1024
+) -> tuple[FloatArray, BoolArray]:
+    """``round_values`` the plain way, with ``Table.block``: for weights that are not all finite."""
+    values = np.zeros((len(rows), len(cols)), dtype=np.float64)
+    feasible = np.zeros((len(rows), len(cols)), dtype=np.bool_)
+    for start in range(0, len(rows), chunk):
+        scores, ok = table.block(rows[start : start + chunk], cols, weights)
+        feasible[start : start + chunk] = ok
+        values[start : start + chunk] = np.where(ok & (scores >= min_score) & (scores > 0), scores, 0.0)
+    return values, feasible
+
+
 def round_values(
     table: Table,
     younger: Sequence[Candidate],
@@ -394,31 +604,51 @@ def round_values(
     *,
     forbidden: set[frozenset[int]],
     min_score: float,
-    chunk: int = 1024,
+    chunk: int | None = None,
 ) -> tuple[FloatArray, BoolArray]:
     """The value of each (younger, older slot) pair for the assignment: the score where the
     pair is allowed and good enough, 0 elsewhere; and where the hard constraints hold."""
     rows = np.array([table.index[c.id] for c in younger], dtype=np.int64)
-    cols = np.array([table.index[c.id] for c in older_slots], dtype=np.int64)
-    values = np.zeros((len(rows), len(cols)), dtype=np.float64)
-    feasible = np.zeros((len(rows), len(cols)), dtype=np.bool_)
-    for start in range(0, len(rows), chunk):
-        scores, ok = table.block(rows[start : start + chunk], cols, weights)
-        feasible[start : start + chunk] = ok
-        values[start : start + chunk] = np.where(ok & (scores >= min_score) & (scores > 0), scores, 0.0)
-    if forbidden:
-        col_of: dict[int, list[int]] = {}
-        for j, c in enumerate(older_slots):
-            col_of.setdefault(c.id, []).append(j)
-        row_of = {c.id: i for i, c in enumerate(younger)}
-        for pair in forbidden:
-            ids = tuple(pair)
-            if len(ids) != 2:
-                continue
-            for a, b in (ids, ids[::-1]):
-                if a in row_of and b in col_of:
-                    values[row_of[a], col_of[b]] = 0.0
+    slot_cols = np.array([table.index[c.id] for c in older_slots], dtype=np.int64)
+    # The fast path needs finite scores: every weight, and 100 times their sum, finite.
+    if not np.isfinite(100.0 * sum(getattr(weights, name) for name in CRITERIA)):
+        values, feasible = _round_values_reference(table, rows, slot_cols, weights, min_score)
+    else:
+        values = np.empty((len(rows), len(slot_cols)), dtype=np.float64)
+        feasible = np.empty((len(rows), len(slot_cols)), dtype=np.bool_)
+        if len(rows) and len(slot_cols):
+            # A member with capacity k has k identical slots: score each member once, then copy the columns.
+            cols, col_of_slot = np.unique(slot_cols, return_inverse=True)
+            if len(cols) == len(slot_cols):
+                _RoundScorer(table, rows, slot_cols, weights, min_score, chunk).fill(values, feasible, None)
+            else:
+                _RoundScorer(table, rows, cols, weights, min_score, chunk).fill(values, feasible, col_of_slot)
+    cell_rows, cell_cols = _forbidden_cells(younger, older_slots, forbidden)
+    values[cell_rows, cell_cols] = 0.0
     return values, feasible
+
+
+def _forbidden_cells(
+    younger: Sequence[Candidate], older_slots: Sequence[Candidate], forbidden: set[frozenset[int]]
+) -> tuple[IntArray, IntArray]:
+    """The (row, slot) cells of forbidden pairs: every slot of the older member, in either order of the pair."""
+    if not forbidden:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    col_of: dict[int, list[int]] = {}
+    for j, c in enumerate(older_slots):
+        col_of.setdefault(c.id, []).append(j)
+    row_of = {c.id: i for i, c in enumerate(younger)}
+    cell_rows: list[int] = []
+    cell_cols: list[int] = []
+    for pair in forbidden:
+        ids = tuple(pair)
+        if len(ids) != 2:
+            continue
+        for a, b in (ids, ids[::-1]):
+            if a in row_of and b in col_of:
+                cell_rows.extend([row_of[a]] * len(col_of[b]))
+                cell_cols.extend(col_of[b])
+    return np.array(cell_rows, dtype=np.int64), np.array(cell_cols, dtype=np.int64)
 
 
 def run_round(
@@ -440,52 +670,95 @@ def run_round(
         return RoundResult(pairs=[], unmatched=[Unmatched(c.id, NO_PARTNER_LEFT) for c in table.candidates])
     values, feasible = round_values(table, younger, slots, weights, forbidden=forbidden_set, min_score=min_score)
     rows, cols = linear_sum_assignment(values, maximize=True)
-    pairs: list[Pair] = []
-    matched: set[int] = set()
-    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-        if values[i, j] > 0:
-            pairs.append(Pair(younger_id=younger[i].id, older_id=slots[j].id, score=float(values[i, j])))
-            matched.update((younger[i].id, slots[j].id))
+    scores = values[rows, cols]
+    chosen = scores > 0
+    rows, cols, scores = rows[chosen], cols[chosen], scores[chosen]
+    young_ids = np.array([c.id for c in younger], dtype=np.int64)
+    owner = np.repeat(np.arange(len(older)), [max(1, c.capacity) for c in older])  # slot -> index in older
+    old_ids = np.array([c.id for c in older], dtype=np.int64)
+    pairs = [
+        Pair(younger_id=y, older_id=o, score=s)
+        for y, o, s in zip(young_ids[rows].tolist(), old_ids[owner[cols]].tolist(), scores.tolist(), strict=True)
+    ]
     pairs.sort(key=lambda p: (p.younger_id, p.older_id))
 
+    matched_young = np.zeros(len(younger), dtype=np.bool_)
+    matched_young[rows] = True
+    matched_old = np.zeros(len(older), dtype=np.bool_)
+    matched_old[owner[cols]] = True
+    lonely_young = np.flatnonzero(~matched_young)
+    lonely_old = np.flatnonzero(~matched_old)
     unmatched: list[Unmatched] = []
-    first_slot: dict[int, int] = {}
-    for j, c in enumerate(slots):
-        first_slot.setdefault(c.id, j)
-    for i, c in enumerate(younger):
-        if c.id not in matched:
-            reason = _why_unmatched(c, slots, feasible[i, :], values[i, :], forbidden_set)
-            unmatched.append(Unmatched(c.id, reason))
-    for c in older:
-        if c.id not in matched:
-            j = first_slot[c.id]
-            unmatched.append(Unmatched(c.id, _why_unmatched(c, younger, feasible[:, j], values[:, j], forbidden_set)))
+    if len(lonely_young) or len(lonely_old):
+        cell_rows, cell_cols = _forbidden_cells(younger, slots, forbidden_set)
+        # Younger members against every slot.
+        forbidden_rows = np.zeros((len(lonely_young), len(slots)), dtype=np.bool_)
+        position = np.full(len(younger), -1)
+        position[lonely_young] = np.arange(len(lonely_young))
+        hit = position[cell_rows] >= 0
+        forbidden_rows[position[cell_rows[hit]], cell_cols[hit]] = True
+        unmatched += _why_unmatched(
+            [younger[i] for i in lonely_young.tolist()],
+            slots,
+            feasible[lonely_young],
+            values[lonely_young],
+            forbidden_rows,
+        )
+        # Older members against every younger one, through their first slot.
+        first_slot = np.searchsorted(owner, lonely_old)
+        forbidden_cols = np.zeros((len(lonely_old), len(younger)), dtype=np.bool_)
+        position = np.full(len(slots), -1)
+        position[first_slot] = np.arange(len(lonely_old))
+        hit = position[cell_cols] >= 0
+        forbidden_cols[position[cell_cols[hit]], cell_rows[hit]] = True
+        unmatched += _why_unmatched(
+            [older[i] for i in lonely_old.tolist()],
+            younger,
+            feasible[:, first_slot].T,
+            values[:, first_slot].T,
+            forbidden_cols,
+        )
     unmatched.sort(key=lambda u: u.id)
     return RoundResult(pairs=pairs, unmatched=unmatched)
 
 
 def _why_unmatched(
-    person: Candidate,
+    people: Sequence[Candidate],
     others: Sequence[Candidate],
     feasible: BoolArray,
     values: FloatArray,
-    forbidden: set[frozenset[int]],
-) -> str:
-    """Why ``person`` has no partner; ``others`` line up with ``feasible`` and ``values``."""
-    if person.hours <= 0:
-        return NO_TIME
-    if not feasible.any():
-        if not any(person.languages & o.languages for o in others):
-            return NO_SHARED_LANGUAGE
-        if not any(person.mode & o.mode for o in others):
-            return NO_COMMON_MODE
-        return NO_TIME
-    compatible = {others[k].id for k in np.flatnonzero(feasible).tolist()}
-    if all(frozenset((person.id, other)) in forbidden for other in compatible):
-        return ONLY_PREVIOUS_PARTNERS
-    if not (values > 0).any():
-        return BELOW_MINIMUM
-    return NO_PARTNER_LEFT
+    forbidden: BoolArray,
+) -> list[Unmatched]:
+    """Why each of ``people`` has no partner. Row k of ``feasible``, ``values`` and ``forbidden`` (whether the
+    pair is a forbidden one) is ``people[k]`` against each of ``others``."""
+    if not people:
+        return []
+    any_feasible = cast(list[bool], feasible.any(axis=1).tolist())
+    any_allowed = cast(list[bool], (feasible & ~forbidden).any(axis=1).tolist())
+    any_value = cast(list[bool], (values > 0).any(axis=1).tolist())
+    languages = frozenset().union(*(o.languages for o in others))
+    modes = 0
+    for o in others:
+        modes |= o.mode
+    out: list[Unmatched] = []
+    for k, person in enumerate(people):
+        if person.hours <= 0:
+            reason = NO_TIME
+        elif not any_feasible[k]:
+            if not person.languages & languages:
+                reason = NO_SHARED_LANGUAGE
+            elif not person.mode & modes:
+                reason = NO_COMMON_MODE
+            else:
+                reason = NO_TIME
+        elif not any_allowed[k]:
+            reason = ONLY_PREVIOUS_PARTNERS
+        elif not any_value[k]:
+            reason = BELOW_MINIMUM
+        else:
+            reason = NO_PARTNER_LEFT
+        out.append(Unmatched(person.id, reason))
+    return out
 
 
 def brute_force_round(
