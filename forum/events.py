@@ -8,8 +8,10 @@ clients detect gaps in ``seq`` and ask the database; nothing relies on delivery.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -50,15 +52,46 @@ def announce_room(room_id: int, frame: dict[str, Any]) -> None:
     )
 
 
-def announce_room_frames(room_id: int, frames: list[dict[str, Any]]) -> None:
-    """After commit, send a batch of message frames in one layer event (see ``post_messages``)."""
-    if not frames:
-        return
+def _room_event(room_id: int, frames: list[dict[str, Any]]) -> dict[str, Any]:
     if len(frames) == 1:
-        announce_room(room_id, frames[0])
+        frame = frames[0]
+        return {"type": "room.frame", "room": room_id, "seq": frame.get("seq"), "text": encode(frame)}
+    return {"type": "room.frames", "room": room_id, "items": [[f["seq"], encode(f)] for f in frames]}
+
+
+def announce_batch(room_frames: dict[int, list[dict[str, Any]]], notified_users: Iterable[int]) -> None:
+    """After commit, announce a batch of posts (see ``post_messages``): one layer event per
+    room and a ``notification`` event per notified user, sent together.
+
+    One hop from the database thread to the event loop for the whole batch, not one per
+    event: with posts to a hundred rooms in one batch, per-event hops cost more than the
+    database work.
+    """
+    messages = [(room_group(rid), _room_event(rid, frames)) for rid, frames in room_frames.items() if frames]
+    messages += [
+        (user_group(uid), {"type": "user.event", "user": uid, "kind": "notification"}) for uid in sorted(notified_users)
+    ]
+    if messages:
+        transaction.on_commit(lambda: _send_all(messages))
+
+
+def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
         return
-    items = [[frame["seq"], encode(frame)] for frame in frames]
-    transaction.on_commit(lambda: _send(room_group(room_id), {"type": "room.frames", "room": room_id, "items": items}))
+
+    async def send() -> None:
+        results = await asyncio.gather(
+            *(layer.group_send(group, message) for group, message in messages), return_exceptions=True
+        )
+        failed = [group for (group, _m), r in zip(messages, results, strict=True) if isinstance(r, BaseException)]
+        if failed:  # the database has them; clients recover through seq gaps or resync
+            logger.warning("could not announce %d of %d events (first: %s)", len(failed), len(messages), failed[0])
+
+    try:
+        async_to_sync(send)()
+    except Exception:
+        logger.warning("could not announce %d events", len(messages), exc_info=True)
 
 
 def announce_user(user_id: int, kind: str, data: dict[str, Any] | None = None) -> None:

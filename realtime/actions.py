@@ -56,9 +56,9 @@ def catch_up(user: User, room_id: int, after_seq: int, limit: int) -> tuple[list
     return selectors.room_history_frames(room=room, after_seq=after_seq, limit=limit)
 
 
-def post_batch(room_id: int, posts: list[services.NewMessage]) -> list[int | ForumError]:
-    """Posts to one room, written together; per post its seq or the error that refused it."""
-    results = services.post_messages(room_id=room_id, posts=posts)
+def post_batch(posts: list[services.NewMessage]) -> list[int | ForumError]:
+    """Posts to any rooms, written together; per post its seq or the error that refused it."""
+    results = services.post_messages(posts=posts)
     return [r if isinstance(r, ForumError) else r.seq for r in results]
 
 

@@ -16,8 +16,13 @@ from forum.models import Message, Notification, ReadState, TopicReadState
 pytestmark = pytest.mark.django_db
 
 
-def _post(actor: Any, topic: Any, body: str, client_id: uuid.UUID | None = None) -> services.NewMessage:
-    return services.NewMessage(actor=actor, topic_id=topic.pk, body=body, client_id=client_id or uuid.uuid4())
+def _post(
+    actor: Any, topic: Any, body: str, client_id: uuid.UUID | None = None, *, room: Any = None
+) -> services.NewMessage:
+    room_id = topic.room_id if room is None else room.pk
+    return services.NewMessage(
+        actor=actor, room_id=room_id, topic_id=topic.pk, body=body, client_id=client_id or uuid.uuid4()
+    )
 
 
 def test_each_post_in_a_batch_gets_its_own_answer(make_community, owner, make_user, add_member) -> None:  # type: ignore[no-untyped-def]
@@ -34,7 +39,6 @@ def test_each_post_in_a_batch_gets_its_own_answer(make_community, owner, make_us
     )
 
     results = services.post_messages(
-        room_id=room.pk,
         posts=[
             _post(member, topic, "een"),
             _post(outsider, topic, "mag niet"),  # open community: may read, may not post
@@ -43,7 +47,7 @@ def test_each_post_in_a_batch_gets_its_own_answer(make_community, owner, make_us
             _post(member, topic, "twee opnieuw", twice),  # the same post twice in one batch
             _post(member, topic, "al opgeslagen", retried.client_id),
             _post(owner, other_topic, "ander onderwerp"),
-            _post(member, foreign_topic, "verkeerde kamer"),
+            _post(member, foreign_topic, "verkeerde kamer", room=room),  # a topic of another room
         ],
     )
 
@@ -73,7 +77,7 @@ def test_slow_mode_counts_earlier_posts_of_the_same_batch(make_community, owner,
     add_member(community, member)
     add_member(community, other)
     results = services.post_messages(
-        room_id=room.pk, posts=[_post(member, topic, "een"), _post(member, topic, "twee"), _post(other, topic, "drie")]
+        posts=[_post(member, topic, "een"), _post(member, topic, "twee"), _post(other, topic, "drie")]
     )
     assert isinstance(results[0], Message)
     assert isinstance(results[1], RateLimited) and 29 <= results[1].wait_seconds <= 30
@@ -89,7 +93,6 @@ def test_replies_in_a_batch_notify_each_participant_once(make_community, owner, 
         add_member(community, user)
     services.post_message(actor=a, topic=topic, body="mijn vraag", client_id=uuid.uuid4())
     services.post_messages(
-        room_id=room.pk,
         posts=[_post(b, topic, "antwoord 1"), _post(c, topic, "antwoord 2"), _post(b, topic, "nog een, @**Cas**")],
     )
     replies = Notification.objects.filter(kind="reply", topic=topic)
@@ -110,7 +113,7 @@ def test_a_batch_costs_a_fixed_number_of_queries(make_community, owner, make_use
     def batch(size: int) -> int:
         posts = [_post(members[i % len(members)], topic, f"bericht {i}") for i in range(size)]
         with CaptureQueriesContext(connection) as queries:
-            results = services.post_messages(room_id=room.pk, posts=posts)
+            results = services.post_messages(posts=posts)
         assert all(isinstance(r, Message) for r in results)
         return len(queries)
 
@@ -128,3 +131,123 @@ def test_the_idempotency_lookup_uses_the_unique_index(make_community, owner) -> 
         plan = services.existing_messages_query(posts).explain()
     # An index searched by author: without it, it scanned a whole index or table.
     assert any("Index Cond" in line and "author_id" in line for line in plan.splitlines()), plan
+
+
+def _rooms(make_community: Any, owner: Any, count: int) -> list[Any]:
+    """``count`` rooms in two communities, with a topic each; returns the topics."""
+    from forum.models import Room
+
+    topics = []
+    for c in range(2):
+        community = make_community(name=f"Kring {c}")
+        for r in range(count // 2):
+            room = (
+                community.rooms.first()
+                if r == 0
+                else Room.objects.create(community=community, name=f"k{r}", slug=f"k{r}")
+            )
+            topics.append(services.create_topic(actor=owner, room=room, title=f"Onderwerp {c}.{r}"))
+    return topics
+
+
+def test_a_batch_across_rooms_numbers_each_room_in_arrival_order(make_community, owner, make_user, add_member) -> None:  # type: ignore[no-untyped-def]
+    topics = _rooms(make_community, owner, 4)
+    member = make_user(name="Mila")
+    for topic in topics[:2]:  # member of the first community only
+        add_member(topic.room.community, member)
+    services.post_message(actor=owner, topic=topics[1], body="eerste", client_id=uuid.uuid4())
+
+    results = services.post_messages(
+        posts=[
+            _post(member, topics[0], "a1"),
+            _post(member, topics[1], "b2 @**Mila**"),
+            _post(owner, topics[0], "a2"),
+            _post(member, topics[2], "mag niet"),  # not a member of the second community
+            _post(owner, topics[3], "d1, @**Mila**"),  # Mila may read this open room
+            _post(owner, topics[1], "b3"),
+        ]
+    )
+
+    assert [(r.room_id, r.seq) if isinstance(r, Message) else type(r) for r in results] == [
+        (topics[0].room_id, 1),
+        (topics[1].room_id, 2),
+        (topics[0].room_id, 2),
+        Forbidden,
+        (topics[3].room_id, 1),
+        (topics[1].room_id, 3),
+    ]
+    for topic, last in ((topics[0], 2), (topics[1], 3), (topics[2], 0), (topics[3], 1)):
+        topic.refresh_from_db()
+        topic.room.refresh_from_db()
+        assert topic.room.last_seq == last and topic.last_seq == last
+    # Mila mentioned herself (no notification), was mentioned in the other community's open
+    # room, and hears of the owner's replies after hers in both topics, in the same batch.
+    assert sorted(Notification.objects.filter(user=member).values_list("kind", "message__body")) == [
+        ("mention", "d1, @**Mila**"),
+        ("reply", "a2"),
+        ("reply", "b3"),
+    ]
+    assert 'href="/' in results[4].body_html  # the mention became a profile link
+    # The owner posted first in topic 1: hears of Mila's reply once, not of his own.
+    assert Notification.objects.filter(user=owner, kind="reply", topic=topics[1]).count() == 1
+    assert ReadState.objects.get(user=owner, room=topics[1].room).last_read_seq == 3
+    assert ReadState.objects.get(user=owner, room=topics[0].room).last_read_seq == 2
+
+
+def test_a_batch_costs_the_same_statements_for_any_number_of_rooms(
+    make_community, owner, make_user, add_member
+) -> None:  # type: ignore[no-untyped-def]
+    topics = _rooms(make_community, owner, 12)
+    members = [make_user(name=f"Lid {i}") for i in range(6)]
+    for topic in topics:
+        for user in members:
+            add_member(topic.room.community, user)
+
+    def batch(rooms: int) -> int:
+        posts = [
+            _post(members[(r + k) % len(members)], topics[r], f"bericht {k} @**Lid {k}**")
+            for r in range(rooms)
+            for k in range(2)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            results = services.post_messages(posts=posts)
+        assert all(isinstance(r, Message) for r in results), results
+        return len(queries)
+
+    batch(12)  # read states exist, participants known everywhere
+    assert batch(2) == batch(12)
+
+
+def test_a_batch_is_announced_once_per_room_and_notified_user(  # type: ignore[no-untyped-def]
+    make_community, owner, make_user, add_member, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    from forum import events
+
+    sent: list[tuple[str, dict[str, Any]]] = []
+
+    class Layer:
+        async def group_send(self, group: str, message: dict[str, Any]) -> None:
+            sent.append((group, message))
+
+    monkeypatch.setattr(events, "get_channel_layer", Layer)
+    topics = _rooms(make_community, owner, 4)
+    member = make_user(name="Mila")
+    add_member(topics[0].room.community, member)
+    services.post_message(actor=member, topic=topics[0], body="vraag", client_id=uuid.uuid4())
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.post_messages(
+            posts=[_post(owner, topics[0], "een"), _post(owner, topics[0], "twee"), _post(owner, topics[2], "drie")]
+        )
+    assert len(callbacks) == 1
+    by_group = dict(sent)
+    assert len(sent) == 3 and set(by_group) == {
+        f"room.{topics[0].room_id}",
+        f"room.{topics[2].room_id}",
+        f"user.{member.pk}",
+    }
+    first = by_group[f"room.{topics[0].room_id}"]
+    assert first["type"] == "room.frames" and [seq for seq, _text in first["items"]] == [2, 3]
+    third = by_group[f"room.{topics[2].room_id}"]
+    assert third["type"] == "room.frame" and third["seq"] == 1 and "drie" in third["text"]
+    assert by_group[f"user.{member.pk}"] == {"type": "user.event", "user": member.pk, "kind": "notification"}

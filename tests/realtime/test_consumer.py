@@ -359,9 +359,9 @@ async def test_posts_from_many_sockets_at_once_are_each_acked_and_delivered_in_o
     sizes: list[int] = []
     real = actions.post_batch
 
-    def recording(room_id, posts):  # type: ignore[no-untyped-def]
+    def recording(posts):  # type: ignore[no-untyped-def]
         sizes.append(len(posts))
-        return real(room_id, posts)
+        return real(posts)
 
     monkeypatch.setattr(actions, "post_batch", recording)
     room, topic = world["room"].pk, world["topic"].pk
