@@ -87,6 +87,7 @@ class Hub:
         self.recoveries = 0
         self._background: set[asyncio.Task[Any]] = set()
         self._presence_due: set[int] = set()
+        self._joining: dict[int, asyncio.Future[None]] = {}
         self.posts = PostBatcher(self)
 
     def spawn(self, coro: Any) -> None:
@@ -125,11 +126,25 @@ class Hub:
                 await self._group_discard(events.user_group(conn.user_id))
 
     async def join_room(self, room_id: int, conn: Connection) -> None:
+        """Returns once this process receives the room's events.
+
+        The first socket of a room makes the hub join the room's group; sockets that
+        subscribe while that join is in flight wait for it too, or they would read their
+        history before the hub hears new posts and miss the posts in between.
+        """
         local = self.rooms.setdefault(room_id, set())
         first = not local
         local.add(conn)
         if first:
-            await self._group_add(events.room_group(room_id))
+            joining = self._joining[room_id] = asyncio.get_running_loop().create_future()
+            try:
+                await self._group_add(events.room_group(room_id))
+            finally:
+                joining.set_result(None)
+                if self._joining.get(room_id) is joining:
+                    del self._joining[room_id]
+        elif (pending := self._joining.get(room_id)) is not None:
+            await asyncio.shield(pending)
 
     async def leave_room(self, room_id: int, conn: Connection) -> None:
         local = self.rooms.get(room_id)
