@@ -704,15 +704,18 @@ def existing_messages_query(posts: Sequence[NewMessage]) -> QuerySet[Message]:
     """
     return Message.objects.filter(
         author_id__in={p.actor.pk for p in posts}, client_id__in={p.client_id for p in posts}
-    ).select_related("room", "topic")
+    )
 
 
 def _existing_messages(posts: Sequence[NewMessage]) -> dict[tuple[int, uuid.UUID], Message]:
+    """Retried posts: keys first (nearly always none), whole messages only for the hits."""
     wanted = {(p.actor.pk, p.client_id) for p in posts}
-    found = existing_messages_query(posts)
-    return {
-        (m.author_id, m.client_id): m for m in found if m.author_id is not None and (m.author_id, m.client_id) in wanted
-    }
+    keys = existing_messages_query(posts).values_list("author_id", "client_id", "pk")
+    hits = [pk for author_id, client_id, pk in keys if (author_id, client_id) in wanted]
+    if not hits:
+        return {}
+    found = Message.objects.filter(pk__in=hits).select_related("room", "topic")
+    return {(m.author_id, m.client_id): m for m in found if m.author_id is not None}
 
 
 def _fresh_memberships(users: Iterable[User], communities: Iterable[int]) -> None:
@@ -936,7 +939,10 @@ def _notify_participants(
     for tid, uid in rows:
         if len(participants[tid]) < PARTICIPANTS_NOTIFIED:
             participants[tid].add(uid)
-    everyone = set().union(*participants.values()) | {m.author_id for ms in by_topic.values() for m in ms}
+    authors = {tid: [m.author_id for m in ms] for tid, ms in by_topic.items()}
+    if not any(people or len(set(authors[tid])) > 1 for tid, people in participants.items()):
+        return set()  # nobody to tell: every topic has only this batch's one author so far
+    everyone = set().union(*participants.values(), *authors.values())
     waiting: set[tuple[int, int]] = set(
         Notification.objects.filter(
             user_id__in=everyone, kind=NotificationKind.REPLY, topic_id__in=by_topic, read_at__isnull=True
