@@ -277,7 +277,8 @@ class Connection:
             logger.warning("database unavailable for a %s frame", frame.type, exc_info=True)
             self.error(
                 "unavailable",
-                "Kring could not reach its database. Send it again with the same client_id: a post is never stored twice.",
+                "Kring could not reach its database. Send it again with the same client_id: "
+                "a post is never stored twice.",
                 frame.ref,
                 room=frame.data.get("room"),
                 client_id=frame.data.get("client_id"),
