@@ -294,9 +294,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"once_a_minute": {"()": "config.logging.RepeatFilter", "seconds": 60}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # While Redis is down these repeat every second (with a traceback each time). A
+        # logger's filters see only its own records, not its children's: name the module.
+        "channels_redis.pubsub": {"filters": ["once_a_minute"]},
+        "realtime.hub": {"filters": ["once_a_minute"]},
+    },
 }
 
 # --- Kring -----------------------------------------------------------------------------
