@@ -88,8 +88,8 @@ def _community_or_404(request: HttpRequest, slug: str) -> Any:
     return community
 
 
-def _readable_topic(request: HttpRequest, topic_id: int) -> Topic:
-    topic = selectors.topic_with_room(topic_id=topic_id)
+def _readable_topic(request: HttpRequest, topic_id: int, *, read_markers: bool = False) -> Topic:
+    topic = selectors.topic_with_room(topic_id=topic_id, reader=request.user if read_markers else None)
     if topic is None or not permissions.can_read_room(request.user, topic.room):
         raise Http404
     return topic
@@ -365,7 +365,7 @@ def room(request: HttpRequest, slug: str, room_slug: str) -> HttpResponse:
 
 @login_required
 def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
-    found = _readable_topic(request, topic_id)
+    found = _readable_topic(request, topic_id, read_markers=True)
     form = PostForm(request.POST or None, request.FILES or None, initial={"client_id": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -382,7 +382,15 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
     history = selectors.topic_messages(topic=found, before_seq=int(before) if before and before.isdigit() else None)
     shown = history.pop("topic_messages")
     if shown and before is None:
-        services.mark_read(actor=_user(request), room=found.room, seq=shown[-1].seq, topic=found)
+        # The markers came with the topic: viewed again, with nothing new, this costs no query.
+        services.mark_read(
+            actor=_user(request),
+            room=found.room,
+            seq=shown[-1].seq,
+            topic=found,
+            room_read_seq=found.reader_room_seq,  # type: ignore[attr-defined]
+            topic_read_seq=found.reader_topic_seq,  # type: ignore[attr-defined]
+        )
     # Permissions once per page for the viewer's role; each row combines them with authorship.
     can_moderate = permissions.can_moderate_community(request.user, found.room.community)
     viewer = selectors.TopicViewer(

@@ -232,12 +232,23 @@ def test_message_rows_dates_match_the_date_filter() -> None:
     start = dt.datetime(2026, 1, 1, 0, 5, tzinfo=dt.UTC)
     messages = []
     for i in range(40):  # every month, both sides of the clock changes, around midnight
-        m = Message(
-            pk=i + 1, seq=i + 1, topic=topic, author=None, body_html="", created_at=start + dt.timedelta(days=9.3 * i)
+        messages.append(
+            selectors.PageMessage(
+                pk=i + 1,
+                seq=i + 1,
+                author_id=None,
+                author_name="",
+                body_html="",
+                created_at=start + dt.timedelta(days=9.3 * i),
+                edited_at=None,
+                deleted_at=None,
+                is_hidden=False,
+                is_pinned=False,
+                has_attachments=False,
+                reaction_summary={},
+                attachment_list=[],
+            )
         )
-        m.reaction_summary = {}  # type: ignore[attr-defined]
-        m.attachment_list = []  # type: ignore[attr-defined]
-        messages.append(m)
     viewer = selectors.TopicViewer(user_id=None, can_post=False, can_moderate=False, can_manage=False)
     for language in ("nl", "en"):
         with translation.override(language):
