@@ -14,6 +14,8 @@ from typing import Any
 
 from bench.data import community, ensure_users, join, setup_django
 
+PAGE_SAMPLES = 100
+
 
 def _timed(fn: Callable[[], Any], n: int, budget_s: float) -> dict[str, Any]:
     from django.conf import settings
@@ -46,6 +48,7 @@ def _timed(fn: Callable[[], Any], n: int, budget_s: float) -> dict[str, Any]:
         "p50_ms": round(statistics.median(times), 2),
         "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 2),
         "cpu_p50_ms": round(statistics.median(cpu), 2),
+        "cpu_p95_ms": round(cpu[min(len(cpu) - 1, int(0.95 * len(cpu)))], 2),
         "queries": queries,
     }
 
@@ -144,9 +147,12 @@ def _history_one(size: int, n: int, budget_s: float) -> dict[str, Any]:
         assert response.status_code == 200, response.status_code
 
     row: dict[str, Any] = {"messages": size, "loaded_now": info["loaded"], "load_s": info["load_s"]}
-    row["topic_page"] = _timed(page, n, budget_s)
-    row["topic_page_member"] = _timed(lambda: page(url, member), n, budget_s)
-    row["topic_page_older"] = _timed(lambda: page(f"{url}?before={middle}"), n, budget_s)
+    # The topic page's target is a p95: of 20 samples that is their maximum, so take enough for one
+    # (100 requests of ~25 ms fit the budget; the time budget still ends a slow run early).
+    pages_n = max(n, PAGE_SAMPLES)
+    row["topic_page"] = _timed(page, pages_n, budget_s)
+    row["topic_page_member"] = _timed(lambda: page(url, member), pages_n, budget_s)
+    row["topic_page_older"] = _timed(lambda: page(f"{url}?before={middle}"), pages_n, budget_s)
     row["history_replay_latest_500"] = _timed(
         lambda: selectors.room_history_frames(room=room, after_seq=size - 500, limit=500), n, budget_s
     )
