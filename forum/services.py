@@ -1114,7 +1114,7 @@ def mark_read(
         raise Forbidden(_("You cannot read this room."))
     seq = max(0, min(int(seq), room.last_seq))
     if room_read_seq is None or (topic is not None and topic_read_seq is None):
-        from forum.selectors import read_markers  # here, not at the top: selectors is read-only
+        from forum.selectors import read_markers
 
         room_read_seq, topic_read_seq = read_markers(user=actor, room=room, topic=topic)
     if (
