@@ -702,9 +702,7 @@ def existing_messages_query(posts: Sequence[NewMessage]) -> QuerySet[Message]:
     Both columns, so the (author, client_id) unique index answers; client_id alone would
     scan every message ever written (measured: 226 ms at 1,000,000 messages).
     """
-    return Message.objects.filter(
-        author_id__in={p.actor.pk for p in posts}, client_id__in={p.client_id for p in posts}
-    )
+    return Message.objects.filter(author_id__in={p.actor.pk for p in posts}, client_id__in={p.client_id for p in posts})
 
 
 def _existing_messages(posts: Sequence[NewMessage]) -> dict[tuple[int, uuid.UUID], Message]:
