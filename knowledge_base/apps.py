@@ -1,5 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class KnowledgeBaseConfig(AppConfig):
     name = "knowledge_base"
+
+    def ready(self) -> None:
+        from accounts.models import Region, Sector
+        from knowledge_base.models import ThemePage
+        from knowledge_base.selectors import forget_taxonomy_labels
+
+        # The facet labels cached in knowledge_base.selectors: a rename shows at once in this process.
+        for model in (Sector, Region, ThemePage):
+            post_save.connect(forget_taxonomy_labels, sender=model, dispatch_uid=f"kb-labels-save-{model.__name__}")
+            post_delete.connect(forget_taxonomy_labels, sender=model, dispatch_uid=f"kb-labels-del-{model.__name__}")

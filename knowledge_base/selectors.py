@@ -13,6 +13,7 @@ one UNION ALL query for all facets). A search costs the same small number of que
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
 from accounts.models import Region, Sector
 from knowledge_base.models import (
@@ -199,18 +201,18 @@ def _better_scores_are_higher() -> bool:
     return connection.vendor != "sqlite"
 
 
-def _matching(model: type[LessonPage] | type[PilotPage], query: str) -> QuerySet[Any]:
-    """The live, public pages of model that match query, as a database query annotated with ``_score`` and
-    ordered best first (title order and a zero score without a query). Nothing is loaded: callers filter,
-    count, slice and group it."""
+def _matching(model: type[LessonPage] | type[PilotPage], query: str, private: Q) -> QuerySet[Any]:
+    """The live pages of model outside the private sections ``private`` (Wagtail's ``private_q()``) that
+    match query, as a database query annotated with ``_score`` and ordered best first (title order and a
+    zero score without a query). Nothing is loaded: callers filter, count, slice and group it."""
     if not query:
         qs = model.objects.live().annotate(_score=Value(0.0, output_field=FloatField())).order_by("title", "pk")
-        return qs.public()
+        return qs.exclude(private)
     results = model.objects.live().search(query, operator="and").annotate_score("_score")
     # Both of Wagtail's database backends (SQLite FTS5, PostgreSQL full-text) build the search as a Django
     # queryset; ``get_queryset()`` hands it over unevaluated so the facet filters, counts and slices below
     # run in the same SQL instead of loading every match into Python.
-    return results.get_queryset().public()
+    return results.get_queryset().exclude(private)
 
 
 def _top(matches: QuerySet[Any], kind: str, n: int) -> list[tuple[str, Any, float]]:
@@ -298,15 +300,40 @@ def _facet_counts(lessons: QuerySet[LessonPage] | None, pilots: QuerySet[PilotPa
     return counts
 
 
+# Sector, region and theme names for the facets: three queries on every search for lists that change a
+# few times a year. Kept per process for at most TAXONOMY_SECONDS, and dropped at once in this process
+# when one of them is saved or deleted (knowledge_base.apps connects the signals); another process
+# sees a rename within TAXONOMY_SECONDS. Not in the shared cache: a Redis outage must not break search.
+TAXONOMY_SECONDS = 60.0
+_taxonomy: tuple[float, dict[str, dict[str, str]]] | None = None
+
+
+def forget_taxonomy_labels(**_kwargs: Any) -> None:
+    global _taxonomy
+    _taxonomy = None
+
+
+def _taxonomy_labels() -> dict[str, dict[str, str]]:
+    global _taxonomy
+    now = time.monotonic()
+    if _taxonomy is None or now - _taxonomy[0] > TAXONOMY_SECONDS:
+        labels = {
+            "sector": dict(Sector.objects.values_list("slug", "name")),
+            "region": dict(Region.objects.values_list("slug", "name")),
+            "theme": dict(ThemePage.objects.live().values_list("slug", "title")),
+        }
+        _taxonomy = (now, labels)
+    return _taxonomy[1]
+
+
 def _labels() -> dict[str, dict[str, str]]:
+    # The choices' labels are translated per request: not cached.
     return {
         "type": {k: str(v) for k, v in TYPE_LABELS.items()},
-        "sector": dict(Sector.objects.values_list("slug", "name")),
-        "region": dict(Region.objects.values_list("slug", "name")),
         "kind": {k: str(v) for k, v in CommunityKindChoice.choices},
         "leerfunctie": {k: str(v) for k, v in Leerfunctie.choices},
         "factor": {k: str(v) for k, v in SuccessFactorChoice.choices},
-        "theme": dict(ThemePage.objects.live().values_list("slug", "title")),
+        **_taxonomy_labels(),
     }
 
 
@@ -319,8 +346,9 @@ def search_knowledge(
     chosen = {k: list(v) for k, v in (selected or {}).items() if k in FACET_KEYS and v}
     types = set(chosen.get("type", [])) or {"lesson", "pilot"}
 
-    lessons = _filter_lessons(_matching(LessonPage, query), chosen) if "lesson" in types else None
-    pilots = _filter_pilots(_matching(PilotPage, query), chosen) if "pilot" in types else None
+    private = Page.objects.all().private_q()  # one lookup of the view restrictions for both types
+    lessons = _filter_lessons(_matching(LessonPage, query, private), chosen) if "lesson" in types else None
+    pilots = _filter_pilots(_matching(PilotPage, query, private), chosen) if "pilot" in types else None
     counts = _facet_counts(lessons, pilots)
     n_lessons, n_pilots = counts["type"]["lesson"], counts["type"]["pilot"]
     total = n_lessons + n_pilots

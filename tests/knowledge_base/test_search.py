@@ -250,3 +250,32 @@ def test_search_queries_do_not_grow_with_the_number_of_lessons(
     assert _facet(result, "sector") == {"energie": 14}
     assert searches() == small
     assert max(small) <= 20, small
+
+
+def test_a_lesson_in_a_private_section_is_not_found_or_counted(dataset: dict[str, Any], kb_tree: Any) -> None:
+    from wagtail.models import PageViewRestriction
+
+    secret = dataset["lessons"][0]
+    assert any(hit.page.pk == secret.pk for hit in search_knowledge(query="installateurs").hits)
+    PageViewRestriction.objects.create(page=secret, restriction_type=PageViewRestriction.LOGIN)
+    result = search_knowledge(query="warmtepompen")
+    assert all(hit.page.pk != secret.pk for hit in result.hits)
+    assert _facet(result, "type") == {"pilot": 1}  # only the pilot still matches
+    assert all(hit.page.pk != secret.pk for hit in search_knowledge().hits)
+
+
+def test_facet_labels_are_read_once_and_follow_a_rename(dataset: dict[str, Any]) -> None:
+    """Sector, region and theme names are kept between searches; saving one shows at once."""
+    warm = _queries(lambda: search_knowledge(query="warmtepompen"))
+    search_knowledge(query="warmtepompen")
+    from knowledge_base import selectors
+
+    selectors.forget_taxonomy_labels()
+    cold = _queries(lambda: (selectors.forget_taxonomy_labels(), search_knowledge(query="warmtepompen")))
+    assert cold == warm + 3
+
+    energie = Sector.objects.get(slug="energie")
+    energie.name = "Energie en warmte"
+    energie.save()
+    facet = next(f for f in search_knowledge(query="warmtepompen").facets if f.key == "sector")
+    assert [v.label for v in facet.values] == ["Energie en warmte"]
