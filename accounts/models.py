@@ -54,9 +54,15 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         profile = getattr(self, "profile", None)
-        if profile is not None and profile.display_name:
-            return str(profile.display_name)
-        return self.get_full_name() or self.email.split("@")[0]
+        return display_name_of(profile.display_name if profile else None, self.first_name, self.last_name, self.email)
+
+
+def display_name_of(profile_name: str | None, first_name: str, last_name: str, email: str) -> str:
+    """How a member is named: ``User.display_name`` from its columns, for pages that read them
+    as plain values without a User."""
+    if profile_name:
+        return str(profile_name)
+    return f"{first_name} {last_name}".strip() or email.split("@")[0]
 
 
 class Sector(models.Model):

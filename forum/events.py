@@ -33,30 +33,28 @@ def encode(frame: dict[str, Any]) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 
-def _send(group: str, message: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(group, message)
-    except Exception:  # the database has it; clients recover through seq gaps or resync
-        logger.warning("could not announce an event to %s", group, exc_info=True)
+def _room_event(room_id: int, frames: list[dict[str, Any]]) -> dict[str, Any]:
+    """The layer event for one room: one frame, or a batch of message frames committed together.
+    Only message frames carry a seq for the hub (the order clients check for gaps)."""
+    if len(frames) == 1:
+        frame = frames[0]
+        seq = frame.get("seq") if frame.get("type") == "message" else None
+        return {"type": "room.frame", "room": room_id, "seq": seq, "text": encode(frame)}
+    return {"type": "room.frames", "room": room_id, "items": [[f["seq"], encode(f)] for f in frames]}
+
+
+def _user_event(user_id: int, kind: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"type": "user.event", "user": user_id, "kind": kind, **(data or {})}
+
+
+def _announce(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    if messages:
+        transaction.on_commit(lambda: _send_all(messages))
 
 
 def announce_room(room_id: int, frame: dict[str, Any]) -> None:
     """After commit, send ``frame`` to everyone subscribed to the room."""
-    text = encode(frame)
-    seq = frame.get("seq") if frame.get("type") == "message" else None
-    transaction.on_commit(
-        lambda: _send(room_group(room_id), {"type": "room.frame", "room": room_id, "seq": seq, "text": text})
-    )
-
-
-def _room_event(room_id: int, frames: list[dict[str, Any]]) -> dict[str, Any]:
-    if len(frames) == 1:
-        frame = frames[0]
-        return {"type": "room.frame", "room": room_id, "seq": frame.get("seq"), "text": encode(frame)}
-    return {"type": "room.frames", "room": room_id, "items": [[f["seq"], encode(f)] for f in frames]}
+    _announce([(room_group(room_id), _room_event(room_id, [frame]))])
 
 
 def announce_batch(room_frames: dict[int, list[dict[str, Any]]], notified_users: Iterable[int]) -> None:
@@ -68,11 +66,13 @@ def announce_batch(room_frames: dict[int, list[dict[str, Any]]], notified_users:
     database work.
     """
     messages = [(room_group(rid), _room_event(rid, frames)) for rid, frames in room_frames.items() if frames]
-    messages += [
-        (user_group(uid), {"type": "user.event", "user": uid, "kind": "notification"}) for uid in sorted(notified_users)
-    ]
-    if messages:
-        transaction.on_commit(lambda: _send_all(messages))
+    messages += [(user_group(uid), _user_event(uid, "notification")) for uid in sorted(notified_users)]
+    _announce(messages)
+
+
+def announce_user(user_id: int, kind: str, data: dict[str, Any] | None = None) -> None:
+    """After commit, tell a user's sockets about a change of access (e.g. ban, logout)."""
+    _announce([(user_group(user_id), _user_event(user_id, kind, data))])
 
 
 def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
@@ -92,9 +92,3 @@ def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
         async_to_sync(send)()
     except Exception:
         logger.warning("could not announce %d events", len(messages), exc_info=True)
-
-
-def announce_user(user_id: int, kind: str, data: dict[str, Any] | None = None) -> None:
-    """After commit, tell a user's sockets about a change of access (e.g. ban, logout)."""
-    payload = {"type": "user.event", "user": user_id, "kind": kind, **(data or {})}
-    transaction.on_commit(lambda: _send(user_group(user_id), payload))

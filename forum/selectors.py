@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.models import User
+from accounts.models import User, display_name_of
 from forum import permissions
 from forum.models import (
     Attachment,
@@ -343,13 +343,6 @@ class PageMessage:
     attachment_list: list[tuple[int, str, int]]
 
 
-def display_name(profile_name: str | None, first_name: str, last_name: str, email: str) -> str:
-    """``User.display_name`` from the columns it reads, for pages that read them without a User."""
-    if profile_name:
-        return str(profile_name)
-    return f"{first_name} {last_name}".strip() or email.split("@")[0]
-
-
 def topic_messages(*, topic: Topic, before_seq: int | None = None, limit: int = HISTORY_PAGE) -> dict[str, Any]:
     """Keyset pagination backwards from the newest: ``before_seq`` is the oldest seq shown.
 
@@ -374,7 +367,7 @@ def topic_messages(*, topic: Topic, before_seq: int | None = None, limit: int = 
             pk=pk,
             seq=seq,
             author_id=author_id,
-            author_name=display_name(profile_name, first, last, email) if author_id is not None else "",
+            author_name=display_name_of(profile_name, first, last, email) if author_id is not None else "",
             body_html=body_html,
             created_at=created_at,
             edited_at=edited_at,

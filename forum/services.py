@@ -574,17 +574,6 @@ def accept_answer(*, actor: User, topic: Topic, message: Message | None) -> Topi
 # --- messages ---------------------------------------------------------------------------------
 
 
-def _mention_targets(room: Room, names: frozenset[str]) -> dict[str, User]:
-    if not names:
-        return {}
-    users = User.objects.filter(is_active=True, profile__display_name__in=names).select_related("profile")
-    found: dict[str, User] = {}
-    for user in users:
-        if permissions.can_read_room(user, room):
-            found[user.profile.display_name] = user
-    return found
-
-
 def _check_slow_mode(actor: User, room: Room, *, posted_now: bool = False) -> None:
     if room.slow_mode_seconds <= 0 or permissions.can_moderate_community(actor, room.community):
         return
@@ -734,7 +723,7 @@ def _fresh_memberships(users: Iterable[User], communities: Iterable[int]) -> Non
             cache[cid] = found.get((uid, cid))
 
 
-def _mention_targets_in(rooms: dict[int, Room], names_by_room: dict[int, set[str]]) -> dict[int, dict[str, User]]:
+def _mention_targets(rooms: dict[int, Room], names_by_room: dict[int, set[str]]) -> dict[int, dict[str, User]]:
     """Per room, the mentioned people who can read it: one query for the whole batch."""
     every_name = set().union(*names_by_room.values()) if names_by_room else set()
     if not every_name:
@@ -750,6 +739,11 @@ def _mention_targets_in(rooms: dict[int, Room], names_by_room: dict[int, set[str
             if u.profile.display_name in names and permissions.can_read_room(u, room)
         }
     return targets
+
+
+def _mention_links(targets: dict[str, User]) -> dict[str, str]:
+    """Mentioned name -> profile URL, for ``render``."""
+    return {name: reverse("accounts:profile", args=[u.pk]) for name, u in targets.items()}
 
 
 def _write_messages(posts: Sequence[NewMessage]) -> list[Message | ForumError]:
@@ -794,7 +788,7 @@ def _write_messages(posts: Sequence[NewMessage]) -> list[Message | ForumError]:
     for i, first_render, _prepared in accepted:
         if first_render.mentioned_names:
             names_by_room.setdefault(posts[i].room_id, set()).update(first_render.mentioned_names)
-    targets = _mention_targets_in(rooms, names_by_room)
+    targets = _mention_targets(rooms, names_by_room)
     messages: list[Message] = []
     seqs = {room_id: room.last_seq for room_id, room in rooms.items()}
     for i, first_render, _prepared in accepted:
@@ -803,9 +797,7 @@ def _write_messages(posts: Sequence[NewMessage]) -> list[Message | ForumError]:
         seqs[room.pk] += 1
         rendered = first_render
         if first_render.mentioned_names:
-            room_targets = targets.get(room.pk, {})
-            links = {name: reverse("accounts:profile", args=[u.pk]) for name, u in room_targets.items()}
-            rendered = render(post.body, links)
+            rendered = render(post.body, _mention_links(targets.get(room.pk, {})))
         topic = topics[post.topic_id]
         message = Message(
             room=room,
@@ -1024,8 +1016,9 @@ def edit_message(*, actor: User, message: Message, body: str) -> Message:
     if body == message.body:
         return message
     MessageRevision.objects.create(message=message, body=message.body)
-    targets = _mention_targets(message.room, render(body).mentioned_names)
-    rendered = render(body, {name: reverse("accounts:profile", args=[u.pk]) for name, u in targets.items()})
+    room = message.room
+    targets = _mention_targets({room.pk: room}, {room.pk: set(render(body).mentioned_names)}).get(room.pk, {})
+    rendered = render(body, _mention_links(targets))
     message.body = body
     message.body_html = rendered.html
     message.search_text = f"{message.topic.title}\n{rendered.text}"

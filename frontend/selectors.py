@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import connection
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, User, display_name_of
 
 
 def home_page_data(*, user: Any) -> dict[str, Any]:
@@ -56,12 +56,10 @@ def header(*, user: User) -> Header:
         row = cursor.fetchone()
     if row is None:  # removed while the request ran
         return Header(name=user.display_name, unread_messages=0, unread_notifications=0)
-    from forum.selectors import display_name
-
     profile_name, unread, notifications = row
     # User.display_name with the profile's name this query read: no query for the profile.
     return Header(
-        name=display_name(profile_name, user.first_name, user.last_name, user.email),
+        name=display_name_of(profile_name, user.first_name, user.last_name, user.email),
         unread_messages=int(unread),
         unread_notifications=int(notifications),
     )

@@ -692,11 +692,7 @@ def run_round(
     if len(lonely_young) or len(lonely_old):
         cell_rows, cell_cols = _forbidden_cells(younger, slots, forbidden_set)
         # Younger members against every slot.
-        forbidden_rows = np.zeros((len(lonely_young), len(slots)), dtype=np.bool_)
-        position = np.full(len(younger), -1)
-        position[lonely_young] = np.arange(len(lonely_young))
-        hit = position[cell_rows] >= 0
-        forbidden_rows[position[cell_rows[hit]], cell_cols[hit]] = True
+        forbidden_rows = _forbidden_for(lonely_young, len(younger), cell_rows, cell_cols, len(slots))
         unmatched += _why_unmatched(
             [younger[i] for i in lonely_young.tolist()],
             slots,
@@ -706,11 +702,7 @@ def run_round(
         )
         # Older members against every younger one, through their first slot.
         first_slot = np.searchsorted(owner, lonely_old)
-        forbidden_cols = np.zeros((len(lonely_old), len(younger)), dtype=np.bool_)
-        position = np.full(len(slots), -1)
-        position[first_slot] = np.arange(len(lonely_old))
-        hit = position[cell_cols] >= 0
-        forbidden_cols[position[cell_cols[hit]], cell_rows[hit]] = True
+        forbidden_cols = _forbidden_for(first_slot, len(slots), cell_cols, cell_rows, len(younger))
         unmatched += _why_unmatched(
             [older[i] for i in lonely_old.tolist()],
             younger,
@@ -720,6 +712,20 @@ def run_round(
         )
     unmatched.sort(key=lambda u: u.id)
     return RoundResult(pairs=pairs, unmatched=unmatched)
+
+
+def _forbidden_for(
+    people: IntArray, axis_len: int, cells_here: IntArray, cells_there: IntArray, other_len: int
+) -> BoolArray:
+    """Rows of a forbidden-pair matrix for ``people`` (indices on an axis of length ``axis_len``)
+    against every ``other_len`` on the other axis, from forbidden cells given as index pairs
+    (``cells_here`` on this axis, ``cells_there`` on the other)."""
+    out = np.zeros((len(people), other_len), dtype=np.bool_)
+    position = np.full(axis_len, -1)
+    position[people] = np.arange(len(people))
+    hit = position[cells_here] >= 0
+    out[position[cells_here[hit]], cells_there[hit]] = True
+    return out
 
 
 def _why_unmatched(
