@@ -1,0 +1,4 @@
+"""Kring's ground floor: what every app shares and that depends on no app of ours.
+
+- ``core.errors``: the one error hierarchy every app's services raise; each transport maps it once.
+"""
