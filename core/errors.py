@@ -67,9 +67,7 @@ class RateLimited(KringError):
     code = "rate_limited"
     status = 429
 
-    def __init__(
-        self, message: str, *, wait_seconds: float, field: str | None = None, code: str | None = None
-    ) -> None:
+    def __init__(self, message: str, *, wait_seconds: float, field: str | None = None, code: str | None = None) -> None:
         super().__init__(message, field=field, code=code)
         self.wait_seconds = wait_seconds
 
