@@ -1,32 +1,16 @@
-"""Errors the forum's services raise; every transport turns them into its own answer."""
+"""The forum's errors are Kring's one hierarchy (``core.errors``); these names stay for callers.
+
+``ForumError`` is ``KringError``: every transport already maps it once (``core.http`` for
+pages, the realtime connection for frames).
+"""
 
 from __future__ import annotations
 
+from core.errors import Conflict, Forbidden, Invalid, KringError, NotFound, RateLimited, Unavailable
 
-class ForumError(Exception):
-    code = "invalid"
+ForumError = KringError
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+# The code the forum's slow mode answers with (the WebSocket error frame has carried it since the start).
+SLOW_MODE = "slow_mode"
 
-
-class Forbidden(ForumError):
-    code = "forbidden"
-
-
-class NotFound(ForumError):
-    code = "not_found"
-
-
-class Invalid(ForumError):
-    code = "invalid"
-
-
-class RateLimited(ForumError):
-    code = "slow_mode"
-
-    def __init__(self, message: str, *, wait_seconds: float) -> None:
-        super().__init__(message)
-        self.wait_seconds = wait_seconds
+__all__ = ["SLOW_MODE", "Conflict", "Forbidden", "ForumError", "Invalid", "KringError", "NotFound", "RateLimited", "Unavailable"]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region, Sector
+from core.limits import MAX_MESSAGE_BODY
 from forum.models import REACTION_EMOJI, Community, CommunityKind, LearningFunction, Scope, Visibility
 
 
@@ -61,7 +62,7 @@ class CommunityForm(forms.ModelForm[Community]):
 
 class TopicForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=160)
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=MAX_MESSAGE_BODY)
     is_question = forms.BooleanField(label=_("This is a practice question (kennisvraag)"), required=False)
     client_id = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -70,7 +71,7 @@ class PostForm(forms.Form):
     body = forms.CharField(
         label=_("Your message"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=10_000,
+        max_length=MAX_MESSAGE_BODY,
         help_text=_("Markdown works. Mention someone with @**Name**."),
     )
     attachments = forms.FileField(label=_("Attachment (optional)"), required=False)
@@ -78,7 +79,7 @@ class PostForm(forms.Form):
 
 
 class EditForm(forms.Form):
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=MAX_MESSAGE_BODY)
 
 
 class FlagForm(forms.Form):

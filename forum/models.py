@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region, Sector
+from core.limits import MAX_MESSAGE_BODY
 
 
 class CommunityKind(models.TextChoices):
@@ -196,7 +197,7 @@ class Message(models.Model):
     seq = models.PositiveBigIntegerField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     client_id = models.UUIDField()
-    body = models.TextField(max_length=10000)
+    body = models.TextField(max_length=MAX_MESSAGE_BODY)
     body_html = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)

@@ -12,10 +12,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from core.limits import MAX_MESSAGE_BODY as MAX_BODY
+
 VERSION = 1
 MAX_FRAME_BYTES = 16 * 1024
 MAX_SUBSCRIPTIONS = 100
-MAX_BODY = 10_000
 
 
 class ProtocolError(Exception):

@@ -1,0 +1,75 @@
+"""Helpers the forum's action families share: the audit trail, one notification, member counts, slugs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.text import slugify
+
+from accounts.models import User
+from forum import events
+from forum.models import (
+    AuditEntry,
+    Community,
+    Membership,
+    MembershipState,
+    Message,
+    Notification,
+    Reaction,
+    ReadState,
+    Role,
+)
+from forum.serializers import group_reactions
+
+SYSTEM_MENTORING_SLUG = "mentorkoppels"
+
+
+KNOWLEDGE_COMMUNITY_SLUG = "kennisbank"
+
+
+def _audit(community: Community, actor: User | None, action: str, target: str, detail: str = "") -> None:
+    AuditEntry.objects.create(community=community, actor=actor, action=action, target=target[:200], detail=detail[:500])
+
+
+def _notify(user_id: int, kind: str, text: str, url: str, message: Message | None = None) -> None:
+    if message is not None:
+        Notification.objects.get_or_create(
+            user_id=user_id, kind=kind, message=message, defaults={"text": text[:300], "url": url[:300]}
+        )
+    else:
+        Notification.objects.create(user_id=user_id, kind=kind, text=text[:300], url=url[:300])
+    events.announce_user(user_id, "notification")
+
+
+def _refresh_member_count(community: Community) -> None:
+    count = Membership.objects.filter(community=community, state=MembershipState.ACTIVE).count()
+    Community.objects.filter(pk=community.pk).update(member_count=count)
+    community.member_count = count
+
+
+# Community slugs that would shadow the forum's own URLs.
+RESERVED_SLUGS = {"nieuw", "zoeken", "meldingen", "uitnodiging", "onderwerp", "bericht", "bijlage"}
+
+
+def _unique_slug(model: Any, base: str, **scope: Any) -> str:
+    slug = slugify(base)[:70] or "kring"
+    if model is Community and slug in RESERVED_SLUGS:
+        slug = f"{slug}-kring"
+    candidate, n = slug, 2
+    while model.objects.filter(slug=candidate, **scope).exists():
+        candidate, n = f"{slug}-{n}", n + 1
+    return candidate
+
+
+def _owners(community: Community) -> int:
+    return Membership.objects.filter(community=community, role=Role.OWNER, state=MembershipState.ACTIVE).count()
+
+
+def _catch_up_read_state(user: User, community: Community) -> None:
+    """A new member starts with nothing unread rather than the whole history."""
+    for room in community.rooms.all():
+        ReadState.objects.update_or_create(user=user, room=room, defaults={"last_read_seq": room.last_seq})
+
+
+def _reactions_of(message: Message) -> dict[str, list[int]]:
+    return group_reactions(Reaction.objects.filter(message=message).values_list("emoji", "user_id"))

@@ -1,0 +1,63 @@
+"""Editing and deleting a message (a deleted message leaves a tombstone)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from forum import events, permissions
+from forum.errors import Forbidden
+from forum.models import (
+    Message,
+    MessageRevision,
+    Topic,
+)
+from forum.rendering import render
+from forum.serializers import message_frame
+from forum.services._common import _audit, _reactions_of
+from forum.services.posting import _mention_links, _mention_targets, validate_body
+
+
+@transaction.atomic
+def edit_message(*, actor: User, message: Message, body: str) -> Message:
+    message = Message.objects.select_for_update().select_related("room__community", "topic").get(pk=message.pk)
+    if not permissions.can_edit_message(actor, message):
+        raise Forbidden(_("You can only edit your own messages."))
+    validate_body(body)
+    if body == message.body:
+        return message
+    MessageRevision.objects.create(message=message, body=message.body)
+    room = message.room
+    targets = _mention_targets({room.pk: room}, {room.pk: set(render(body).mentioned_names)}).get(room.pk, {})
+    rendered = render(body, _mention_links(targets))
+    message.body = body
+    message.body_html = rendered.html
+    message.search_text = f"{message.topic.title}\n{rendered.text}"
+    message.edited_at = timezone.now()
+    message.save(update_fields=["body", "body_html", "search_text", "edited_at"])
+    frame = message_frame(message, author_name=actor.display_name, reactions=_reactions_of(message))
+    events.announce_room(message.room_id, {**frame, "type": "message_edited"})
+    return message
+
+
+@transaction.atomic
+def delete_message(*, actor: User, message: Message) -> Message:
+    """Delete leaves a tombstone: the seq stays, the text goes."""
+    message = Message.objects.select_for_update().select_related("room__community").get(pk=message.pk)
+    if not permissions.can_delete_message(actor, message):
+        raise Forbidden(_("You cannot delete this message."))
+    message.deleted_at = timezone.now()
+    message.deleted_by = actor
+    message.body_html = ""
+    message.search_text = ""
+    message.save(update_fields=["deleted_at", "deleted_by", "body_html", "search_text"])
+    if message.author_id != actor.pk:
+        _audit(message.room.community, actor, "delete_message", f"#{message.seq} in {message.room.name}")
+    Topic.objects.filter(accepted_answer=message).update(accepted_answer=None)
+    events.announce_room(
+        message.room_id,
+        {"type": "message_deleted", "room": message.room_id, "topic": message.topic_id, "seq": message.seq},
+    )
+    return message

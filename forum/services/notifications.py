@@ -1,0 +1,114 @@
+"""Notifications a post causes (mentions, replies to participants) and marking them read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from forum.models import (
+    Message,
+    Notification,
+    NotificationKind,
+    Topic,
+)
+
+
+def _notify_mentions(messages: Sequence[Message], targets: dict[int, dict[str, User]]) -> set[int]:
+    """One notification per mentioned reader, written in one statement; returns who was told."""
+    fresh: list[Notification] = []
+    for message in messages:
+        actor = message.author
+        assert actor is not None
+        room_targets = targets.get(message.room_id, {})
+        for name in sorted(message._kring_mentions):  # type: ignore[attr-defined]
+            user = room_targets.get(name)
+            if user is not None and user.pk != actor.pk:
+                text = _("%(name)s mentioned you in “%(topic)s”") % {
+                    "name": actor.display_name,
+                    "topic": message.topic.title,
+                }
+                url = f"{message.topic.get_absolute_url()}#m{message.seq}"
+                fresh.append(
+                    Notification(
+                        user_id=user.pk, kind=NotificationKind.MENTION, text=text[:300], url=url[:300], message=message
+                    )
+                )
+    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    return {n.user_id for n in fresh}
+
+
+# The earlier participants of a topic told about a reply: a bound on one post's fan-out of
+# notifications (a long thread does not notify hundreds of people for every reply).
+PARTICIPANTS_NOTIFIED = 50
+
+
+def _notify_participants(
+    topics: dict[int, Topic], by_topic: dict[int, list[Message]], targets: dict[int, dict[str, User]]
+) -> set[int]:
+    """Tell earlier participants about replies: one unread notification per topic and person.
+
+    For the whole batch, whatever the number of topics: one query for the participants,
+    one for who already has an unread reply notification, one insert. Mentioned people
+    got a mention instead. Returns who was told.
+    """
+    new_ids = [m.pk for ms in by_topic.values() for m in ms]
+    participants: dict[int, set[int]] = {tid: set() for tid in by_topic}
+    rows = (
+        Message.objects.filter(topic_id__in=by_topic, deleted_at__isnull=True, author__isnull=False)
+        .exclude(pk__in=new_ids)
+        .values_list("topic_id", "author_id")
+        .distinct()
+        .order_by("topic_id", "author_id")
+    )
+    for tid, uid in rows:
+        if len(participants[tid]) < PARTICIPANTS_NOTIFIED:
+            participants[tid].add(uid)
+    authors = {tid: [m.author_id for m in ms] for tid, ms in by_topic.items()}
+    if not any(people or len(set(authors[tid])) > 1 for tid, people in participants.items()):
+        return set()  # nobody to tell: every topic has only this batch's one author so far
+    everyone = set().union(*participants.values(), *authors.values())
+    waiting: set[tuple[int, int]] = set(
+        Notification.objects.filter(
+            user_id__in=everyone, kind=NotificationKind.REPLY, topic_id__in=by_topic, read_at__isnull=True
+        ).values_list("topic_id", "user_id")
+    )
+    fresh: list[Notification] = []
+    for tid, messages in by_topic.items():
+        topic = topics[tid]
+        people = participants[tid]
+        for message in messages:
+            actor = message.author
+            assert actor is not None
+            room_targets = targets.get(message.room_id, {})
+            mentioned = {room_targets[n].pk for n in message._kring_mentions if n in room_targets}  # type: ignore[attr-defined]
+            text = _("%(name)s replied in “%(topic)s”") % {"name": actor.display_name, "topic": topic.title}
+            url = f"{topic.get_absolute_url()}#m{message.seq}"
+            for uid in sorted(people - mentioned - {actor.pk}):
+                if (tid, uid) in waiting:
+                    continue
+                fresh.append(
+                    Notification(
+                        user_id=uid,
+                        kind=NotificationKind.REPLY,
+                        text=text[:300],
+                        url=url[:300],
+                        message=message,
+                        topic=topic,
+                    )
+                )
+                waiting.add((tid, uid))
+            people.add(actor.pk)
+    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    return {n.user_id for n in fresh}
+
+
+@transaction.atomic
+def mark_notifications_read(*, actor: User, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,38 @@
+"""Reactions to messages."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from forum import events, permissions
+from forum.errors import Forbidden, Invalid
+from forum.models import (
+    REACTION_EMOJI,
+    Message,
+    Reaction,
+)
+from forum.services._common import _reactions_of
+
+
+@transaction.atomic
+def react(*, actor: User, message: Message, emoji: str, add: bool | None = None) -> dict[str, list[int]]:
+    """Add, remove or (``add=None``) toggle one reaction; one per member per emoji."""
+    if emoji not in REACTION_EMOJI:
+        raise Invalid(_("Choose one of the offered reactions."), field="emoji")
+    room = message.room
+    if not permissions.can_post_in_room(actor, room) or message.deleted_at is not None:
+        raise Forbidden(_("You cannot react here."))
+    exists = Reaction.objects.filter(message=message, user=actor, emoji=emoji).exists()
+    want = (not exists) if add is None else add
+    if want and not exists:
+        Reaction.objects.get_or_create(message=message, user=actor, emoji=emoji)
+    elif not want and exists:
+        Reaction.objects.filter(message=message, user=actor, emoji=emoji).delete()
+    reactions = _reactions_of(message)
+    events.announce_room(
+        room.pk,
+        {"type": "reaction", "room": room.pk, "topic": message.topic_id, "seq": message.seq, "reactions": reactions},
+    )
+    return reactions
