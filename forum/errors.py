@@ -13,4 +13,14 @@ ForumError = KringError
 # The code the forum's slow mode answers with (the WebSocket error frame has carried it since the start).
 SLOW_MODE = "slow_mode"
 
-__all__ = ["SLOW_MODE", "Conflict", "Forbidden", "ForumError", "Invalid", "KringError", "NotFound", "RateLimited", "Unavailable"]
+__all__ = [
+    "SLOW_MODE",
+    "Conflict",
+    "Forbidden",
+    "ForumError",
+    "Invalid",
+    "KringError",
+    "NotFound",
+    "RateLimited",
+    "Unavailable",
+]

@@ -5,63 +5,84 @@ readable by logged-in people who are not banned (so they can look before joining
 invite-only communities only by their active members. Restricted rooms (mentoring pairs,
 closed working groups) only by their listed members, platform admins included: a pair's
 room is private even from admins. Writing always needs an active, unmuted membership.
+
+The memberships a check reads are loaded into the actor (``actor.memberships``) once per
+community and request or frame; the actor is new for each, so a change is seen by the next.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeAlias
 
 from django.utils import timezone
 
-from forum.models import Community, Membership, MembershipState, Role, Room, Visibility
+from accounts.actor import Actor, Member, as_actor
+from forum.models import Community, Membership, MembershipState, Message, Role, Room, Topic, Visibility
+
+# Every check takes the actor of the request or frame; a bare user (a test, another app) is
+# turned into a one-call actor. Pass the actor to make one membership lookup per community
+# serve the whole request.
+Who: TypeAlias = Actor | Member | None
 
 
-def is_platform_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+def is_platform_admin(actor: Who) -> bool:
+    return as_actor(actor).is_platform_admin
 
 
-def membership_of(user: Any, community: Community) -> Membership | None:
-    if not getattr(user, "is_authenticated", False):
+def membership_of(actor: Who, community: Community) -> Membership | None:
+    """The actor's membership of ``community`` (None: none), looked up once per actor."""
+    actor = as_actor(actor)
+    if not actor.is_authenticated:
         return None
-    cache: dict[int, Membership | None] = user.__dict__.setdefault("_kring_memberships", {})
-    if community.pk not in cache:
-        cache[community.pk] = Membership.objects.filter(community=community, user=user).first()
-    return cache[community.pk]
+    if community.pk not in actor.memberships:
+        actor.memberships[community.pk] = Membership.objects.filter(community=community, user_id=actor.member_id).first()
+    found: Membership | None = actor.memberships[community.pk]
+    return found
 
 
-def forget_memberships(user: Any) -> None:
-    """Drop the per-request cache after a membership changes."""
-    if hasattr(user, "__dict__"):
-        user.__dict__.pop("_kring_memberships", None)
+def load_memberships(actors: list[Actor], community_ids: set[int]) -> None:
+    """Load the memberships of several actors in several communities in one query (a posting batch)."""
+    by_id = {a.pk: a for a in actors if a.pk is not None}
+    if not by_id or not community_ids:
+        return
+    found = {
+        (m.user_id, m.community_id): m
+        for m in Membership.objects.filter(community_id__in=community_ids, user_id__in=by_id)
+    }
+    for uid, actor in by_id.items():
+        for cid in community_ids:
+            actor.memberships[cid] = found.get((uid, cid))
 
 
-def is_active_member(user: Any, community: Community) -> bool:
-    membership = membership_of(user, community)
+def is_active_member(actor: Who, community: Community) -> bool:
+    membership = membership_of(actor, community)
     return membership is not None and membership.state == MembershipState.ACTIVE
 
 
-def is_banned(user: Any, community: Community) -> bool:
-    membership = membership_of(user, community)
+def is_banned(actor: Who, community: Community) -> bool:
+    membership = membership_of(actor, community)
     return membership is not None and membership.state == MembershipState.BANNED
 
 
-def can_view_community(user: Any, community: Community) -> bool:
+def can_view_community(actor: Who, community: Community) -> bool:
     if community.is_system:
         return False
-    if is_banned(user, community):
+    actor = as_actor(actor)
+    if is_banned(actor, community):
         return False
     if community.visibility != Visibility.INVITE_ONLY:
         return True
-    if is_platform_admin(user):
+    if actor.is_platform_admin:
         return True
-    membership = membership_of(user, community)
+    membership = membership_of(actor, community)
     return membership is not None and membership.state in {MembershipState.ACTIVE, MembershipState.INVITED}
 
 
-def can_moderate_community(user: Any, community: Community) -> bool:
-    if is_platform_admin(user) and not community.is_system:
+def can_moderate_community(actor: Who, community: Community) -> bool:
+    actor = as_actor(actor)
+    if actor.is_platform_admin and not community.is_system:
         return True
-    membership = membership_of(user, community)
+    membership = membership_of(actor, community)
     return (
         membership is not None
         and membership.state == MembershipState.ACTIVE
@@ -69,17 +90,19 @@ def can_moderate_community(user: Any, community: Community) -> bool:
     )
 
 
-def can_manage_roles(user: Any, community: Community) -> bool:
-    if is_platform_admin(user) and not community.is_system:
+def can_manage_roles(actor: Who, community: Community) -> bool:
+    actor = as_actor(actor)
+    if actor.is_platform_admin and not community.is_system:
         return True
-    membership = membership_of(user, community)
+    membership = membership_of(actor, community)
     return membership is not None and membership.state == MembershipState.ACTIVE and membership.role == Role.OWNER
 
 
-def can_join(user: Any, community: Community) -> bool:
-    if not getattr(user, "is_authenticated", False) or community.is_system:
+def can_join(actor: Who, community: Community) -> bool:
+    actor = as_actor(actor)
+    if not actor.is_authenticated or community.is_system:
         return False
-    membership = membership_of(user, community)
+    membership = membership_of(actor, community)
     if membership is not None and membership.state in {
         MembershipState.ACTIVE,
         MembershipState.BANNED,
@@ -91,65 +114,71 @@ def can_join(user: Any, community: Community) -> bool:
     return True
 
 
-def _is_listed(user: Any, room: Room) -> bool:
-    return room.room_members.filter(user_id=user.pk).exists()
+def _is_listed(actor: Actor, room: Room) -> bool:
+    return room.room_members.filter(user_id=actor.member_id).exists()
 
 
-def can_read_room(user: Any, room: Room) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def can_read_room(actor: Who, room: Room) -> bool:
+    actor = as_actor(actor)
+    if not actor.is_authenticated:
         return False
     community = room.community
     if room.is_restricted:
-        return _is_listed(user, room) and not is_banned(user, community)
-    if is_banned(user, community):
+        return _is_listed(actor, room) and not is_banned(actor, community)
+    if is_banned(actor, community):
         return False
-    if is_active_member(user, community) or is_platform_admin(user):
+    if is_active_member(actor, community) or actor.is_platform_admin:
         return True
     return community.visibility == Visibility.OPEN and not community.is_system
 
 
-def can_post_in_room(user: Any, room: Room) -> bool:
-    if not getattr(user, "is_authenticated", False) or room.is_archived:
+def can_post_in_room(actor: Who, room: Room) -> bool:
+    actor = as_actor(actor)
+    if not actor.is_authenticated or room.is_archived:
         return False
     if room.is_restricted:
-        if not _is_listed(user, room):
+        if not _is_listed(actor, room):
             return False
         if room.community.is_system:
             return True
-    membership = membership_of(user, room.community)
+    membership = membership_of(actor, room.community)
     if membership is None or membership.state != MembershipState.ACTIVE:
         return False
     return not (membership.muted_until and membership.muted_until > timezone.now())
 
 
-def can_create_room(user: Any, community: Community) -> bool:
-    return can_moderate_community(user, community)
+def can_create_room(actor: Who, community: Community) -> bool:
+    return can_moderate_community(actor, community)
 
 
-def can_edit_message(user: Any, message: Any) -> bool:
+def can_edit_message(actor: Who, message: Message) -> bool:
+    actor = as_actor(actor)
     return (
-        getattr(user, "is_authenticated", False)
-        and message.author_id == user.pk
+        actor.is_authenticated
+        and message.author_id == actor.pk
         and message.deleted_at is None
-        and can_post_in_room(user, message.room)
+        and can_post_in_room(actor, message.room)
     )
 
 
-def can_delete_message(user: Any, message: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or message.deleted_at is not None:
+def can_delete_message(actor: Who, message: Message) -> bool:
+    actor = as_actor(actor)
+    if not actor.is_authenticated or message.deleted_at is not None:
         return False
-    if not can_read_room(user, message.room):
+    if not can_read_room(actor, message.room):
         return False
-    return message.author_id == user.pk or can_moderate_community(user, message.room.community)
+    return message.author_id == actor.pk or can_moderate_community(actor, message.room.community)
 
 
-def can_moderate_message(user: Any, message: Any) -> bool:
+def can_moderate_message(actor: Who, message: Message) -> bool:
     """Pin, hide, restore: a facilitator of the community who can read the room."""
-    return can_moderate_community(user, message.room.community) and can_read_room(user, message.room)
+    actor = as_actor(actor)
+    return can_moderate_community(actor, message.room.community) and can_read_room(actor, message.room)
 
 
-def can_manage_topic(user: Any, topic: Any) -> bool:
+def can_manage_topic(actor: Who, topic: Topic) -> bool:
     """Rename, move, resolve: the topic's starter (while a member) or a facilitator who can read it."""
-    if can_moderate_community(user, topic.room.community) and can_read_room(user, topic.room):
+    actor = as_actor(actor)
+    if can_moderate_community(actor, topic.room.community) and can_read_room(actor, topic.room):
         return True
-    return topic.created_by_id == user.pk and can_post_in_room(user, topic.room)
+    return actor.is_authenticated and topic.created_by_id == actor.pk and can_post_in_room(actor, topic.room)

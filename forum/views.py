@@ -17,9 +17,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.actor import Actor
 from accounts.models import User
+from core.http import add_to_form
 from forum import permissions, selectors, services
-from forum.errors import Forbidden, ForumError, NotFound
+from forum.errors import Forbidden, ForumError
 from forum.forms import (
     CommunityForm,
     DirectoryForm,
@@ -34,7 +36,7 @@ from forum.forms import (
     SearchForm,
     TopicForm,
 )
-from forum.models import Attachment, Membership, Message, Room, Topic
+from forum.models import Attachment, Community, Membership, Message, Room, Topic
 
 
 def realtime_strings() -> dict[str, str]:
@@ -56,22 +58,11 @@ def realtime_strings() -> dict[str, str]:
     }
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     target = request.POST.get("next") or request.headers.get("Referer") or fallback
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = fallback
     return redirect(target)
-
-
-def _refuse(error: ForumError) -> None:
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    raise PermissionDenied(error.message)
 
 
 def _int(value: str | None, default: int = 1) -> int:
@@ -81,25 +72,25 @@ def _int(value: str | None, default: int = 1) -> int:
         return default
 
 
-def _community_or_404(request: HttpRequest, slug: str) -> Any:
-    community = selectors.community_detail(user=request.user, slug=slug)
+def _community_or_404(actor: Actor, slug: str) -> Community:
+    community = selectors.community_detail(actor=actor, slug=slug)
     if community is None:
         raise Http404
     return community
 
 
-def _readable_topic(request: HttpRequest, topic_id: int, *, read_markers: bool = False) -> Topic:
-    topic = selectors.topic_with_room(topic_id=topic_id, reader=request.user if read_markers else None)
-    if topic is None or not permissions.can_read_room(request.user, topic.room):
+def _readable_topic(actor: Actor, topic_id: int) -> Topic:
+    topic = selectors.topic_with_room(topic_id=topic_id)
+    if topic is None or not permissions.can_read_room(actor, topic.room):
         raise Http404
     return topic
 
 
-def _message(request: HttpRequest, message_id: int) -> Message:
+def _message(actor: Actor, message_id: int) -> Message:
     message = (
         Message.objects.select_related("room__community", "topic", "author__profile").filter(pk=message_id).first()
     )
-    if message is None or not permissions.can_read_room(request.user, message.room):
+    if message is None or not permissions.can_read_room(actor, message.room):
         raise Http404
     return message
 
@@ -108,42 +99,46 @@ def _message(request: HttpRequest, message_id: int) -> Message:
 
 
 def directory(request: HttpRequest) -> HttpResponse:
+    actor = Actor(user=request.user)
     form = DirectoryForm(request.GET or None)
     filters = selectors.DirectoryFilters()
     if form.is_valid():
         filters = selectors.DirectoryFilters(**{k: v or "" for k, v in form.cleaned_data.items()})
-    data = selectors.directory(user=request.user, filters=filters, page=_int(request.GET.get("page")))
+    data = selectors.directory(actor=actor, filters=filters, page=_int(request.GET.get("page")))
     return render(request, "forum/directory.html", {"form": form, "filters": filters, **data})
 
 
 @login_required
 def community_create(request: HttpRequest) -> HttpResponse:
+    actor = Actor(user=request.user)
     form = CommunityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            community = services.create_community(actor=_user(request), **data)
+            community = services.create_community(actor=actor, **data)
         except ForumError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_to_form(form, error)
         else:
             return redirect(community)
     return render(request, "forum/community_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def community(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _community_or_404(request, slug)
-    return render(request, "forum/community.html", selectors.community_page_data(user=request.user, community=found))
+    actor = Actor(user=request.user)
+    found = _community_or_404(actor, slug)
+    return render(request, "forum/community.html", selectors.community_page_data(actor=actor, community=found))
 
 
 @login_required
 def community_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _community_or_404(request, slug)
-    if not permissions.can_moderate_community(request.user, found):
+    actor = Actor(user=request.user)
+    found = _community_or_404(actor, slug)
+    if not permissions.can_moderate_community(actor, found):
         raise PermissionDenied
     form = CommunityForm(request.POST or None, instance=found)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_community(actor=_user(request), community=found, **form.cleaned_data)
+            services.update_community(actor=actor, community=found, **form.cleaned_data)
         except ForumError as error:
             form.add_error(None, error.message)
         else:
@@ -156,9 +151,10 @@ def community_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def join(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _community_or_404(request, slug)
+    actor = Actor(user=request.user)
+    found = _community_or_404(actor, slug)
     try:
-        membership = services.join_community(actor=_user(request), community=found)
+        membership = services.join_community(actor=actor, community=found)
     except ForumError as error:
         flash.error(request, error.message)
     else:
@@ -172,9 +168,10 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _community_or_404(request, slug)
+    actor = Actor(user=request.user)
+    found = _community_or_404(actor, slug)
     try:
-        services.leave_community(actor=_user(request), community=found)
+        services.leave_community(actor=actor, community=found)
     except ForumError as error:
         flash.error(request, error.message)
     else:
@@ -184,18 +181,17 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _community_or_404(request, slug)
-    if not permissions.is_active_member(request.user, found) and not permissions.can_moderate_community(
-        request.user, found
-    ):
+    actor = Actor(user=request.user)
+    found = _community_or_404(actor, slug)
+    if not permissions.is_active_member(actor, found) and not permissions.can_moderate_community(actor, found):
         raise PermissionDenied
-    can_moderate = permissions.can_moderate_community(request.user, found)
+    can_moderate = permissions.can_moderate_community(actor, found)
     context = {
         "community": found,
         "members": selectors.members(community=found, page=_int(request.GET.get("page"))),
         "requests": selectors.members(community=found, state="requested") if can_moderate else None,
         "can_moderate": can_moderate,
-        "can_manage_roles": permissions.can_manage_roles(request.user, found),
+        "can_manage_roles": permissions.can_manage_roles(actor, found),
         "invite_form": InviteForm(),
         "mute_form": MuteForm(),
     }
@@ -205,13 +201,14 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    found = _community_or_404(request, slug)
+    actor = Actor(user=request.user)
+    found = _community_or_404(actor, slug)
     membership = get_object_or_404(
         Membership.objects.select_related("user__profile", "community"), pk=membership_id, community=found
     )
     try:
         services.decide_membership(
-            actor=_user(request), membership=membership, approve=request.POST.get("decision") == "approve"
+            actor=actor, membership=membership, approve=request.POST.get("decision") == "approve"
         )
     except ForumError as error:
         flash.error(request, error.message)
@@ -221,12 +218,13 @@ def decide(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def change_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    found = _community_or_404(request, slug)
+    actor = Actor(user=request.user)
+    found = _community_or_404(actor, slug)
     membership = get_object_or_404(
         Membership.objects.select_related("user__profile", "community"), pk=membership_id, community=found
     )
     try:
-        services.change_role(actor=_user(request), membership=membership, role=request.POST.get("role", ""))
+        services.change_role(actor=actor, membership=membership, role=request.POST.get("role", ""))
     except ForumError as error:
         flash.error(request, error.message)
     return redirect("forum:members", slug=found.slug)
@@ -235,10 +233,11 @@ def change_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
 @login_required
 @require_POST
 def ban(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
-    found = _community_or_404(request, slug)
+    actor = Actor(user=request.user)
+    found = _community_or_404(actor, slug)
     target = get_object_or_404(User, pk=user_id)
     try:
-        services.ban_member(actor=_user(request), community=found, user=target, reason=request.POST.get("reason", ""))
+        services.ban_member(actor=actor, community=found, user=target, reason=request.POST.get("reason", ""))
     except ForumError as error:
         flash.error(request, error.message)
     return redirect("forum:members", slug=found.slug)
@@ -247,14 +246,15 @@ def ban(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def mute(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
-    found = _community_or_404(request, slug)
+    actor = Actor(user=request.user)
+    found = _community_or_404(actor, slug)
     target = get_object_or_404(User, pk=user_id)
     form = MuteForm(request.POST)
     if not form.is_valid():
         flash.error(request, _("Enter the number of minutes (1 to 129600)."))
         return redirect("forum:members", slug=found.slug)
     try:
-        services.mute_member(actor=_user(request), community=found, user=target, **form.cleaned_data)
+        services.mute_member(actor=actor, community=found, user=target, **form.cleaned_data)
     except ForumError as error:
         flash.error(request, error.message)
     return redirect("forum:members", slug=found.slug)
@@ -263,13 +263,14 @@ def mute(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _community_or_404(request, slug)
+    actor = Actor(user=request.user)
+    found = _community_or_404(actor, slug)
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            services.invite(actor=_user(request), community=found, email=form.cleaned_data["email"])
-        except Forbidden as error:
-            _refuse(error)
+            services.invite(actor=actor, community=found, email=form.cleaned_data["email"])
+        except Forbidden:
+            raise  # answered 403 by core.http's middleware
         except ForumError as error:
             flash.error(request, error.message)
         else:
@@ -281,20 +282,19 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def accept_invitation(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    actor = Actor(user=request.user)
     if request.method != "POST":
         return render(request, "forum/accept_invitation.html", {"token": token})
-    try:
-        membership = services.accept_invitation(actor=_user(request), token=token)
-    except ForumError as error:
-        _refuse(error)
-        raise  # unreachable: _refuse always raises
+    # NotFound (no such invitation) and Forbidden (another address) reach core.http's middleware: 404 and 403.
+    membership = services.accept_invitation(actor=actor, token=token)
     return redirect(membership.community)
 
 
 @login_required
 def moderation(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _community_or_404(request, slug)
-    if not permissions.can_moderate_community(request.user, found):
+    actor = Actor(user=request.user)
+    found = _community_or_404(actor, slug)
+    if not permissions.can_moderate_community(actor, found):
         raise PermissionDenied
     context = {
         "community": found,
@@ -306,15 +306,16 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def room_create(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _community_or_404(request, slug)
-    if not permissions.can_create_room(request.user, found):
+    actor = Actor(user=request.user)
+    found = _community_or_404(actor, slug)
+    if not permissions.can_create_room(actor, found):
         raise PermissionDenied
     form = RoomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            room = services.create_room(actor=_user(request), community=found, **form.cleaned_data)
+            room = services.create_room(actor=actor, community=found, **form.cleaned_data)
         except ForumError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_to_form(form, error)
         else:
             return redirect(room)
     return render(
@@ -325,23 +326,24 @@ def room_create(request: HttpRequest, slug: str) -> HttpResponse:
 # --- rooms and topics -------------------------------------------------------------------------
 
 
-def _readable_room(request: HttpRequest, slug: str, room_slug: str) -> Room:
+def _readable_room(actor: Actor, slug: str, room_slug: str) -> Room:
     room = selectors.room_by_slugs(community_slug=slug, room_slug=room_slug)
-    if room is None or not permissions.can_read_room(request.user, room):
+    if room is None or not permissions.can_read_room(actor, room):
         raise Http404
     return room
 
 
 def room(request: HttpRequest, slug: str, room_slug: str) -> HttpResponse:
-    if not request.user.is_authenticated:
+    actor = Actor(user=request.user)
+    if not actor.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={request.path}")
-    found = _readable_room(request, slug, room_slug)
+    found = _readable_room(actor, slug, room_slug)
     form = TopicForm(request.POST or None, initial={"client_id": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             topic = services.create_topic(
-                actor=_user(request),
+                actor=actor,
                 room=found,
                 title=data["title"],
                 body=data["body"],
@@ -349,57 +351,62 @@ def room(request: HttpRequest, slug: str, room_slug: str) -> HttpResponse:
                 is_question=data["is_question"],
             )
         except ForumError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_to_form(form, error)
         else:
             return redirect(topic)
     context = {
         "room": found,
         "community": found.community,
-        "topics": selectors.room_topics(user=request.user, room=found, page=_int(request.GET.get("page"))),
+        "topics": selectors.room_topics(actor=actor, room=found, page=_int(request.GET.get("page"))),
         "form": form,
-        "can_post": permissions.can_post_in_room(request.user, found),
-        "can_moderate": permissions.can_moderate_community(request.user, found.community),
+        "can_post": permissions.can_post_in_room(actor, found),
+        "can_moderate": permissions.can_moderate_community(actor, found.community),
     }
     return render(request, "forum/room.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
-    found = _readable_topic(request, topic_id, read_markers=True)
+    actor = Actor(user=request.user)
+    # The reader's markers come with the topic: viewed again, with nothing new, this costs no query.
+    with_markers = selectors.topic_for_reader(topic_id=topic_id, actor=actor)
+    if with_markers is None or not permissions.can_read_room(actor, with_markers.topic.room):
+        raise Http404
+    found = with_markers.topic
     form = PostForm(request.POST or None, request.FILES or None, initial={"client_id": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         uploads = [data["attachments"]] if data.get("attachments") else []
         try:
             message = services.post_message(
-                actor=_user(request), topic=found, body=data["body"], client_id=data["client_id"], attachments=uploads
+                actor=actor, topic=found, body=data["body"], client_id=data["client_id"], attachments=uploads
             )
         except ForumError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_to_form(form, error)
         else:
             return redirect(f"{found.get_absolute_url()}#m{message.seq}")
     before = request.GET.get("before")
     history = selectors.topic_messages(topic=found, before_seq=int(before) if before and before.isdigit() else None)
     shown = history.pop("topic_messages")
     if shown and before is None:
-        # The markers came with the topic: viewed again, with nothing new, this costs no query.
         services.mark_read(
-            actor=_user(request),
+            actor=actor,
             room=found.room,
             seq=shown[-1].seq,
             topic=found,
-            room_read_seq=found.reader_room_seq,  # type: ignore[attr-defined]
-            topic_read_seq=found.reader_topic_seq,  # type: ignore[attr-defined]
+            room_read_seq=with_markers.room_read_seq,
+            topic_read_seq=with_markers.topic_read_seq,
         )
     # Permissions once per page for the viewer's role; each row combines them with authorship.
-    can_moderate = permissions.can_moderate_community(request.user, found.room.community)
+    can_moderate = permissions.can_moderate_community(actor, found.room.community)
     viewer = selectors.TopicViewer(
-        user_id=request.user.pk,
-        can_post=permissions.can_post_in_room(request.user, found.room),
+        user_id=actor.pk,
+        can_post=permissions.can_post_in_room(actor, found.room),
         can_moderate=can_moderate,
-        can_manage=permissions.can_manage_topic(request.user, found),
+        can_manage=permissions.can_manage_topic(actor, found),
     )
     context = {
+        "actor": actor,
         "topic": found,
         "room": found.room,
         "community": found.room.community,
@@ -428,8 +435,9 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def topic_manage(request: HttpRequest, topic_id: int) -> HttpResponse:
-    found = _readable_topic(request, topic_id)
-    actor = _user(request)
+    actor = Actor(user=request.user)
+    found = _readable_topic(actor, topic_id)
+    actor = actor
     action = request.POST.get("action")
     try:
         if action == "rename":
@@ -444,8 +452,8 @@ def topic_manage(request: HttpRequest, topic_id: int) -> HttpResponse:
             services.accept_answer(actor=actor, topic=found, message=answer)
         else:
             flash.error(request, _("Unknown action."))
-    except Forbidden as error:
-        _refuse(error)
+    except Forbidden:
+        raise  # answered 403 by core.http's middleware
     except ForumError as error:
         flash.error(request, error.message)
     return redirect(found)
@@ -453,21 +461,22 @@ def topic_manage(request: HttpRequest, topic_id: int) -> HttpResponse:
 
 @login_required
 def room_settings(request: HttpRequest, slug: str, room_slug: str) -> HttpResponse:
-    found = _readable_room(request, slug, room_slug)
-    if not permissions.can_moderate_community(request.user, found.community):
+    actor = Actor(user=request.user)
+    found = _readable_room(actor, slug, room_slug)
+    if not permissions.can_moderate_community(actor, found.community):
         raise PermissionDenied
     initial = {"archived": found.is_archived, "slow_mode_seconds": found.slow_mode_seconds}
     form = RoomSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_room(
-                actor=_user(request),
+                actor=actor,
                 room=found,
                 archived=form.cleaned_data["archived"],
                 slow_mode_seconds=form.cleaned_data["slow_mode_seconds"],
             )
         except ForumError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_to_form(form, error)
         else:
             flash.success(request, _("The room settings have been saved."))
             return redirect(found)
@@ -480,13 +489,14 @@ def room_settings(request: HttpRequest, slug: str, room_slug: str) -> HttpRespon
 
 @login_required
 def message_edit(request: HttpRequest, message_id: int) -> HttpResponse:
-    message = _message(request, message_id)
-    if not permissions.can_edit_message(request.user, message):
+    actor = Actor(user=request.user)
+    message = _message(actor, message_id)
+    if not permissions.can_edit_message(actor, message):
         raise PermissionDenied
     form = EditForm(request.POST or None, initial={"body": message.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_message(actor=_user(request), message=message, body=form.cleaned_data["body"])
+            services.edit_message(actor=actor, message=message, body=form.cleaned_data["body"])
         except ForumError as error:
             form.add_error("body", error.message)
         else:
@@ -498,7 +508,8 @@ def message_edit(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @login_required
 def message_history(request: HttpRequest, message_id: int) -> HttpResponse:
-    message = _message(request, message_id)
+    actor = Actor(user=request.user)
+    message = _message(actor, message_id)
     if message.deleted_at is not None or message.is_hidden:
         raise Http404
     return render(request, "forum/message_history.html", {"message": message, "revisions": message.revisions.all()})
@@ -507,8 +518,9 @@ def message_history(request: HttpRequest, message_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def message_action(request: HttpRequest, message_id: int, action: str) -> HttpResponse:
-    message = _message(request, message_id)
-    actor = _user(request)
+    actor = Actor(user=request.user)
+    message = _message(actor, message_id)
+    actor = actor
     fallback = f"{message.topic.get_absolute_url()}#m{message.seq}"
     try:
         if action == "delete":
@@ -534,8 +546,8 @@ def message_action(request: HttpRequest, message_id: int, action: str) -> HttpRe
             flash.success(request, _("Thank you. The facilitators will look at it."))
         else:
             raise Http404
-    except Forbidden as error:
-        _refuse(error)
+    except Forbidden:
+        raise  # answered 403 by core.http's middleware
     except ForumError as error:
         flash.error(request, error.message)
     return _back(request, fallback)
@@ -543,12 +555,9 @@ def message_action(request: HttpRequest, message_id: int, action: str) -> HttpRe
 
 @login_required
 def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    actor = Actor(user=request.user)
     found = get_object_or_404(Attachment.objects.select_related("message__room__community"), pk=attachment_id)
-    if (
-        not permissions.can_read_room(request.user, found.message.room)
-        or found.message.deleted_at
-        or found.message.is_hidden
-    ):
+    if not permissions.can_read_room(actor, found.message.room) or found.message.deleted_at or found.message.is_hidden:
         raise Http404
     # Only re-encoded raster images are shown inline; everything else is a download.
     response = FileResponse(
@@ -568,17 +577,19 @@ def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
+    actor = Actor(user=request.user)
     if request.method == "POST":
-        services.mark_notifications_read(actor=_user(request))
+        services.mark_notifications_read(actor=actor)
         return redirect("forum:notifications")
-    page = selectors.notifications(user=_user(request), page=_int(request.GET.get("page")))
+    page = selectors.notifications(user=actor.member, page=_int(request.GET.get("page")))
     return render(request, "forum/notifications.html", {"page": page})
 
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
+    actor = Actor(user=request.user)
     form = SearchForm(request.GET or None)
     result: dict[str, Any] = {"page": None, "q": ""}
     if form.is_valid():
-        result = selectors.search(user=request.user, q=form.cleaned_data["q"], page=_int(request.GET.get("page")))
+        result = selectors.search(actor=actor, q=form.cleaned_data["q"], page=_int(request.GET.get("page")))
     return render(request, "forum/search.html", {"form": form, **result})

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from accounts.actor import Actor
 from accounts.models import User
 from forum import events
 from forum.models import (
@@ -27,8 +28,14 @@ SYSTEM_MENTORING_SLUG = "mentorkoppels"
 KNOWLEDGE_COMMUNITY_SLUG = "kennisbank"
 
 
-def _audit(community: Community, actor: User | None, action: str, target: str, detail: str = "") -> None:
-    AuditEntry.objects.create(community=community, actor=actor, action=action, target=target[:200], detail=detail[:500])
+def _audit(community: Community, actor: Actor, action: str, target: str, detail: str = "") -> None:
+    AuditEntry.objects.create(
+        community=community,
+        actor=actor.member if actor.is_authenticated else None,
+        action=action,
+        target=target[:200],
+        detail=detail[:500],
+    )
 
 
 def _notify(user_id: int, kind: str, text: str, url: str, message: Message | None = None) -> None:

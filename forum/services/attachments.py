@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import slugify
@@ -25,7 +26,17 @@ DOCUMENT_TYPES = {
 }
 
 
-def _prepare_attachment(upload: UploadedFile) -> tuple[bytes, str, str, bool]:
+@dataclass(frozen=True, slots=True)
+class PreparedFile:
+    """An upload that passed the checks, as it will be stored."""
+
+    content: bytes
+    name: str
+    content_type: str
+    is_image: bool
+
+
+def prepare_attachment(upload: UploadedFile) -> PreparedFile:
     """Validate by content, not by the name or the browser's claim; re-encode images."""
     size = upload.size or 0
     if size > ATTACHMENT_MAX_BYTES:
@@ -44,9 +55,9 @@ def _prepare_attachment(upload: UploadedFile) -> tuple[bytes, str, str, bool]:
         out = io.BytesIO()
         if image_format == "JPEG":
             image.convert("RGB").save(out, format="JPEG", quality=88)
-            return out.getvalue(), f"{slugify(stem) or 'afbeelding'}.jpg", "image/jpeg", True
+            return PreparedFile(out.getvalue(), f"{slugify(stem) or 'afbeelding'}.jpg", "image/jpeg", True)
         image.convert("RGBA").save(out, format="PNG")
-        return out.getvalue(), f"{slugify(stem) or 'afbeelding'}.png", "image/png", True
+        return PreparedFile(out.getvalue(), f"{slugify(stem) or 'afbeelding'}.png", "image/png", True)
     if ext not in DOCUMENT_TYPES:
         raise Invalid(_("This kind of file cannot be attached."), field="attachments")
     content_type, magic = DOCUMENT_TYPES[ext]
@@ -57,4 +68,4 @@ def _prepare_attachment(upload: UploadedFile) -> tuple[bytes, str, str, bool]:
             raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise Invalid(_("Text files must be UTF-8."), field="attachments") from exc
-    return raw, f"{slugify(stem) or 'bestand'}{ext}", content_type, False
+    return PreparedFile(raw, f"{slugify(stem) or 'bestand'}{ext}", content_type, False)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor, as_actor
 from accounts.models import Organisation, Region, Sector, User
 from forum import permissions
 from forum.errors import Forbidden, Invalid
@@ -26,7 +27,7 @@ from forum.services._common import _audit, _catch_up_read_state, _refresh_member
 @transaction.atomic
 def create_community(
     *,
-    actor: User,
+    actor: Actor | User,
     name: str,
     kind: str,
     description: str,
@@ -40,6 +41,7 @@ def create_community(
     related: Iterable[Community] = (),
     slug: str = "",
 ) -> Community:
+    actor = as_actor(actor)
     if not actor.is_authenticated:
         raise Forbidden(_("Log in to start a community."))
     if not name.strip() or not waaromvraag.strip():
@@ -54,7 +56,7 @@ def create_community(
         waaromvraag=waaromvraag.strip(),
         visibility=visibility,
         scope=scope,
-        created_by=actor,
+        created_by=actor.member,
     )
     community.full_clean()
     community.save()
@@ -63,16 +65,17 @@ def create_community(
     community.partners.set(partners)
     community.learning_functions.set(learning_functions)
     community.related.set(related)
-    Membership.objects.create(community=community, user=actor, role=Role.OWNER, state=MembershipState.ACTIVE)
+    Membership.objects.create(community=community, user=actor.member, role=Role.OWNER, state=MembershipState.ACTIVE)
     Room.objects.create(community=community, name="Algemeen", slug="algemeen")
     _refresh_member_count(community)
-    _catch_up_read_state(actor, community)
-    permissions.forget_memberships(actor)
+    _catch_up_read_state(actor.member, community)
+    actor.forget()
     return community
 
 
 @transaction.atomic
-def update_community(*, actor: User, community: Community, **fields: Any) -> Community:
+def update_community(*, actor: Actor | User, community: Community, **fields: Any) -> Community:
+    actor = as_actor(actor)
     if not permissions.can_moderate_community(actor, community):
         raise Forbidden(_("Only facilitators can change the community."))
     many = {

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor, as_actor
 from accounts.models import User
 from forum import events, permissions
 from forum.errors import Forbidden
@@ -17,11 +18,12 @@ from forum.models import (
 from forum.rendering import render
 from forum.serializers import message_frame
 from forum.services._common import _audit, _reactions_of
-from forum.services.posting import _mention_links, _mention_targets, validate_body
+from forum.services.posting import mention_links, mention_targets, validate_body
 
 
 @transaction.atomic
-def edit_message(*, actor: User, message: Message, body: str) -> Message:
+def edit_message(*, actor: Actor | User, message: Message, body: str) -> Message:
+    actor = as_actor(actor)
     message = Message.objects.select_for_update().select_related("room__community", "topic").get(pk=message.pk)
     if not permissions.can_edit_message(actor, message):
         raise Forbidden(_("You can only edit your own messages."))
@@ -30,26 +32,27 @@ def edit_message(*, actor: User, message: Message, body: str) -> Message:
         return message
     MessageRevision.objects.create(message=message, body=message.body)
     room = message.room
-    targets = _mention_targets({room.pk: room}, {room.pk: set(render(body).mentioned_names)}).get(room.pk, {})
-    rendered = render(body, _mention_links(targets))
+    targets = mention_targets({room.pk: room}, {room.pk: set(render(body).mentioned_names)}).get(room.pk, {})
+    rendered = render(body, mention_links(targets))
     message.body = body
     message.body_html = rendered.html
     message.search_text = f"{message.topic.title}\n{rendered.text}"
     message.edited_at = timezone.now()
     message.save(update_fields=["body", "body_html", "search_text", "edited_at"])
-    frame = message_frame(message, author_name=actor.display_name, reactions=_reactions_of(message))
+    frame = message_frame(message, author_name=actor.member.display_name, reactions=_reactions_of(message))
     events.announce_room(message.room_id, {**frame, "type": "message_edited"})
     return message
 
 
 @transaction.atomic
-def delete_message(*, actor: User, message: Message) -> Message:
+def delete_message(*, actor: Actor | User, message: Message) -> Message:
     """Delete leaves a tombstone: the seq stays, the text goes."""
+    actor = as_actor(actor)
     message = Message.objects.select_for_update().select_related("room__community").get(pk=message.pk)
     if not permissions.can_delete_message(actor, message):
         raise Forbidden(_("You cannot delete this message."))
     message.deleted_at = timezone.now()
-    message.deleted_by = actor
+    message.deleted_by = actor.member
     message.body_html = ""
     message.search_text = ""
     message.save(update_fields=["deleted_at", "deleted_by", "body_html", "search_text"])

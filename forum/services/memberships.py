@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor, as_actor
 from accounts.models import User
 from forum import events, permissions
 from forum.errors import Forbidden, Invalid, NotFound
@@ -26,11 +27,12 @@ from forum.services._common import _audit, _catch_up_read_state, _notify, _owner
 
 
 @transaction.atomic
-def join_community(*, actor: User, community: Community) -> Membership:
+def join_community(*, actor: Actor | User, community: Community) -> Membership:
     """Join an open community, ask to join an on-request one, or accept an invitation."""
+    actor = as_actor(actor)
     if not permissions.can_join(actor, community):
         raise Forbidden(_("You cannot join this community."))
-    membership = Membership.objects.select_for_update().filter(community=community, user=actor).first()
+    membership = Membership.objects.select_for_update().filter(community=community, user=actor.member).first()
     if community.visibility == Visibility.ON_REQUEST and (
         membership is None or membership.state != MembershipState.INVITED
     ):
@@ -38,13 +40,13 @@ def join_community(*, actor: User, community: Community) -> Membership:
     else:
         state = MembershipState.ACTIVE
     if membership is None:
-        membership = Membership.objects.create(community=community, user=actor, state=state)
+        membership = Membership.objects.create(community=community, user=actor.member, state=state)
     else:
         membership.state = state
         membership.role = Role.MEMBER if membership.role != Role.OWNER else membership.role
         membership.save(update_fields=["state", "role", "updated_at"])
     if state == MembershipState.ACTIVE:
-        _catch_up_read_state(actor, community)
+        _catch_up_read_state(actor.member, community)
         _refresh_member_count(community)
     else:
         for facilitator in Membership.objects.filter(
@@ -53,15 +55,17 @@ def join_community(*, actor: User, community: Community) -> Membership:
             _notify(
                 facilitator,
                 NotificationKind.MEMBERSHIP,
-                _("%(name)s asks to join %(community)s") % {"name": actor.display_name, "community": community.name},
+                _("%(name)s asks to join %(community)s")
+                % {"name": actor.member.display_name, "community": community.name},
                 reverse("forum:members", args=[community.slug]),
             )
-    permissions.forget_memberships(actor)
+    actor.forget()
     return membership
 
 
 @transaction.atomic
-def decide_membership(*, actor: User, membership: Membership, approve: bool) -> Membership:
+def decide_membership(*, actor: Actor | User, membership: Membership, approve: bool) -> Membership:
+    actor = as_actor(actor)
     community = membership.community
     if not permissions.can_moderate_community(actor, community):
         raise Forbidden(_("Only facilitators can admit members."))
@@ -81,8 +85,9 @@ def decide_membership(*, actor: User, membership: Membership, approve: bool) -> 
 
 
 @transaction.atomic
-def leave_community(*, actor: User, community: Community) -> None:
-    membership = Membership.objects.select_for_update().filter(community=community, user=actor).first()
+def leave_community(*, actor: Actor | User, community: Community) -> None:
+    actor = as_actor(actor)
+    membership = Membership.objects.select_for_update().filter(community=community, user=actor.member).first()
     if membership is None or membership.state != MembershipState.ACTIVE:
         raise Invalid(_("You are not a member of this community."))
     if membership.role == Role.OWNER and _owners(community) <= 1:
@@ -91,13 +96,14 @@ def leave_community(*, actor: User, community: Community) -> None:
     membership.role = Role.MEMBER
     membership.save(update_fields=["state", "role", "updated_at"])
     _refresh_member_count(community)
-    permissions.forget_memberships(actor)
-    events.announce_user(actor.pk, "access_changed", {"community": community.pk})
+    actor.forget()
+    events.announce_user(actor.member_id, "access_changed", {"community": community.pk})
 
 
 @transaction.atomic
-def invite(*, actor: User, community: Community, email: str) -> Membership | Invitation:
+def invite(*, actor: Actor | User, community: Community, email: str) -> Membership | Invitation:
     """Invite by e-mail: members with an account get an invitation in Kring, others by mail."""
+    actor = as_actor(actor)
     if not permissions.can_moderate_community(actor, community):
         raise Forbidden(_("Only facilitators can invite."))
     email = email.strip().lower()
@@ -120,14 +126,14 @@ def invite(*, actor: User, community: Community, email: str) -> Membership | Inv
         _audit(community, actor, "invite", email)
         return membership
     invitation, _created = Invitation.objects.get_or_create(
-        community=community, email=email, defaults={"invited_by": actor}
+        community=community, email=email, defaults={"invited_by": actor.member}
     )
     link = reverse("forum:accept_invitation", args=[invitation.token])
     transaction.on_commit(
         lambda: send_mail(
             _("Invitation to %(community)s on Kring") % {"community": community.name},
             _("%(name)s invites you to join %(community)s. Create an account and accept: %(link)s")
-            % {"name": actor.display_name, "community": community.name, "link": link},
+            % {"name": actor.member.display_name, "community": community.name, "link": link},
             None,
             [email],
         )
@@ -137,14 +143,15 @@ def invite(*, actor: User, community: Community, email: str) -> Membership | Inv
 
 
 @transaction.atomic
-def accept_invitation(*, actor: User, token: uuid.UUID) -> Membership:
+def accept_invitation(*, actor: Actor | User, token: uuid.UUID) -> Membership:
+    actor = as_actor(actor)
     invitation = Invitation.objects.select_for_update().filter(token=token, accepted_at__isnull=True).first()
     if invitation is None:
         raise NotFound(_("This invitation is no longer valid."))
-    if invitation.email.lower() != actor.email.lower():
+    if invitation.email.lower() != actor.member.email.lower():
         raise Forbidden(_("This invitation was sent to another e-mail address."))
     membership, _created = Membership.objects.get_or_create(
-        community=invitation.community, user=actor, defaults={"state": MembershipState.ACTIVE}
+        community=invitation.community, user=actor.member, defaults={"state": MembershipState.ACTIVE}
     )
     if membership.state == MembershipState.BANNED:
         raise Forbidden(_("You cannot join this community."))
@@ -152,14 +159,15 @@ def accept_invitation(*, actor: User, token: uuid.UUID) -> Membership:
     membership.save(update_fields=["state", "updated_at"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    _catch_up_read_state(actor, invitation.community)
+    _catch_up_read_state(actor.member, invitation.community)
     _refresh_member_count(invitation.community)
-    permissions.forget_memberships(actor)
+    actor.forget()
     return membership
 
 
 @transaction.atomic
-def change_role(*, actor: User, membership: Membership, role: str) -> Membership:
+def change_role(*, actor: Actor | User, membership: Membership, role: str) -> Membership:
+    actor = as_actor(actor)
     community = membership.community
     if not permissions.can_manage_roles(actor, community):
         raise Forbidden(_("Only owners can change roles."))

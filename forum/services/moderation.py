@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor, as_actor
 from accounts.models import User
 from forum import events, permissions
 from forum.errors import Forbidden, Invalid, NotFound
@@ -25,7 +26,8 @@ from forum.services._common import _audit, _owners, _reactions_of, _refresh_memb
 
 
 @transaction.atomic
-def ban_member(*, actor: User, community: Community, user: User, reason: str = "") -> Membership:
+def ban_member(*, actor: Actor | User, community: Community, user: User, reason: str = "") -> Membership:
+    actor = as_actor(actor)
     if not permissions.can_moderate_community(actor, community) or user.pk == actor.pk:
         raise Forbidden(_("You cannot ban this member."))
     membership, _created = Membership.objects.get_or_create(
@@ -45,7 +47,8 @@ def ban_member(*, actor: User, community: Community, user: User, reason: str = "
 
 
 @transaction.atomic
-def mute_member(*, actor: User, community: Community, user: User, minutes: int, reason: str = "") -> Membership:
+def mute_member(*, actor: Actor | User, community: Community, user: User, minutes: int, reason: str = "") -> Membership:
+    actor = as_actor(actor)
     if not permissions.can_moderate_community(actor, community) or user.pk == actor.pk:
         raise Forbidden(_("You cannot mute this member."))
     if not 1 <= minutes <= 60 * 24 * 90:
@@ -60,7 +63,8 @@ def mute_member(*, actor: User, community: Community, user: User, minutes: int, 
 
 
 @transaction.atomic
-def pin_message(*, actor: User, message: Message, pinned: bool) -> Message:
+def pin_message(*, actor: Actor | User, message: Message, pinned: bool) -> Message:
+    actor = as_actor(actor)
     if not permissions.can_moderate_message(actor, message):
         raise Forbidden(_("Only facilitators can pin messages."))
     message.is_pinned = pinned
@@ -72,13 +76,16 @@ def pin_message(*, actor: User, message: Message, pinned: bool) -> Message:
 
 
 @transaction.atomic
-def flag_message(*, actor: User, message: Message, reason: str) -> Flag:
+def flag_message(*, actor: Actor | User, message: Message, reason: str) -> Flag:
+    actor = as_actor(actor)
     if not permissions.can_read_room(actor, message.room):
         raise Forbidden(_("You cannot flag this message."))
     reason = reason.strip()
     if not reason:
         raise Invalid(_("Say why this message should be looked at."), field="reason")
-    flag, created = Flag.objects.get_or_create(message=message, reporter=actor, defaults={"reason": reason[:500]})
+    flag, created = Flag.objects.get_or_create(
+        message=message, reporter=actor.member, defaults={"reason": reason[:500]}
+    )
     if not created and flag.state == FlagState.RESOLVED:
         flag.state = FlagState.OPEN
         flag.reason = reason[:500]
@@ -87,7 +94,8 @@ def flag_message(*, actor: User, message: Message, reason: str) -> Flag:
 
 
 @transaction.atomic
-def hide_message(*, actor: User, message: Message, hidden: bool, reason: str = "") -> Message:
+def hide_message(*, actor: Actor | User, message: Message, hidden: bool, reason: str = "") -> Message:
+    actor = as_actor(actor)
     community = message.room.community
     if not permissions.can_moderate_message(actor, message):
         raise Forbidden(_("Only facilitators can hide messages."))
@@ -101,7 +109,8 @@ def hide_message(*, actor: User, message: Message, hidden: bool, reason: str = "
 
 
 @transaction.atomic
-def dismiss_flags(*, actor: User, message: Message) -> int:
+def dismiss_flags(*, actor: Actor | User, message: Message) -> int:
+    actor = as_actor(actor)
     community = message.room.community
     if not permissions.can_moderate_message(actor, message):
         raise Forbidden(_("Only facilitators can handle flags."))

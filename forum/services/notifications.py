@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TypeAlias
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor, as_actor
 from accounts.models import User
 from forum.models import (
     Message,
@@ -16,15 +18,18 @@ from forum.models import (
     Topic,
 )
 
+# A message just written with the names it mentions (as its body names them).
+Written: TypeAlias = tuple[Message, frozenset[str]]
 
-def _notify_mentions(messages: Sequence[Message], targets: dict[int, dict[str, User]]) -> set[int]:
+
+def notify_mentions(written: Sequence[Written], targets: dict[int, dict[str, User]]) -> set[int]:
     """One notification per mentioned reader, written in one statement; returns who was told."""
     fresh: list[Notification] = []
-    for message in messages:
+    for message, mentions in written:
         actor = message.author
         assert actor is not None
         room_targets = targets.get(message.room_id, {})
-        for name in sorted(message._kring_mentions):  # type: ignore[attr-defined]
+        for name in sorted(mentions):
             user = room_targets.get(name)
             if user is not None and user.pk != actor.pk:
                 text = _("%(name)s mentioned you in “%(topic)s”") % {
@@ -46,8 +51,8 @@ def _notify_mentions(messages: Sequence[Message], targets: dict[int, dict[str, U
 PARTICIPANTS_NOTIFIED = 50
 
 
-def _notify_participants(
-    topics: dict[int, Topic], by_topic: dict[int, list[Message]], targets: dict[int, dict[str, User]]
+def notify_participants(
+    topics: dict[int, Topic], by_topic: dict[int, list[Written]], targets: dict[int, dict[str, User]]
 ) -> set[int]:
     """Tell earlier participants about replies: one unread notification per topic and person.
 
@@ -55,7 +60,7 @@ def _notify_participants(
     one for who already has an unread reply notification, one insert. Mentioned people
     got a mention instead. Returns who was told.
     """
-    new_ids = [m.pk for ms in by_topic.values() for m in ms]
+    new_ids = [m.pk for ms in by_topic.values() for m, _names in ms]
     participants: dict[int, set[int]] = {tid: set() for tid in by_topic}
     rows = (
         Message.objects.filter(topic_id__in=by_topic, deleted_at__isnull=True, author__isnull=False)
@@ -67,7 +72,7 @@ def _notify_participants(
     for tid, uid in rows:
         if len(participants[tid]) < PARTICIPANTS_NOTIFIED:
             participants[tid].add(uid)
-    authors = {tid: [m.author_id for m in ms] for tid, ms in by_topic.items()}
+    authors = {tid: [m.author_id for m, _names in ms] for tid, ms in by_topic.items()}
     if not any(people or len(set(authors[tid])) > 1 for tid, people in participants.items()):
         return set()  # nobody to tell: every topic has only this batch's one author so far
     everyone = set().union(*participants.values(), *authors.values())
@@ -80,11 +85,11 @@ def _notify_participants(
     for tid, messages in by_topic.items():
         topic = topics[tid]
         people = participants[tid]
-        for message in messages:
+        for message, mentions in messages:
             actor = message.author
             assert actor is not None
             room_targets = targets.get(message.room_id, {})
-            mentioned = {room_targets[n].pk for n in message._kring_mentions if n in room_targets}  # type: ignore[attr-defined]
+            mentioned = {room_targets[n].pk for n in mentions if n in room_targets}
             text = _("%(name)s replied in “%(topic)s”") % {"name": actor.display_name, "topic": topic.title}
             url = f"{topic.get_absolute_url()}#m{message.seq}"
             for uid in sorted(people - mentioned - {actor.pk}):
@@ -107,8 +112,11 @@ def _notify_participants(
 
 
 @transaction.atomic
-def mark_notifications_read(*, actor: User, ids: Iterable[int] | None = None) -> int:
-    qs = Notification.objects.filter(user=actor, read_at__isnull=True)
+def mark_notifications_read(*, actor: Actor | User, ids: Iterable[int] | None = None) -> int:
+    actor = as_actor(actor)
+    if not actor.is_authenticated:
+        return 0
+    qs = Notification.objects.filter(user_id=actor.member_id, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -16,32 +16,33 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor, as_actor
 from accounts.models import User
+from core.limits import MAX_MESSAGE_BODY
 from forum import events, permissions
-from forum.errors import Forbidden, ForumError, Invalid, NotFound, RateLimited
+from forum.errors import SLOW_MODE, Conflict, Forbidden, ForumError, Invalid, NotFound, RateLimited
 from forum.models import (
     Attachment,
-    Membership,
     Message,
     ReadState,
     Room,
     Topic,
     TopicReadState,
 )
-from forum.rendering import render
+from forum.rendering import Rendered, render
 from forum.serializers import message_frame
-from forum.services.attachments import _prepare_attachment
-from forum.services.notifications import _notify_mentions, _notify_participants
+from forum.services.attachments import PreparedFile, prepare_attachment
+from forum.services.notifications import Written, notify_mentions, notify_participants
 
-MAX_BODY = 10_000
+MAX_BODY = MAX_MESSAGE_BODY
 
 
-def _check_slow_mode(actor: User, room: Room, *, posted_now: bool = False) -> None:
+def _check_slow_mode(actor: Actor, room: Room, *, posted_now: bool = False) -> None:
     if room.slow_mode_seconds <= 0 or permissions.can_moderate_community(actor, room.community):
         return
     last: datetime | None = timezone.now()  # when an earlier post of this batch was accepted
     if not posted_now:
-        mine = Message.objects.filter(room=room, author=actor).order_by("-seq")
+        mine = Message.objects.filter(room=room, author_id=actor.pk).order_by("-seq")
         last = mine.values_list("created_at", flat=True).first()
     if last is None:
         return
@@ -50,6 +51,7 @@ def _check_slow_mode(actor: User, room: Room, *, posted_now: bool = False) -> No
         raise RateLimited(
             _("Slow mode: wait %(seconds)d seconds before your next message.") % {"seconds": int(wait) + 1},
             wait_seconds=round(wait, 1),
+            code=SLOW_MODE,
         )
 
 
@@ -72,19 +74,29 @@ class NewMessage:
     """One message to post, whichever transport brought it (reply form or post frame).
 
     ``room_id`` is the room the poster named; a topic that is not in it is refused.
+    ``actor`` is the poster (a bare user is taken as a new actor): the batch checks each
+    post against the memberships it loads itself, in one query, however old the user
+    object (a socket's lives for hours) and whatever the actor had loaded.
     """
 
-    actor: User
+    actor: Actor | User
     room_id: int
     topic_id: int
     body: str
     client_id: uuid.UUID
     attachments: Sequence[UploadedFile] = ()
 
+    @property
+    def author_id(self) -> int | None:
+        return self.actor.pk
+
+
+Answer: TypeAlias = Message | ForumError
+
 
 def post_message(
     *,
-    actor: User,
+    actor: Actor | User,
     topic: Topic,
     body: str,
     client_id: uuid.UUID,
@@ -104,7 +116,23 @@ def post_message(
     return result
 
 
-def post_messages(*, posts: Sequence[NewMessage]) -> list[Message | ForumError]:
+def _reused(post: NewMessage, stored: Message) -> Conflict | None:
+    """A client_id is the idempotency key of one post in one room (issue 22).
+
+    The same key again in the same room is a retry: it is answered with the stored message.
+    The same key in another room is a different post that the client numbered wrongly:
+    answering with the stored message would ack a post that was never stored.
+    """
+    if stored.room_id == post.room_id:
+        return None
+    return Conflict(
+        _("This client_id was already used for a message in another room: send this post with a new client_id."),
+        field="client_id",
+        code="client_id_reused",
+    )
+
+
+def post_messages(*, posts: Sequence[NewMessage]) -> list[Answer]:
     """Post several messages, to one room or many, in one transaction: the one write path.
 
     Group commit: when many members post at once, in one room or across rooms, the rooms'
@@ -115,35 +143,42 @@ def post_messages(*, posts: Sequence[NewMessage]) -> list[Message | ForumError]:
     stored message, or the ``ForumError`` that refused it. A database fault raises and
     nothing is stored.
     """
-    results: list[Message | ForumError | None] = [None] * len(posts)
+    results: list[Answer | None] = [None] * len(posts)
     existing = _existing_messages(posts)
-    first_of: dict[tuple[int, uuid.UUID], int] = {}
+    first_of: dict[tuple[int | None, uuid.UUID], int] = {}
     fresh: list[int] = []
     for i, post in enumerate(posts):
-        key = (post.actor.pk, post.client_id)
+        key = (post.author_id, post.client_id)
         if key in existing:
-            results[i] = existing[key]
+            results[i] = _reused(post, existing[key]) or existing[key]
         elif key not in first_of:
             first_of[key] = i
             fresh.append(i)
     if fresh:
+        written: list[Answer]
         try:
             with transaction.atomic():
-                written = _write_messages([posts[i] for i in fresh])
+                written = PostBatch([posts[i] for i in fresh]).run()
         except IntegrityError:
             if len(fresh) == 1:
                 # A concurrent retry with the same client id won the race: answer with its message.
-                found = _existing_messages([posts[fresh[0]]])
+                post = posts[fresh[0]]
+                found = _existing_messages([post])
                 if not found:
                     raise
-                written = list(found.values())
+                written = [_reused(post, stored) or stored for stored in found.values()]
             else:  # one of the batch raced a retry: give each post its own transaction
                 written = [post_messages(posts=[posts[i]])[0] for i in fresh]
         for i, result in zip(fresh, written, strict=True):
             results[i] = result
     for i, post in enumerate(posts):
-        if results[i] is None:  # the same post twice in one batch: the same answer
-            results[i] = results[first_of[(post.actor.pk, post.client_id)]]
+        if results[i] is None:  # the same key twice in one batch: the same answer, if for the same room
+            first = first_of[(post.author_id, post.client_id)]
+            earlier = results[first]
+            if isinstance(earlier, Message):
+                results[i] = _reused(post, earlier) or earlier
+            else:
+                results[i] = earlier
     return [r for r in results if r is not None]
 
 
@@ -153,12 +188,14 @@ def existing_messages_query(posts: Sequence[NewMessage]) -> QuerySet[Message]:
     Both columns, so the (author, client_id) unique index answers; client_id alone would
     scan every message ever written (measured: 226 ms at 1,000,000 messages).
     """
-    return Message.objects.filter(author_id__in={p.actor.pk for p in posts}, client_id__in={p.client_id for p in posts})
+    return Message.objects.filter(
+        author_id__in={p.author_id for p in posts}, client_id__in={p.client_id for p in posts}
+    )
 
 
-def _existing_messages(posts: Sequence[NewMessage]) -> dict[tuple[int, uuid.UUID], Message]:
+def _existing_messages(posts: Sequence[NewMessage]) -> dict[tuple[int | None, uuid.UUID], Message]:
     """Retried posts: keys first (nearly always none), whole messages only for the hits."""
-    wanted = {(p.actor.pk, p.client_id) for p in posts}
+    wanted = {(p.author_id, p.client_id) for p in posts}
     keys = existing_messages_query(posts).values_list("author_id", "client_id", "pk")
     hits = [pk for author_id, client_id, pk in keys if (author_id, client_id) in wanted]
     if not hits:
@@ -167,152 +204,222 @@ def _existing_messages(posts: Sequence[NewMessage]) -> dict[tuple[int, uuid.UUID
     return {(m.author_id, m.client_id): m for m in found if m.author_id is not None}
 
 
-def _fresh_memberships(users: Iterable[User], communities: Iterable[int]) -> None:
-    """Reload the memberships a batch is checked against, in one query.
-
-    A socket's user object lives for hours; its cached membership must not let a member
-    who was muted or banned since keep posting.
-    """
-    by_id = {u.pk: u for u in users}
-    community_ids = set(communities)
-    found = {
-        (m.user_id, m.community_id): m
-        for m in Membership.objects.filter(community_id__in=community_ids, user_id__in=by_id)
-    }
-    for uid, user in by_id.items():
-        cache = user.__dict__.setdefault("_kring_memberships", {})
-        for cid in community_ids:
-            cache[cid] = found.get((uid, cid))
-
-
-def _mention_targets(rooms: dict[int, Room], names_by_room: dict[int, set[str]]) -> dict[int, dict[str, User]]:
-    """Per room, the mentioned people who can read it: one query for the whole batch."""
+def mention_targets(rooms: dict[int, Room], names_by_room: dict[int, set[str]]) -> dict[int, dict[str, User]]:
+    """Per room, the mentioned people who can read it: one query for the people, one for their memberships."""
     every_name = set().union(*names_by_room.values()) if names_by_room else set()
     if not every_name:
         return {}
     users = list(User.objects.filter(is_active=True, profile__display_name__in=every_name).select_related("profile"))
-    _fresh_memberships(users, {rooms[room_id].community_id for room_id in names_by_room})
+    readers = {u.pk: Actor(user=u) for u in users}
+    permissions.load_memberships(list(readers.values()), {rooms[room_id].community_id for room_id in names_by_room})
     targets: dict[int, dict[str, User]] = {}
     for room_id, names in names_by_room.items():
         room = rooms[room_id]
         targets[room_id] = {
             u.profile.display_name: u
             for u in users
-            if u.profile.display_name in names and permissions.can_read_room(u, room)
+            if u.profile.display_name in names and permissions.can_read_room(readers[u.pk], room)
         }
     return targets
 
 
-def _mention_links(targets: dict[str, User]) -> dict[str, str]:
+def mention_links(targets: dict[str, User]) -> dict[str, str]:
     """Mentioned name -> profile URL, for ``render``."""
     return {name: reverse("accounts:profile", args=[u.pk]) for name, u in targets.items()}
 
 
-def _write_messages(posts: Sequence[NewMessage]) -> list[Message | ForumError]:
-    rooms = {
-        r.pk: r
-        for r in Room.objects.select_for_update(of=("self",))
-        .select_related("community")
-        .filter(pk__in={p.room_id for p in posts})
-        .order_by("pk")
-    }
-    topics = {t.pk: t for t in Topic.objects.filter(pk__in={p.topic_id for p in posts}, room_id__in=rooms)}
-    _fresh_memberships([p.actor for p in posts], {r.community_id for r in rooms.values()})
-    now = timezone.now()
-    answers: list[Message | ForumError | None] = [None] * len(posts)
-    accepted: list[tuple[int, Any, list[tuple[bytes, str, str, bool]]]] = []  # (index, rendering, attachments)
-    posted_now: set[tuple[int, int]] = set()  # (room, author) with a post accepted in this batch
-    for i, post in enumerate(posts):
-        room = rooms.get(post.room_id)
-        topic = topics.get(post.topic_id)
-        try:
-            if (
-                room is None
-                or topic is None
-                or topic.room_id != room.pk
-                or not permissions.can_read_room(post.actor, room)
-            ):
-                raise NotFound(_("This topic does not exist in this room."))
-            if not permissions.can_post_in_room(post.actor, room):
-                raise Forbidden(_("You cannot post in this room."))
-            validate_body(post.body)
-            _check_slow_mode(post.actor, room, posted_now=(room.pk, post.actor.pk) in posted_now)
-            prepared = [_prepare_attachment(upload) for upload in post.attachments]
-        except ForumError as exc:
-            answers[i] = exc
-            continue
-        posted_now.add((room.pk, post.actor.pk))
-        accepted.append((i, render(post.body), prepared))
-    if not accepted:
-        return [a for a in answers if a is not None]
+@dataclass(slots=True)
+class _Post:
+    """One post of a batch on its way through the phases."""
 
-    names_by_room: dict[int, set[str]] = {}
-    for i, first_render, _prepared in accepted:
-        if first_render.mentioned_names:
-            names_by_room.setdefault(posts[i].room_id, set()).update(first_render.mentioned_names)
-    targets = _mention_targets(rooms, names_by_room)
-    messages: list[Message] = []
-    seqs = {room_id: room.last_seq for room_id, room in rooms.items()}
-    for i, first_render, _prepared in accepted:
-        post = posts[i]
-        room = rooms[post.room_id]
-        seqs[room.pk] += 1
-        rendered = first_render
-        if first_render.mentioned_names:
-            rendered = render(post.body, _mention_links(targets.get(room.pk, {})))
-        topic = topics[post.topic_id]
-        message = Message(
-            room=room,
-            topic=topic,
-            seq=seqs[room.pk],
-            author=post.actor,
-            client_id=post.client_id,
-            body=post.body,
-            body_html=rendered.html,
-            search_text=f"{topic.title}\n{rendered.text}",
-            created_at=now,
+    request: NewMessage
+    actor: Actor
+    room: Room | None
+    topic: Topic | None
+    answer: Answer | None = None  # the refusal (check phase) or the stored message (insert phase)
+    rendered: Rendered | None = None
+    files: list[PreparedFile] = field(default_factory=list)
+    message: Message | None = None
+
+
+class PostBatch:
+    """One transaction's posts, written in named phases, in this order:
+
+    check → allocate seqs → insert → counters → attachments → read state → notify → announce
+
+    The rooms are locked when the batch loads (in id order, so concurrent batches cannot
+    deadlock), so the seqs it allocates are the next ones, without gaps. Each phase works on
+    every accepted post at once, in a fixed number of statements whatever the batch's size.
+    Run it inside ``transaction.atomic()``; the announcement goes out after commit.
+    """
+
+    def __init__(self, requests: Sequence[NewMessage]) -> None:
+        self.rooms: dict[int, Room] = {
+            r.pk: r
+            for r in Room.objects.select_for_update(of=("self",))
+            .select_related("community")
+            .filter(pk__in={p.room_id for p in requests})
+            .order_by("pk")
+        }
+        self.topics: dict[int, Topic] = {
+            t.pk: t for t in Topic.objects.filter(pk__in={p.topic_id for p in requests}, room_id__in=self.rooms)
+        }
+        # One actor per author for this batch, whatever the request brought: fresh memberships.
+        actors: dict[int | None, Actor] = {}
+        for request in requests:
+            if request.author_id not in actors:
+                actors[request.author_id] = Actor(user=as_actor(request.actor).user)
+        permissions.load_memberships(list(actors.values()), {r.community_id for r in self.rooms.values()})
+        self.posts = [
+            _Post(
+                request=request,
+                actor=actors[request.author_id],
+                room=self.rooms.get(request.room_id),
+                topic=self.topics.get(request.topic_id),
+            )
+            for request in requests
+        ]
+        self.accepted: list[_Post] = []
+        self.now = timezone.now()
+        self.targets: dict[int, dict[str, User]] = {}
+        self.notified: set[int] = set()
+
+    def run(self) -> list[Answer]:
+        """Every phase; returns one answer per request, in order."""
+        self.check()
+        if self.accepted:
+            self.allocate_seqs()
+            self.insert()
+            self.count()
+            self.attach()
+            self.mark_read()
+            self.notify()
+            self.announce()
+        return [p.answer for p in self.posts if p.answer is not None]
+
+    def check(self) -> None:
+        """Access, body, slow mode and attachments, per post; a refused post gets its error."""
+        posted_now: set[tuple[int, int | None]] = set()  # (room, author) with a post accepted in this batch
+        for post in self.posts:
+            request, room, topic = post.request, post.room, post.topic
+            try:
+                if (
+                    room is None
+                    or topic is None
+                    or topic.room_id != room.pk
+                    or not permissions.can_read_room(post.actor, room)
+                ):
+                    raise NotFound(_("This topic does not exist in this room."))
+                if not permissions.can_post_in_room(post.actor, room):
+                    raise Forbidden(_("You cannot post in this room."))
+                validate_body(request.body)
+                _check_slow_mode(post.actor, room, posted_now=(room.pk, post.actor.pk) in posted_now)
+                post.files = [prepare_attachment(upload) for upload in request.attachments]
+            except ForumError as exc:
+                post.answer = exc
+                continue
+            posted_now.add((room.pk, post.actor.pk))
+            post.rendered = render(request.body)
+            self.accepted.append(post)
+
+    def allocate_seqs(self) -> None:
+        """The next seqs of each locked room, in arrival order; mentions linked to who may read them."""
+        names_by_room: dict[int, set[str]] = {}
+        for post in self.accepted:
+            assert post.rendered is not None
+            if post.rendered.mentioned_names:
+                names_by_room.setdefault(post.request.room_id, set()).update(post.rendered.mentioned_names)
+        self.targets = mention_targets(self.rooms, names_by_room)
+        for post in self.accepted:
+            room, topic, rendered = post.room, post.topic, post.rendered
+            assert room is not None and topic is not None and rendered is not None
+            if rendered.mentioned_names:
+                rendered = post.rendered = render(post.request.body, mention_links(self.targets.get(room.pk, {})))
+            room.last_seq += 1
+            post.message = Message(
+                room=room,
+                topic=topic,
+                seq=room.last_seq,
+                author=post.actor.member,
+                client_id=post.request.client_id,
+                body=post.request.body,
+                body_html=rendered.html,
+                search_text=f"{topic.title}\n{rendered.text}",
+                created_at=self.now,
+            )
+
+    @property
+    def messages(self) -> list[Message]:
+        return [p.message for p in self.accepted if p.message is not None]
+
+    def insert(self) -> None:
+        """All messages in one statement."""
+        Message.objects.bulk_create(self.messages)
+        for post in self.accepted:
+            post.answer = post.message
+
+    def count(self) -> None:
+        """The rooms' last seq and the topics' counters, one statement per table."""
+        changed = {m.room_id: self.rooms[m.room_id].last_seq for m in self.messages}
+        by_topic: dict[int, tuple[int, int]] = {}
+        for m in self.messages:
+            n, _seq = by_topic.get(m.topic_id, (0, 0))
+            by_topic[m.topic_id] = (n + 1, m.seq)
+        _update_counters(changed, by_topic, self.now)
+
+    def attach(self) -> None:
+        """Each post's checked files, stored with their message."""
+        for post in self.accepted:
+            for prepared in post.files:
+                attachment = Attachment(
+                    message=post.message,
+                    original_name=prepared.name,
+                    content_type=prepared.content_type,
+                    size=len(prepared.content),
+                )
+                attachment.is_image = prepared.is_image
+                attachment.file.save(prepared.name, ContentFile(prepared.content), save=False)
+                attachment.save()
+
+    def mark_read(self) -> None:
+        """Authors have read their own messages: one upsert per table for the whole batch."""
+        own_room = {(m.author_id, m.room_id): m.seq for m in self.messages if m.author_id is not None}
+        own_topic = {(m.author_id, m.topic_id): m.seq for m in self.messages if m.author_id is not None}
+        ReadState.objects.bulk_create(
+            [ReadState(user_id=uid, room_id=rid, last_read_seq=s) for (uid, rid), s in own_room.items()],
+            update_conflicts=True,
+            unique_fields=["user", "room"],
+            update_fields=["last_read_seq"],
         )
-        message._kring_mentions = rendered.mentioned_names  # type: ignore[attr-defined]
-        messages.append(message)
-    Message.objects.bulk_create(messages)
-    changed = {m.room_id: seqs[m.room_id] for m in messages}
-    for room_id, last in changed.items():
-        rooms[room_id].last_seq = last
-    by_topic: dict[int, list[Message]] = {}
-    for message in messages:
-        by_topic.setdefault(message.topic_id, []).append(message)
-    _update_counters(changed, {tid: (len(ms), ms[-1].seq) for tid, ms in by_topic.items()}, now)
-    for (i, _render, prepared), message in zip(accepted, messages, strict=True):
-        for content, name, content_type, is_image in prepared:
-            attachment = Attachment(message=message, original_name=name, content_type=content_type, size=len(content))
-            attachment.is_image = is_image
-            attachment.file.save(name, ContentFile(content), save=False)
-            attachment.save()
-        answers[i] = message
+        TopicReadState.objects.bulk_create(
+            [TopicReadState(user_id=uid, topic_id=tid, last_read_seq=s) for (uid, tid), s in own_topic.items()],
+            update_conflicts=True,
+            unique_fields=["user", "topic"],
+            update_fields=["last_read_seq"],
+        )
 
-    # Authors have read their own messages: one upsert per table for the whole batch.
-    own_room = {(m.author_id, m.room_id): m.seq for m in messages if m.author_id is not None}
-    own_topic = {(m.author_id, m.topic_id): m.seq for m in messages if m.author_id is not None}
-    ReadState.objects.bulk_create(
-        [ReadState(user_id=uid, room_id=rid, last_read_seq=s) for (uid, rid), s in own_room.items()],
-        update_conflicts=True,
-        unique_fields=["user", "room"],
-        update_fields=["last_read_seq"],
-    )
-    TopicReadState.objects.bulk_create(
-        [TopicReadState(user_id=uid, topic_id=tid, last_read_seq=s) for (uid, tid), s in own_topic.items()],
-        update_conflicts=True,
-        unique_fields=["user", "topic"],
-        update_fields=["last_read_seq"],
-    )
-    notified = _notify_mentions(messages, targets)
-    notified |= _notify_participants(topics, by_topic, targets)
-    frames: dict[int, list[dict[str, Any]]] = {}
-    for m in messages:
-        if m.author is not None:
-            frames.setdefault(m.room_id, []).append(message_frame(m, author_name=m.author.display_name))
-    events.announce_batch(frames, notified)
-    return [a for a in answers if a is not None]
+    def notify(self) -> None:
+        """Mentioned readers, then earlier participants of each topic."""
+        written: list[Written] = []
+        by_topic: dict[int, list[Written]] = {}
+        for post in self.accepted:
+            assert post.message is not None and post.rendered is not None
+            pair = (post.message, post.rendered.mentioned_names)
+            written.append(pair)
+            by_topic.setdefault(post.message.topic_id, []).append(pair)
+        self.notified = notify_mentions(written, self.targets)
+        self.notified |= notify_participants(self.topics, by_topic, self.targets)
+
+    def announce(self) -> None:
+        """After commit: one layer event per room, one per notified member."""
+        frames: dict[int, list[dict[str, Any]]] = {}
+        for post in self.accepted:
+            message = post.message
+            assert message is not None
+            frames.setdefault(message.room_id, []).append(
+                message_frame(message, author_name=post.actor.member.display_name)
+            )
+        events.announce_batch(frames, self.notified)
 
 
 def _values_table(rows: Sequence[tuple[Any, ...]], names: Sequence[str]) -> tuple[str, list[Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor, as_actor
 from accounts.models import User
 from forum import events, permissions
 from forum.errors import Forbidden, Invalid
@@ -17,19 +18,20 @@ from forum.services._common import _reactions_of
 
 
 @transaction.atomic
-def react(*, actor: User, message: Message, emoji: str, add: bool | None = None) -> dict[str, list[int]]:
+def react(*, actor: Actor | User, message: Message, emoji: str, add: bool | None = None) -> dict[str, list[int]]:
     """Add, remove or (``add=None``) toggle one reaction; one per member per emoji."""
+    actor = as_actor(actor)
     if emoji not in REACTION_EMOJI:
         raise Invalid(_("Choose one of the offered reactions."), field="emoji")
     room = message.room
     if not permissions.can_post_in_room(actor, room) or message.deleted_at is not None:
         raise Forbidden(_("You cannot react here."))
-    exists = Reaction.objects.filter(message=message, user=actor, emoji=emoji).exists()
+    exists = Reaction.objects.filter(message=message, user=actor.member, emoji=emoji).exists()
     want = (not exists) if add is None else add
     if want and not exists:
-        Reaction.objects.get_or_create(message=message, user=actor, emoji=emoji)
+        Reaction.objects.get_or_create(message=message, user=actor.member, emoji=emoji)
     elif not want and exists:
-        Reaction.objects.filter(message=message, user=actor, emoji=emoji).delete()
+        Reaction.objects.filter(message=message, user=actor.member, emoji=emoji).delete()
     reactions = _reactions_of(message)
     events.announce_room(
         room.pk,

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor, as_actor
 from accounts.models import User
 from forum import events, permissions
 from forum.errors import Forbidden, Invalid
@@ -23,7 +24,7 @@ from forum.services._common import KNOWLEDGE_COMMUNITY_SLUG, SYSTEM_MENTORING_SL
 @transaction.atomic
 def create_room(
     *,
-    actor: User,
+    actor: Actor | User,
     community: Community,
     name: str,
     description: str = "",
@@ -31,6 +32,7 @@ def create_room(
     members: Iterable[User] = (),
     slow_mode_seconds: int = 0,
 ) -> Room:
+    actor = as_actor(actor)
     if not permissions.can_create_room(actor, community):
         raise Forbidden(_("Only facilitators can create rooms."))
     if not name.strip():
@@ -44,14 +46,17 @@ def create_room(
         slow_mode_seconds=max(0, slow_mode_seconds),
     )
     if restricted:
-        listed = {actor.pk, *(m.pk for m in members)}
+        listed = {actor.member_id, *(m.pk for m in members)}
         RoomMember.objects.bulk_create([RoomMember(room=room, user_id=uid) for uid in listed])
     _audit(community, actor, "create_room", room.name)
     return room
 
 
 @transaction.atomic
-def update_room(*, actor: User, room: Room, archived: bool | None = None, slow_mode_seconds: int | None = None) -> Room:
+def update_room(
+    *, actor: Actor | User, room: Room, archived: bool | None = None, slow_mode_seconds: int | None = None
+) -> Room:
+    actor = as_actor(actor)
     if not permissions.can_moderate_community(actor, room.community):
         raise Forbidden(_("Only facilitators can change rooms."))
     if archived is not None:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor, as_actor
 from accounts.models import User
 from forum import events, permissions
 from forum.errors import Forbidden, Invalid
@@ -26,13 +27,14 @@ from forum.services.posting import post_message
 @transaction.atomic
 def create_topic(
     *,
-    actor: User,
+    actor: Actor | User,
     room: Room,
     title: str,
     body: str = "",
     client_id: uuid.UUID | None = None,
     is_question: bool = False,
 ) -> Topic:
+    actor = as_actor(actor)
     if not permissions.can_post_in_room(actor, room):
         raise Forbidden(_("You cannot start a topic in this room."))
     title = " ".join(title.split())
@@ -40,7 +42,7 @@ def create_topic(
         raise Invalid(_("A topic needs a title."), field="title")
     if len(title) > 160:
         raise Invalid(_("Keep the title under 160 characters."), field="title")
-    topic = Topic.objects.create(room=room, title=title, created_by=actor, is_question=is_question)
+    topic = Topic.objects.create(room=room, title=title, created_by=actor.member, is_question=is_question)
     if body.strip():
         post_message(actor=actor, topic=topic, body=body, client_id=client_id or uuid.uuid4())
     events.announce_room(room.pk, topic_frame(topic))
@@ -48,7 +50,8 @@ def create_topic(
 
 
 @transaction.atomic
-def rename_topic(*, actor: User, topic: Topic, title: str) -> Topic:
+def rename_topic(*, actor: Actor | User, topic: Topic, title: str) -> Topic:
+    actor = as_actor(actor)
     if not permissions.can_manage_topic(actor, topic):
         raise Forbidden(_("You cannot rename this topic."))
     title = " ".join(title.split())
@@ -61,8 +64,9 @@ def rename_topic(*, actor: User, topic: Topic, title: str) -> Topic:
 
 
 @transaction.atomic
-def move_topic(*, actor: User, topic: Topic, room: Room) -> Topic:
+def move_topic(*, actor: Actor | User, topic: Topic, room: Room) -> Topic:
     """Move a topic to another room of the same community; its messages get new seqs there."""
+    actor = as_actor(actor)
     if room.community_id != topic.room.community_id:
         raise Invalid(_("Topics move only between rooms of the same community."), field="room")
     if not permissions.can_moderate_community(actor, topic.room.community):
@@ -89,7 +93,8 @@ def move_topic(*, actor: User, topic: Topic, room: Room) -> Topic:
 
 
 @transaction.atomic
-def set_topic_resolved(*, actor: User, topic: Topic, resolved: bool) -> Topic:
+def set_topic_resolved(*, actor: Actor | User, topic: Topic, resolved: bool) -> Topic:
+    actor = as_actor(actor)
     if not permissions.can_manage_topic(actor, topic):
         raise Forbidden(_("You cannot change this topic."))
     topic.is_resolved = resolved
@@ -99,7 +104,8 @@ def set_topic_resolved(*, actor: User, topic: Topic, resolved: bool) -> Topic:
 
 
 @transaction.atomic
-def accept_answer(*, actor: User, topic: Topic, message: Message | None) -> Topic:
+def accept_answer(*, actor: Actor | User, topic: Topic, message: Message | None) -> Topic:
+    actor = as_actor(actor)
     if not topic.is_question:
         raise Invalid(_("Only practice questions have an accepted answer."))
     if not permissions.can_manage_topic(actor, topic):

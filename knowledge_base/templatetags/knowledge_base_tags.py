@@ -15,9 +15,10 @@ register = template.Library()
 @register.inclusion_tag("knowledge_base/includes/topic_lesson_status.html", takes_context=True)
 def topic_lesson_status(context: Any, topic: Any) -> dict[str, Any]:
     request = context.get("request")
-    user = getattr(request, "user", None)
+    # The forum's page passes its actor: the memberships it loaded serve this check too.
+    actor = context.get("actor") or getattr(request, "user", None)
     return {
         "topic": topic,
         "status": selectors.lesson_status_for_topic(topic=topic),
-        "can_promote": user is not None and forum_permissions.can_moderate_community(user, topic.room.community),
+        "can_promote": actor is not None and forum_permissions.can_moderate_community(actor, topic.room.community),
     }

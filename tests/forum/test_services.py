@@ -164,12 +164,12 @@ def test_search_finds_readable_messages_with_highlight(make_community, owner, ma
     secret = services.create_room(actor=owner, community=community, name="Bestuur", restricted=True)
     services.create_topic(actor=owner, room=secret, title="Geheim", body="warmtepomp begroting")
     stranger = make_user()
-    result = selectors.search(user=stranger, q="warmtepomp")
+    result = selectors.search(actor=stranger, q="warmtepomp")
     titles = [m.topic.title for m in result["page"]]
     assert titles == [topic.title]
     snippet = result["page"][0].snippet
     assert "<mark>" in snippet and "<b>" not in snippet
-    assert len(selectors.search(user=owner, q="warmtepomp")["page"].object_list) == 2
+    assert len(selectors.search(actor=owner, q="warmtepomp")["page"].object_list) == 2
 
 
 def test_replies_collapse_to_one_unread_notification_per_topic(make_community, owner, make_user, add_member) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,66 @@
+"""Every read the forum's pages and the realtime layer use: one module per kind of page, re-exported here.
+
+Bounded queries, paginated.
+"""
+
+from __future__ import annotations
+
+from forum.selectors.communities import (
+    DirectoryFilters,
+    community_detail,
+    community_page_data,
+    directory,
+    members,
+    readable_rooms,
+)
+from forum.selectors.history import REPLAY_LIMIT, message_in_room, room_history_frames, room_range_frames
+from forum.selectors.message_list import AttachmentRow, MessageRow, TopicViewer, message_rows
+from forum.selectors.moderation import audit_log, moderation_queue
+from forum.selectors.search import search
+from forum.selectors.topics import (
+    HISTORY_PAGE,
+    PageMessage,
+    ReaderTopic,
+    latest_messages,
+    read_markers,
+    room_by_slugs,
+    room_topics,
+    topic_for_reader,
+    topic_messages,
+    topic_with_room,
+)
+from forum.selectors.unread import notifications, unread_counts, unread_notifications, unread_total
+
+__all__ = [
+    "HISTORY_PAGE",
+    "REPLAY_LIMIT",
+    "AttachmentRow",
+    "DirectoryFilters",
+    "MessageRow",
+    "PageMessage",
+    "ReaderTopic",
+    "TopicViewer",
+    "audit_log",
+    "community_detail",
+    "community_page_data",
+    "directory",
+    "latest_messages",
+    "members",
+    "message_in_room",
+    "message_rows",
+    "moderation_queue",
+    "notifications",
+    "read_markers",
+    "readable_rooms",
+    "room_by_slugs",
+    "room_history_frames",
+    "room_range_frames",
+    "room_topics",
+    "search",
+    "topic_for_reader",
+    "topic_messages",
+    "topic_with_room",
+    "unread_counts",
+    "unread_notifications",
+    "unread_total",
+]

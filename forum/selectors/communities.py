@@ -1,0 +1,208 @@
+"""The community directory, a community's page, its rooms and members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+
+from accounts.actor import as_actor
+from forum import permissions
+from forum.models import (
+    Community,
+    Membership,
+    MembershipState,
+    ReadState,
+    Role,
+    Room,
+    RoomMember,
+    Visibility,
+)
+from forum.permissions import Who
+
+
+@dataclass
+class DirectoryFilters:
+    q: str = ""
+    kind: str = ""
+    sector: str = ""
+    region: str = ""
+    scope: str = ""
+
+
+def _visible_communities(actor: Who) -> QuerySet[Community]:
+    actor = as_actor(actor)
+    qs = Community.objects.filter(is_system=False)
+    if permissions.is_platform_admin(actor):
+        return qs
+    if actor.is_authenticated:
+        mine = Membership.objects.filter(
+            user_id=actor.member_id, state__in=[MembershipState.ACTIVE, MembershipState.INVITED]
+        ).values("community_id")
+        banned = Membership.objects.filter(user_id=actor.member_id, state=MembershipState.BANNED).values("community_id")
+        return qs.filter(~Q(visibility=Visibility.INVITE_ONLY) | Q(pk__in=mine)).exclude(pk__in=banned)
+    return qs.exclude(visibility=Visibility.INVITE_ONLY)
+
+
+def directory(*, actor: Who, filters: DirectoryFilters, page: int = 1, per_page: int = 24) -> dict[str, Any]:
+    actor = as_actor(actor)
+    base = _visible_communities(actor)
+    if filters.q:
+        base = base.filter(
+            Q(name__icontains=filters.q) | Q(description__icontains=filters.q) | Q(waaromvraag__icontains=filters.q)
+        )
+
+    def narrowed(*skip: str) -> QuerySet[Community]:
+        qs = base
+        if filters.kind and "kind" not in skip:
+            qs = qs.filter(kind=filters.kind)
+        if filters.sector and "sector" not in skip:
+            qs = qs.filter(sectors__slug=filters.sector)
+        if filters.region and "region" not in skip:
+            qs = qs.filter(regions__slug=filters.region)
+        if filters.scope and "scope" not in skip:
+            qs = qs.filter(scope=filters.scope)
+        return qs
+
+    # Facet counts: each facet counts within the other active filters. A community has exactly one
+    # kind and one scope, so one count per (kind, scope) gives the kind facet, the scope facet and the
+    # number of results; sectors and regions take a query each.
+    by_kind: dict[str, int] = {}
+    by_scope: dict[str, int] = {}
+    total = 0
+    for row in narrowed("kind", "scope").values("kind", "scope").annotate(n=Count("pk", distinct=True)).order_by():
+        kind_ok = not filters.kind or row["kind"] == filters.kind
+        scope_ok = not filters.scope or row["scope"] == filters.scope
+        if scope_ok:
+            by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["n"]
+        if kind_ok:
+            by_scope[row["scope"]] = by_scope.get(row["scope"], 0) + row["n"]
+        if kind_ok and scope_ok:
+            total += row["n"]
+    facets = {
+        "kind": [{"kind": k, "n": by_kind[k]} for k in sorted(by_kind)],
+        "sector": list(
+            narrowed("sector")
+            .filter(sectors__isnull=False)
+            .values(facet_slug=F("sectors__slug"), facet_name=F("sectors__name"))
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("facet_name")
+        ),
+        "region": list(
+            narrowed("region")
+            .filter(regions__isnull=False)
+            .values(facet_slug=F("regions__slug"), facet_name=F("regions__name"))
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("facet_name")
+        ),
+        "scope": [{"scope": k, "n": by_scope[k]} for k in sorted(by_scope)],
+    }
+    results = narrowed().distinct().order_by("-member_count", "name")
+    paginator = Paginator(results, per_page)
+    paginator.count = total  # known from the facet query: no COUNT(*) over the DISTINCT
+    result_page = paginator.get_page(page)
+    communities: list[Community] = list(result_page.object_list)
+    result_page.object_list = communities
+    # Each card's sector and region names: one flat query each (a prefetch costs more per row).
+    ids = [c.pk for c in communities]
+    sectors: dict[int, list[str]] = {}
+    regions: dict[int, list[str]] = {}
+    if ids:
+        for community_id, name in (
+            Community.sectors.through.objects.filter(community_id__in=ids)
+            .order_by("sector__name")
+            .values_list("community_id", "sector__name")
+        ):
+            sectors.setdefault(community_id, []).append(name)
+        for community_id, name in (
+            Community.regions.through.objects.filter(community_id__in=ids)
+            .order_by("region__name")
+            .values_list("community_id", "region__name")
+        ):
+            regions.setdefault(community_id, []).append(name)
+    for community in communities:
+        community.sector_names = sectors.get(community.pk, [])  # type: ignore[attr-defined]
+        community.region_names = regions.get(community.pk, [])  # type: ignore[attr-defined]
+    return {"page": result_page, "facets": facets}
+
+
+def community_detail(*, actor: Who, slug: str) -> Community | None:
+    actor = as_actor(actor)
+    community = (
+        Community.objects.filter(slug=slug, is_system=False)
+        .prefetch_related("sectors", "regions", "partners", "learning_functions", "related")
+        .first()
+    )
+    if community is None or not permissions.can_view_community(actor, community):
+        return None
+    return community
+
+
+def community_page_data(*, actor: Who, community: Community) -> dict[str, Any]:
+    actor = as_actor(actor)
+    facilitators = (
+        Membership.objects.filter(
+            community=community, state=MembershipState.ACTIVE, role__in=[Role.FACILITATOR, Role.OWNER]
+        )
+        .select_related("user__profile")
+        .order_by("role", "user__profile__display_name")[:20]
+    )
+    rooms = readable_rooms(actor=actor, community=community)
+    related = [c for c in community.related.all() if c.visibility != Visibility.INVITE_ONLY and not c.is_system]
+    return {
+        "community": community,
+        "membership": permissions.membership_of(actor, community),
+        "facilitators": list(facilitators),
+        "rooms": rooms,
+        "related": related,
+        "can_join": permissions.can_join(actor, community),
+        "can_moderate": permissions.can_moderate_community(actor, community),
+        "pending_requests": (
+            Membership.objects.filter(community=community, state=MembershipState.REQUESTED).count()
+            if permissions.can_moderate_community(actor, community)
+            else 0
+        ),
+    }
+
+
+def readable_rooms(*, actor: Who, community: Community) -> list[Room]:
+    """The rooms of a community this user may read, with unread counts (one query)."""
+    actor = as_actor(actor)
+    if not actor.is_authenticated or permissions.is_banned(actor, community):
+        return []
+    readable = Q(pk__in=RoomMember.objects.filter(user_id=actor.member_id).values("room_id"))
+    if (
+        permissions.is_active_member(actor, community)
+        or permissions.is_platform_admin(actor)
+        or (community.visibility == Visibility.OPEN and not community.is_system)
+    ):
+        readable |= Q(is_restricted=False)
+    read = ReadState.objects.filter(user_id=actor.member_id, room=OuterRef("pk")).values("last_read_seq")[:1]
+    rooms: list[Room] = list(
+        Room.objects.filter(readable, community=community)
+        .annotate(read_seq=Coalesce(Subquery(read), F("last_seq"), output_field=IntegerField()))
+        .order_by("is_archived", "name")
+    )
+    for room in rooms:
+        room.unread = max(0, room.last_seq - room.read_seq)  # type: ignore[attr-defined]
+    return rooms
+
+
+def members(*, community: Community, state: str = MembershipState.ACTIVE, page: int = 1) -> Page[Membership]:
+    qs = (
+        Membership.objects.filter(community=community, state=state)
+        .select_related("user__profile__organisation")
+        .order_by("user__profile__display_name")
+    )
+    return Paginator(qs, 50).get_page(page)
