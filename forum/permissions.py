@@ -35,7 +35,9 @@ def membership_of(actor: Who, community: Community) -> Membership | None:
     if not actor.is_authenticated:
         return None
     if community.pk not in actor.memberships:
-        actor.memberships[community.pk] = Membership.objects.filter(community=community, user_id=actor.member_id).first()
+        actor.memberships[community.pk] = Membership.objects.filter(
+            community=community, user_id=actor.member_id
+        ).first()
     found: Membership | None = actor.memberships[community.pk]
     return found
 

@@ -118,7 +118,9 @@ def read_markers(*, actor: Who, room: Room, topic: Topic | None = None) -> tuple
         return states.values_list("last_read_seq", flat=True).first(), None
     found = (
         states.annotate(
-            topic_seq=Subquery(TopicReadState.objects.filter(user_id=actor.member_id, topic=topic).values("last_read_seq")[:1])
+            topic_seq=Subquery(
+                TopicReadState.objects.filter(user_id=actor.member_id, topic=topic).values("last_read_seq")[:1]
+            )
         )
         .values_list("last_read_seq", "topic_seq")
         .first()

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from forum import services
-from forum.errors import Forbidden, Invalid, NotFound, RateLimited
+from forum.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from forum.models import Message, Notification, ReadState, TopicReadState
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +251,32 @@ def test_a_batch_is_announced_once_per_room_and_notified_user(  # type: ignore[n
     third = by_group[f"room.{topics[2].room_id}"]
     assert third["type"] == "room.frame" and third["seq"] == 1 and "drie" in third["text"]
     assert by_group[f"user.{member.pk}"] == {"type": "user.event", "user": member.pk, "kind": "notification"}
+
+
+def test_a_client_id_reused_in_another_room_is_refused_not_acked(make_community, owner) -> None:  # type: ignore[no-untyped-def]
+    """Issue 22: a client_id the author used in room A, sent again to room B, was answered with
+    A's message, so the client dropped a post that was never stored. Same room: still a retry."""
+    first_room = make_community(name="Kring A").rooms.get()
+    second_room = make_community(name="Kring B").rooms.get()
+    here = services.create_topic(actor=owner, room=first_room, title="Hier")
+    there = services.create_topic(actor=owner, room=second_room, title="Daar")
+    key = uuid.uuid4()
+    stored = services.post_message(actor=owner, topic=here, body="eerst", client_id=key)
+
+    retry, elsewhere, twice_elsewhere = services.post_messages(
+        posts=[_post(owner, here, "eerst", key), _post(owner, there, "anders", key), _post(owner, there, "anders", key)]
+    )
+
+    assert isinstance(retry, Message) and retry.pk == stored.pk  # the idempotent retry
+    assert isinstance(elsewhere, Conflict) and elsewhere.code == "client_id_reused"
+    assert isinstance(twice_elsewhere, Conflict) and twice_elsewhere.code == "client_id_reused"
+    with pytest.raises(Conflict) as refused:
+        services.post_message(actor=owner, topic=there, body="anders", client_id=key)
+    assert refused.value.code == "client_id_reused" and refused.value.status == 409
+    assert not Message.objects.filter(room=second_room).exists()
+    # A key new to the batch, sent to two rooms at once: the first is stored, the second refused.
+    fresh = uuid.uuid4()
+    first, second = services.post_messages(posts=[_post(owner, here, "een", fresh), _post(owner, there, "twee", fresh)])
+    assert isinstance(first, Message) and first.room_id == first_room.pk
+    assert isinstance(second, Conflict) and second.code == "client_id_reused"
+    assert not Message.objects.filter(room=second_room).exists()
