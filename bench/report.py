@@ -15,6 +15,7 @@ TARGET_TOPIC_P95_MS = 30
 TARGET_SEARCH_P95_MS = 100
 TARGET_SUGGEST_MS = 200
 TARGET_ROUND_RATIO = 2.0
+TARGET_POST_CPU_MS = 2.0  # issue 13
 SCENARIOS = {"big": "1 room x {n}", "mid": "1 room x 100", "small": "100 rooms x 10"}
 
 
@@ -138,6 +139,19 @@ def table(out: dict[str, Any]) -> str:
             if key.startswith("kring"):
                 worst = max(st["kib_per_socket"] for st in r["stages"][1:])
                 checks.append((f"idle socket on {key}: {worst} KiB (target <= 30)", worst <= TARGET_IDLE_KIB))
+    post = res.get("posting") or {}
+    if post and "error" not in post:
+        lines += [
+            "",
+            "POSTING: server CPU per stored message at batches of one (the write path of a post frame,"
+            " announce included; fan-out not)",
+            f"  {post['cpu_ms_per_message']} ms CPU per message (rounds {post['cpu_ms_rounds']}),"
+            f" {post['queries_per_post']} statements, wall {post['wall_ms_per_message']} ms",
+        ]
+        checks.append((f"server CPU per stored message at batches of one: {post['cpu_ms_per_message']} ms (target <= 2)",
+                       post["cpu_ms_per_message"] <= TARGET_POST_CPU_MS))  # fmt: skip
+    elif post:
+        lines += ["", f"POSTING: error {post['error'][:200]}"]
     hist = res.get("history") or {}
     if hist and "error" not in hist:
         lines += ["", "HISTORY (ms p50/p95, queries)"]

@@ -22,7 +22,7 @@ from typing import Any
 from bench.common import LOAD_CPUS, NCPU, ROOT, SERVER_CPUS, bench_env, loadavg
 
 RESULTS = ROOT / "bench" / "results"
-ALL = ["fanout", "scaleout", "idle", "history", "directory", "matching", "knowledge"]
+ALL = ["fanout", "scaleout", "idle", "posting", "history", "directory", "matching", "knowledge"]
 APPS = ["kring", "channels_chat", "asgi_hub", "ws_broadcast"]
 
 # Targets from issue 7.
@@ -206,6 +206,16 @@ def main() -> int:
             log(f"  {json.dumps(res['idle'][f'{app}/{server}'])[:400]}")
             save()
     # In-process benchmarks last: lower priority in issue 7, and cheap.
+    if "posting" in only and time_left(60, "posting"):
+        from bench import posting
+
+        log("server CPU per stored message at batches of one …")
+        try:
+            res["posting"] = posting.run(200 if quick else 400)
+        except Exception as exc:
+            res["posting"] = {"error": repr(exc)}
+        log(f"  {json.dumps(res['posting'])[:400]}")
+        save()
     if "history" in only and time_left(60, "history"):
         from bench import pages
 

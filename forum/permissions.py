@@ -17,6 +17,7 @@ from typing import TypeAlias
 from django.utils import timezone
 
 from accounts.actor import Actor, Member, as_actor
+from forum import _sql as sql
 from forum.models import Community, Membership, MembershipState, Message, Role, Room, Topic, Visibility
 
 # Every check takes the actor of the request or frame; a bare user (a test, another app) is
@@ -43,13 +44,21 @@ def membership_of(actor: Who, community: Community) -> Membership | None:
 
 
 def load_memberships(actors: list[Actor], community_ids: set[int]) -> None:
-    """Load the memberships of several actors in several communities in one query (a posting batch)."""
+    """Load the memberships of several actors in several communities in one query (a posting batch).
+
+    Plain SQL (see ``forum._sql``): it runs for every post, and a post often comes alone.
+    """
     by_id = {a.pk: a for a in actors if a.pk is not None}
     if not by_id or not community_ids:
         return
     found = {
         (m.user_id, m.community_id): m
-        for m in Membership.objects.filter(community_id__in=community_ids, user_id__in=by_id)
+        for m in sql.select(
+            Membership,
+            f"{sql.column(Membership, 'community')} IN ({sql.placeholders(community_ids)})"
+            f" AND {sql.column(Membership, 'user')} IN ({sql.placeholders(by_id)})",
+            [*community_ids, *by_id],
+        )
     }
     for uid, actor in by_id.items():
         for cid in community_ids:

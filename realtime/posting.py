@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from accounts.models import User
 from forum.errors import ForumError
 from forum.services import NewMessage
 from realtime import actions
@@ -37,7 +38,7 @@ class PostBatcher:
         self.queue: list[tuple[NewMessage, asyncio.Future[int]]] = []
         self.writing = False
 
-    async def post(self, user: Any, room_id: int, topic_id: int, body: str, client_id: str) -> int:
+    async def post(self, user: User, room_id: int, topic_id: int, body: str, client_id: str) -> int:
         """Queue one post and wait for its seq; raises the ``ForumError`` that refused it."""
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         request = NewMessage(actor=user, room_id=room_id, topic_id=topic_id, body=body, client_id=uuid.UUID(client_id))

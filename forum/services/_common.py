@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.utils.text import slugify
@@ -54,13 +55,23 @@ def _refresh_member_count(community: Community) -> None:
     community.member_count = count
 
 
-# Community slugs that would shadow the forum's own URLs.
-RESERVED_SLUGS = {"nieuw", "zoeken", "meldingen", "uitnodiging", "onderwerp", "bericht", "bijlage"}
+@functools.cache
+def reserved_slugs() -> frozenset[str]:
+    """Community slugs that would shadow the forum's own URLs: the fixed first parts of its URL
+    patterns (``nieuw/``, ``zoeken/`` …), read from the URL conf so a new page cannot be missed."""
+    from forum import urls  # the URL conf imports the views, which import these services
+
+    fixed = set()
+    for pattern in urls.urlpatterns:
+        first = str(pattern.pattern).split("/", 1)[0]
+        if first and "<" not in first:
+            fixed.add(first)
+    return frozenset(fixed)
 
 
 def _unique_slug(model: Any, base: str, **scope: Any) -> str:
     slug = slugify(base)[:70] or "kring"
-    if model is Community and slug in RESERVED_SLUGS:
+    if model is Community and slug in reserved_slugs():
         slug = f"{slug}-kring"
     candidate, n = slug, 2
     while model.objects.filter(slug=candidate, **scope).exists():

@@ -10,7 +10,7 @@ from typing import Any, TypeAlias
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.actor import Actor, as_actor
 from accounts.models import User
 from core.limits import MAX_MESSAGE_BODY
+from forum import _sql as sql
 from forum import events, permissions
 from forum.errors import SLOW_MODE, Conflict, Forbidden, ForumError, Invalid, NotFound, RateLimited
 from forum.models import (
@@ -194,14 +195,29 @@ def existing_messages_query(posts: Sequence[NewMessage]) -> QuerySet[Message]:
 
 
 def _existing_messages(posts: Sequence[NewMessage]) -> dict[tuple[int | None, uuid.UUID], Message]:
-    """Retried posts: keys first (nearly always none), whole messages only for the hits."""
+    """Retried posts: keys first (nearly always none), whole messages only for the hits.
+
+    The keys' query is ``existing_messages_query`` as plain SQL (see ``_sql``): it runs for every post.
+    """
     wanted = {(p.author_id, p.client_id) for p in posts}
-    keys = existing_messages_query(posts).values_list("author_id", "client_id", "pk")
-    hits = [pk for author_id, client_id, pk in keys if (author_id, client_id) in wanted]
+    authors = {p.author_id for p in posts}
+    client_ids = {p.client_id for p in posts}
+    keys = sql.rows(
+        f"SELECT {sql.column(Message, 'author')}, {sql.column(Message, 'client_id')}, {sql.column(Message, 'id')}"  # noqa: S608
+        f" FROM {sql.table(Message)} WHERE {sql.column(Message, 'author')} IN ({sql.placeholders(authors)})"
+        f" AND {sql.column(Message, 'client_id')} IN ({sql.placeholders(client_ids)})",
+        [*authors, *(sql.prep(Message, "client_id", c) for c in client_ids)],
+    )
+    hits = [pk for author_id, client_id, pk in keys if (author_id, _as_uuid(client_id)) in wanted]
     if not hits:
         return {}
     found = Message.objects.filter(pk__in=hits).select_related("room", "topic")
     return {(m.author_id, m.client_id): m for m in found if m.author_id is not None}
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    """A client_id as the database returned it (a UUID, or hex text on SQLite)."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def mention_targets(rooms: dict[int, Room], names_by_room: dict[int, set[str]]) -> dict[int, dict[str, User]]:
@@ -254,16 +270,8 @@ class PostBatch:
     """
 
     def __init__(self, requests: Sequence[NewMessage]) -> None:
-        self.rooms: dict[int, Room] = {
-            r.pk: r
-            for r in Room.objects.select_for_update(of=("self",))
-            .select_related("community")
-            .filter(pk__in={p.room_id for p in requests})
-            .order_by("pk")
-        }
-        self.topics: dict[int, Topic] = {
-            t.pk: t for t in Topic.objects.filter(pk__in={p.topic_id for p in requests}, room_id__in=self.rooms)
-        }
+        self.topics: dict[int, Topic] = {t.pk: t for t in sql.topics_in_locked_rooms({p.topic_id for p in requests})}
+        self.rooms: dict[int, Room] = {t.room.pk: t.room for t in self.topics.values()}
         # One actor per author for this batch, whatever the request brought: fresh memberships.
         actors: dict[int | None, Actor] = {}
         for request in requests:
@@ -283,6 +291,7 @@ class PostBatch:
         self.now = timezone.now()
         self.targets: dict[int, dict[str, User]] = {}
         self.notified: set[int] = set()
+        self.writes: list[tuple[str, list[Any]]] = []  # statements the counters and read state phases queue
 
     def run(self) -> list[Answer]:
         """Every phase; returns one answer per request, in order."""
@@ -293,6 +302,7 @@ class PostBatch:
             self.count()
             self.attach()
             self.mark_read()
+            sql.together(self.writes)  # the counters' and read states' statements, as one where possible
             self.notify()
             self.announce()
         return [p.answer for p in self.posts if p.answer is not None]
@@ -354,7 +364,7 @@ class PostBatch:
 
     def insert(self) -> None:
         """All messages in one statement."""
-        Message.objects.bulk_create(self.messages)
+        sql.insert(Message, self.messages)
         for post in self.accepted:
             post.answer = post.message
 
@@ -365,7 +375,7 @@ class PostBatch:
         for m in self.messages:
             n, _seq = by_topic.get(m.topic_id, (0, 0))
             by_topic[m.topic_id] = (n + 1, m.seq)
-        _update_counters(changed, by_topic, self.now)
+        self.writes += _counter_statements(changed, by_topic, self.now)
 
     def attach(self) -> None:
         """Each post's checked files, stored with their message."""
@@ -385,17 +395,23 @@ class PostBatch:
         """Authors have read their own messages: one upsert per table for the whole batch."""
         own_room = {(m.author_id, m.room_id): m.seq for m in self.messages if m.author_id is not None}
         own_topic = {(m.author_id, m.topic_id): m.seq for m in self.messages if m.author_id is not None}
-        ReadState.objects.bulk_create(
-            [ReadState(user_id=uid, room_id=rid, last_read_seq=s) for (uid, rid), s in own_room.items()],
-            update_conflicts=True,
-            unique_fields=["user", "room"],
-            update_fields=["last_read_seq"],
+        self.writes.append(
+            sql.upsert_statement(
+                ReadState,
+                ["user", "room", "last_read_seq", "updated_at"],
+                ["user", "room"],
+                "last_read_seq",
+                [(uid, rid, seq, self.now) for (uid, rid), seq in own_room.items()],
+            )
         )
-        TopicReadState.objects.bulk_create(
-            [TopicReadState(user_id=uid, topic_id=tid, last_read_seq=s) for (uid, tid), s in own_topic.items()],
-            update_conflicts=True,
-            unique_fields=["user", "topic"],
-            update_fields=["last_read_seq"],
+        self.writes.append(
+            sql.upsert_statement(
+                TopicReadState,
+                ["user", "topic", "last_read_seq"],
+                ["user", "topic"],
+                "last_read_seq",
+                [(uid, tid, seq) for (uid, tid), seq in own_topic.items()],
+            )
         )
 
     def notify(self) -> None:
@@ -429,20 +445,21 @@ def _values_table(rows: Sequence[tuple[Any, ...]], names: Sequence[str]) -> tupl
     return " UNION ALL ".join([select] * len(rows)), [value for row in rows for value in row]
 
 
-def _update_counters(room_seqs: dict[int, int], topic_counts: dict[int, tuple[int, int]], now: datetime) -> None:
-    """A batch's new room seqs and topic counters, in one statement per table whatever the
+def _counter_statements(
+    room_seqs: dict[int, int], topic_counts: dict[int, tuple[int, int]], now: datetime
+) -> list[tuple[str, list[Any]]]:
+    """A batch's new room seqs and topic counters, one statement per table whatever the
     number of rooms and topics. (The ORM's ``bulk_update``/``Case(When(…))`` builds the same
     in Python at ~0.5 ms per row: most of a 100-room batch's CPU.)"""
-    qn = connection.ops.quote_name
-    rooms, topics = qn(Room._meta.db_table), qn(Topic._meta.db_table)
-    with connection.cursor() as cursor:
-        table, params = _values_table(sorted(room_seqs.items()), ["id", "seq"])
-        # Only quoted table names and placeholders are formatted in; every value is a parameter.
-        cursor.execute(f"UPDATE {rooms} SET last_seq = v.seq FROM ({table}) AS v WHERE {rooms}.id = v.id", params)  # noqa: S608
-        rows = [(tid, n, seq) for tid, (n, seq) in sorted(topic_counts.items())]
-        table, params = _values_table(rows, ["id", "n", "seq"])
-        cursor.execute(
-            f"UPDATE {topics} SET message_count = {topics}.message_count + v.n, last_seq = v.seq,"  # noqa: S608
-            f" last_message_at = %s FROM ({table}) AS v WHERE {topics}.id = v.id",
-            [now, *params],
-        )
+    rooms, topics = sql.table(Room), sql.table(Topic)
+    table, params = _values_table(sorted(room_seqs.items()), ["id", "seq"])
+    # Only quoted table names and placeholders are formatted in; every value is a parameter.
+    by_room = (f"UPDATE {rooms} SET last_seq = v.seq FROM ({table}) AS v WHERE {rooms}.id = v.id", params)  # noqa: S608
+    rows = [(tid, n, seq) for tid, (n, seq) in sorted(topic_counts.items())]
+    table, params = _values_table(rows, ["id", "n", "seq"])
+    by_topic = (
+        f"UPDATE {topics} SET message_count = {topics}.message_count + v.n, last_seq = v.seq,"  # noqa: S608
+        f" last_message_at = %s FROM ({table}) AS v WHERE {topics}.id = v.id",
+        [now, *params],
+    )
+    return [by_room, by_topic]

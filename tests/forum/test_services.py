@@ -189,3 +189,14 @@ def test_lone_surrogates_are_refused_not_a_crash(make_community, owner) -> None:
     topic = services.create_topic(actor=owner, room=make_community().rooms.get(), title="T")
     with pytest.raises(Invalid):
         services.post_message(actor=owner, topic=topic, body="\ud800x", client_id=uuid.uuid4())
+
+
+def test_reserved_community_slugs_come_from_the_url_conf(owner) -> None:  # type: ignore[no-untyped-def]
+    from forum.services._common import reserved_slugs
+
+    # The pages that were mirrored by hand before, read from forum/urls.py now.
+    assert reserved_slugs() == {"nieuw", "zoeken", "meldingen", "uitnodiging", "onderwerp", "bericht", "bijlage"}
+    community = services.create_community(
+        actor=owner, name="Zoeken", kind="kenniskring", description="x", waaromvraag="Waarom zoeken we?"
+    )
+    assert community.slug == "zoeken-kring"
