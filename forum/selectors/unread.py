@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
+from accounts.actor import Member
 from accounts.models import User
 from forum.models import (
     Membership,
@@ -26,7 +27,7 @@ from forum.models import (
 )
 
 
-def _counted_read_states(user: Any) -> QuerySet[ReadState]:
+def _counted_read_states(user: User | int) -> QuerySet[ReadState]:
     """The member's markers in the rooms they read: those of their communities, and listed rooms."""
     active = Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values("community_id")
     listed = RoomMember.objects.filter(user=user).values("room_id")
@@ -35,21 +36,21 @@ def _counted_read_states(user: Any) -> QuerySet[ReadState]:
     )
 
 
-def unread_total(*, user: Any) -> int:
+def unread_total(*, user: Member) -> int:
     """Unread messages over all rooms this member reads: one query."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # not logged in
         return 0
     total = _counted_read_states(user).aggregate(n=Sum(F("room__last_seq") - F("last_read_seq")))["n"]
     return max(0, int(total or 0))
 
 
-def unread_notifications(*, user: Any) -> int:
-    if not getattr(user, "is_authenticated", False):
+def unread_notifications(*, user: Member) -> int:
+    if not isinstance(user, User):  # not logged in
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def unread_counts(*, user: Any) -> dict[str, Any]:
+def unread_counts(*, user: User | int) -> dict[str, Any]:
     """``unread_total`` and ``unread_notifications`` as annotations for a query on the member's row.
 
     The page header folds them into the one query it makes for the member (see
