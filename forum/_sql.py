@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
-from forum.models import Community, Room, Topic
+from forum.models import Community, Membership, Room, Topic
 
 M = TypeVar("M", bound=models.Model)
 
@@ -90,36 +90,54 @@ def instances(model: type[M], names: list[str], rows: Iterable[Sequence[Any]]) -
     return made
 
 
-def topics_in_locked_rooms(topic_ids: Collection[int]) -> list[Topic]:
+def topics_in_locked_rooms(
+    topic_ids: Collection[int], member_ids: Collection[int] = ()
+) -> tuple[list[Topic], list[Membership]]:
     """The topics with their rooms and communities, the rooms locked in id order (so concurrent
-    batches cannot deadlock): one statement."""
+    batches cannot deadlock), and the memberships of ``member_ids`` in those communities: one statement."""
     if not topic_ids:
-        return []
+        return [], []
     topic_names, topic_columns = _fields(Topic, vendor())
     room_names, room_columns = _fields(Room, vendor())
     community_names, community_columns = _fields(Community, vendor())
-    topics, rooms, communities = table(Topic), table(Room), table(Community)
+    membership_names, membership_columns = _fields(Membership, vendor())
+    topics, rooms, communities, memberships = table(Topic), table(Room), table(Community), table(Membership)
     lock = f" FOR UPDATE OF {rooms}" if connection.features.has_select_for_update_of else ""
+    members: list[int | None] = [*member_ids] or [None]  # IN (NULL) matches nothing
     statement = (
-        f"SELECT {topic_columns}, {room_columns}, {community_columns} FROM {topics}"  # noqa: S608
+        f"SELECT {topic_columns}, {room_columns}, {community_columns}, {membership_columns} FROM {topics}"  # noqa: S608
         f" JOIN {rooms} ON {rooms}.{column(Room, 'id')} = {topics}.{column(Topic, 'room')}"
         f" JOIN {communities} ON {communities}.{column(Community, 'id')} = {rooms}.{column(Room, 'community')}"
+        f" LEFT JOIN {memberships}"
+        f" ON {memberships}.{column(Membership, 'community')} = {rooms}.{column(Room, 'community')}"
+        f" AND {memberships}.{column(Membership, 'user')} IN ({placeholders(members)})"
         f" WHERE {topics}.{column(Topic, 'id')} IN ({placeholders(topic_ids)})"
         f" ORDER BY {rooms}.{column(Room, 'id')}, {topics}.{column(Topic, 'id')}{lock}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, sorted(topic_ids))
+        cursor.execute(statement, [*members, *sorted(topic_ids)])
         found = cursor.fetchall()
-    first, second = len(topic_names), len(topic_names) + len(room_names)
-    made = instances(Topic, topic_names, (row[:first] for row in found))
-    room_of = instances(Room, room_names, (row[first:second] for row in found))
-    community_of = instances(Community, community_names, (row[second:] for row in found))
+    # One row per topic and membership found (at least one per topic): each part made once.
+    ends = [len(topic_names), len(room_names), len(community_names), len(membership_names)]
+    t_end, r_end, c_end = ends[0], ends[0] + ends[1], ends[0] + ends[1] + ends[2]
+    topics_by_id: dict[int, Topic] = {}
     rooms_by_id: dict[int, Room] = {}
-    for topic, room, community in zip(made, room_of, community_of, strict=True):
-        room = rooms_by_id.setdefault(room.pk, room)  # one instance per room: the batch counts its seqs on it
-        room.community = community
-        topic.room = room
-    return made
+    communities_by_id: dict[int, Community] = {}
+    memberships_by_id: dict[int, Membership] = {}
+    for row in found:
+        topic_id, room_id, community_id, membership_id = row[0], row[t_end], row[r_end], row[c_end]
+        if room_id not in rooms_by_id:  # one instance per room: the batch counts its seqs on it
+            (rooms_by_id[room_id],) = instances(Room, room_names, [row[t_end:r_end]])
+        if community_id not in communities_by_id:
+            (communities_by_id[community_id],) = instances(Community, community_names, [row[r_end:c_end]])
+        rooms_by_id[room_id].community = communities_by_id[community_id]
+        if topic_id not in topics_by_id:
+            (topic,) = instances(Topic, topic_names, [row[:t_end]])
+            topic.room = rooms_by_id[room_id]
+            topics_by_id[topic_id] = topic
+        if membership_id is not None and membership_id not in memberships_by_id:
+            (memberships_by_id[membership_id],) = instances(Membership, membership_names, [row[c_end:]])
+    return list(topics_by_id.values()), list(memberships_by_id.values())
 
 
 def select(model: type[M], where: str, params: Sequence[Any]) -> list[M]:

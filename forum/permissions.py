@@ -48,21 +48,25 @@ def load_memberships(actors: list[Actor], community_ids: set[int]) -> None:
 
     Plain SQL (see ``forum._sql``): it runs for every post, and a post often comes alone.
     """
-    by_id = {a.pk: a for a in actors if a.pk is not None}
-    if not by_id or not community_ids:
+    ids = {a.pk for a in actors if a.pk is not None}
+    if not ids or not community_ids:
         return
-    found = {
-        (m.user_id, m.community_id): m
-        for m in sql.select(
-            Membership,
-            f"{sql.column(Membership, 'community')} IN ({sql.placeholders(community_ids)})"
-            f" AND {sql.column(Membership, 'user')} IN ({sql.placeholders(by_id)})",
-            [*community_ids, *by_id],
-        )
-    }
-    for uid, actor in by_id.items():
-        for cid in community_ids:
-            actor.memberships[cid] = found.get((uid, cid))
+    found = sql.select(
+        Membership,
+        f"{sql.column(Membership, 'community')} IN ({sql.placeholders(community_ids)})"
+        f" AND {sql.column(Membership, 'user')} IN ({sql.placeholders(ids)})",
+        [*community_ids, *ids],
+    )
+    fill_memberships(actors, community_ids, found)
+
+
+def fill_memberships(actors: list[Actor], community_ids: set[int], found: list[Membership]) -> None:
+    """Record on each actor its membership (or None) of each community, from memberships loaded together."""
+    by_pair = {(m.user_id, m.community_id): m for m in found}
+    for actor in actors:
+        if actor.pk is not None:
+            for cid in community_ids:
+                actor.memberships[cid] = by_pair.get((actor.pk, cid))
 
 
 def is_active_member(actor: Who, community: Community) -> bool:

@@ -270,14 +270,18 @@ class PostBatch:
     """
 
     def __init__(self, requests: Sequence[NewMessage]) -> None:
-        self.topics: dict[int, Topic] = {t.pk: t for t in sql.topics_in_locked_rooms({p.topic_id for p in requests})}
-        self.rooms: dict[int, Room] = {t.room.pk: t.room for t in self.topics.values()}
-        # One actor per author for this batch, whatever the request brought: fresh memberships.
+        # One actor per author for this batch, whatever the request brought: fresh memberships,
+        # loaded with the topics and their locked rooms in one statement.
         actors: dict[int | None, Actor] = {}
         for request in requests:
             if request.author_id not in actors:
                 actors[request.author_id] = Actor(user=as_actor(request.actor).user)
-        permissions.load_memberships(list(actors.values()), {r.community_id for r in self.rooms.values()})
+        topics, memberships = sql.topics_in_locked_rooms(
+            {p.topic_id for p in requests}, {a.pk for a in actors.values() if a.pk is not None}
+        )
+        self.topics: dict[int, Topic] = {t.pk: t for t in topics}
+        self.rooms: dict[int, Room] = {t.room.pk: t.room for t in topics}
+        permissions.fill_memberships(list(actors.values()), {r.community_id for r in self.rooms.values()}, memberships)
         self.posts = [
             _Post(
                 request=request,
