@@ -28,7 +28,7 @@ def pair_with_records(active_pair: Any, make_user: Any) -> dict[str, Any]:
     rel = active_pair
     sanne, henk = (rel.person_a, rel.person_b) if rel.person_a.display_name == "Sanne" else (rel.person_b, rel.person_a)
     session = mentoring_services.log_session(
-        by=sanne,
+        actor=sanne,
         relationship=rel,
         held_on=dt.date.today(),
         mode="online",
@@ -36,7 +36,7 @@ def pair_with_records(active_pair: Any, make_user: Any) -> dict[str, Any]:
         reflection=mentoring_services.ReflectionInput(went_well="GEHEIM-REFLECTIE-SANNE", learning_points="luisteren"),
     )
     mentoring_services.save_reflection(
-        by=henk, session=session, data=mentoring_services.ReflectionInput(went_well="reflectie van Henk")
+        actor=henk, session=session, data=mentoring_services.ReflectionInput(went_well="reflectie van Henk")
     )
     owner = make_user(name="Olga")
     community = forum_services.create_community(
