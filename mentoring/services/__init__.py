@@ -12,6 +12,7 @@ from mentoring.services.profiles import OfferInput, WantInput, ensure_mentoring_
 from mentoring.services.programmes import admit_participant, invite_participant, join_programme, save_programme
 from mentoring.services.relationships import (
     end_early,
+    end_pairs_of_departing_member,
     pause,
     propose,
     respond,
@@ -31,6 +32,7 @@ __all__ = [
     "admit_participant",
     "complete_checkin",
     "end_early",
+    "end_pairs_of_departing_member",
     "ensure_mentoring_profile",
     "invite_participant",
     "join_programme",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,6 +12,7 @@ from core.errors import Conflict, Forbidden, Invalid
 from forum import services as forum_services
 from mentoring import matching, selectors
 from mentoring.models import (
+    RUNNING_STATUSES,
     Closing,
     MatchingMode,
     NotificationKind,
@@ -218,3 +220,27 @@ def write_closing(*, actor: User, relationship: Relationship, taught: str, learn
             text=_("%(name)s wrote what they taught and learned; your turn to close.") % {"name": actor.display_name},
         )
     return closing
+
+
+@transaction.atomic
+def end_pairs_of_departing_member(*, member: User) -> int:
+    """The member deletes their account: a proposal counts as declined, a running pair ends early.
+
+    The pairs stay, with their sessions, goals, check-ins and the partner's own notes: they are
+    the partner's record too (``person_a``/``person_b`` become NULL when the user row goes).
+    Called from the privacy hook (``mentoring/privacy.py``); the partner is not notified.
+    """
+    now = timezone.now()
+    ended = 0
+    pairs = Relationship.objects.select_for_update().filter(Q(person_a=member) | Q(person_b=member))
+    for pair in pairs:
+        if pair.status == Status.PROPOSED:
+            pair.status = Status.DECLINED
+        elif pair.status in RUNNING_STATUSES:
+            pair.status = Status.ENDED_EARLY
+        else:
+            continue
+        pair.ended_at = now
+        pair.save(update_fields=["status", "ended_at"])
+        ended += 1
+    return ended
