@@ -92,7 +92,9 @@ def test_every_relation_to_the_user_is_classified() -> None:
         if rel.auto_created and not rel.concrete and not rel.related_model._meta.auto_created:
             model = rel.related_model
             found.add(f"{model._meta.app_label}.{model.__name__}.{rel.field.name}")
-    assert found - set(privacy.PERSONAL_RELATIONS) == set(), "classify these in the owning app's privacy hook (relations=)"
+    assert found - set(privacy.PERSONAL_RELATIONS) == set(), (
+        "classify these in the owning app's privacy hook (relations=)"
+    )
     assert set(privacy.PERSONAL_RELATIONS) - found == set(), "these relations no longer exist"
 
 
