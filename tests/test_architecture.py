@@ -12,6 +12,10 @@
 from __future__ import annotations
 
 import ast
+import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,3 +195,19 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         if node not in index:
             connect(node)
     return [[*group, group[0]] for group in groups]
+
+
+def _installed_apps(**env: str) -> list[str]:
+    """INSTALLED_APPS as config/settings.py computes them from ``env`` alone (a fresh process)."""
+    code = "from django.conf import settings; import json; print(json.dumps(settings.INSTALLED_APPS))"
+    base = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "x"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env={**base, **env}, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return list(json.loads(out.stdout))
+
+
+def test_the_demo_app_is_installed_only_for_development_or_on_request() -> None:
+    assert "demo" not in _installed_apps(DEBUG="false", ALLOWED_HOSTS="kring.example")
+    assert "demo" in _installed_apps(DEBUG="false", ALLOWED_HOSTS="kring.example", KRING_DEMO="true")
+    assert "demo" in _installed_apps(DEBUG="true")
