@@ -18,7 +18,7 @@ from mentoring.models import (
     Status,
 )
 from mentoring.services._checks import full_clean, locked, require_party, require_status, schedule_checkin
-from mentoring.services.notifications import notify
+from mentoring.services.notifications import notify_pair, notify_partner
 
 
 @transaction.atomic
@@ -56,10 +56,10 @@ def save_agreement(
     agreement.goals_a = len(clean_a)
     agreement.goals_b = len(clean_b)
     agreement.save()
-    notify(
-        user=relationship.partner_of(actor.pk),
-        kind=NotificationKind.AGREEMENT_TO_SIGN,
+    notify_partner(
+        actor=actor,
         relationship=relationship,
+        kind=NotificationKind.AGREEMENT_TO_SIGN,
         text=_("%(name)s wrote your agreement; read and sign it.") % {"name": actor.display_name},
     )
     return agreement
@@ -85,18 +85,16 @@ def sign_agreement(*, actor: User, relationship: Relationship) -> Relationship:
         relationship.activated_at = timezone.now()
         relationship.save(update_fields=["status", "activated_at"])
         schedule_checkin(relationship, after=timezone.localdate())
-        for person in (relationship.person_a, relationship.person_b):
-            notify(
-                user=person,
-                kind=NotificationKind.ACTIVE,
-                relationship=relationship,
-                text=_("Your agreement is signed by both of you: your pair is active."),
-            )
-    else:
-        notify(
-            user=relationship.partner_of(actor.pk),
-            kind=NotificationKind.AGREEMENT_TO_SIGN,
+        notify_pair(
             relationship=relationship,
+            kind=NotificationKind.ACTIVE,
+            text=_("Your agreement is signed by both of you: your pair is active."),
+        )
+    else:
+        notify_partner(
+            actor=actor,
+            relationship=relationship,
+            kind=NotificationKind.AGREEMENT_TO_SIGN,
             text=_("%(name)s signed your agreement; your signature is next.") % {"name": actor.display_name},
         )
     return relationship

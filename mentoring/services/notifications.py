@@ -65,3 +65,14 @@ def notify(*, user: User | None, kind: str, relationship: Relationship | None, t
 @transaction.atomic
 def mark_notifications_read(*, actor: User) -> int:
     return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notify_pair(*, relationship: Relationship, kind: str, text: str) -> None:
+    """The same notification to both people of a pair (a deleted side is skipped by ``notify``)."""
+    for person in (relationship.person_a, relationship.person_b):
+        notify(user=person, kind=kind, relationship=relationship, text=text)
+
+
+def notify_partner(*, actor: User, relationship: Relationship, kind: str, text: str) -> None:
+    """Tell the other person of the pair what ``actor`` did."""
+    notify(user=relationship.partner_of(actor.pk), kind=kind, relationship=relationship, text=text)

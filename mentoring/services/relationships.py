@@ -22,7 +22,7 @@ from mentoring.models import (
     Status,
 )
 from mentoring.services._checks import locked, reasons_json, require_party, require_status
-from mentoring.services.notifications import notify
+from mentoring.services.notifications import notify, notify_pair, notify_partner
 
 
 @transaction.atomic
@@ -150,24 +150,23 @@ def set_coordinator_access(*, actor: User, relationship: Relationship, allowed: 
     return relationship
 
 
-@transaction.atomic
-def pause(*, actor: User, relationship: Relationship) -> Relationship:
+def _move(actor: User, relationship: Relationship, *, source: str, target: str) -> Relationship:
     relationship = locked(relationship)
     require_party(actor, relationship)
-    require_status(relationship, Status.ACTIVE)
-    relationship.status = Status.PAUSED
+    require_status(relationship, source)
+    relationship.status = target
     relationship.save(update_fields=["status"])
     return relationship
+
+
+@transaction.atomic
+def pause(*, actor: User, relationship: Relationship) -> Relationship:
+    return _move(actor, relationship, source=Status.ACTIVE, target=Status.PAUSED)
 
 
 @transaction.atomic
 def resume(*, actor: User, relationship: Relationship) -> Relationship:
-    relationship = locked(relationship)
-    require_party(actor, relationship)
-    require_status(relationship, Status.PAUSED)
-    relationship.status = Status.ACTIVE
-    relationship.save(update_fields=["status"])
-    return relationship
+    return _move(actor, relationship, source=Status.PAUSED, target=Status.ACTIVE)
 
 
 @transaction.atomic
@@ -181,10 +180,10 @@ def end_early(*, actor: User, relationship: Relationship, reason: str) -> Relati
     relationship.end_reason = reason.strip()
     relationship.ended_at = timezone.now()
     relationship.save(update_fields=["status", "end_reason", "ended_at"])
-    notify(
-        user=relationship.partner_of(actor.pk),
-        kind=NotificationKind.ENDED,
+    notify_partner(
+        actor=actor,
         relationship=relationship,
+        kind=NotificationKind.ENDED,
         text=_("%(name)s ended your pair early.") % {"name": actor.display_name},
     )
     return relationship
@@ -205,18 +204,14 @@ def write_closing(*, actor: User, relationship: Relationship, taught: str, learn
         relationship.status = Status.COMPLETED
         relationship.ended_at = timezone.now()
         relationship.save(update_fields=["status", "ended_at"])
-        for person in (relationship.person_a, relationship.person_b):
-            notify(
-                user=person,
-                kind=NotificationKind.ENDED,
-                relationship=relationship,
-                text=_("You have both closed your pair. Well done!"),
-            )
+        notify_pair(
+            relationship=relationship, kind=NotificationKind.ENDED, text=_("You have both closed your pair. Well done!")
+        )
     else:
-        notify(
-            user=relationship.partner_of(actor.pk),
-            kind=NotificationKind.ENDED,
+        notify_partner(
+            actor=actor,
             relationship=relationship,
+            kind=NotificationKind.ENDED,
             text=_("%(name)s wrote what they taught and learned; your turn to close.") % {"name": actor.display_name},
         )
     return closing

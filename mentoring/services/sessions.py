@@ -21,7 +21,7 @@ from mentoring.models import (
     Status,
 )
 from mentoring.services._checks import locked, require_party, require_status, schedule_checkin
-from mentoring.services.notifications import notify
+from mentoring.services.notifications import notify_partner
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,10 @@ def log_session(
     )
     if reflection is not None and not reflection.is_empty():
         _write_reflection(session=session, author=actor, data=reflection)
-    notify(
-        user=relationship.partner_of(actor.pk),
-        kind=NotificationKind.SESSION,
+    notify_partner(
+        actor=actor,
         relationship=relationship,
+        kind=NotificationKind.SESSION,
         text=_("%(name)s logged your session; add your own reflection.") % {"name": actor.display_name},
     )
     return session
