@@ -150,7 +150,7 @@ def run(target: int, create_s: float, n: int, budget_s: float) -> dict[str, Any]
     from django.db import connection, reset_queries
     from django.test import Client
 
-    from knowledge_base import demo
+    from demo import knowledge_base as demo
     from knowledge_base.models import LessonPage
     from knowledge_base.selectors import search_knowledge
     from knowledge_base.services import ensure_knowledge_tree

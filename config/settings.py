@@ -92,6 +92,11 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
 ]
+# Demo content (``manage.py seed_demo``) is a dev-only app: installed with DEBUG, or on a
+# demonstration server with KRING_DEMO=true; a production server never has it.
+KRING_DEMO = env_bool("KRING_DEMO", DEBUG)
+if KRING_DEMO:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

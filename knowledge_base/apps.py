@@ -6,7 +6,9 @@ class KnowledgeBaseConfig(AppConfig):
     name = "knowledge_base"
 
     def ready(self) -> None:
+        from accounts import privacy as account_privacy
         from accounts.models import Region, Sector
+        from knowledge_base import privacy
         from knowledge_base.models import ThemePage
         from knowledge_base.selectors import forget_taxonomy_labels
 
@@ -14,3 +16,7 @@ class KnowledgeBaseConfig(AppConfig):
         for model in (Sector, Region, ThemePage):
             post_save.connect(forget_taxonomy_labels, sender=model, dispatch_uid=f"kb-labels-save-{model.__name__}")
             post_delete.connect(forget_taxonomy_labels, sender=model, dispatch_uid=f"kb-labels-del-{model.__name__}")
+
+        account_privacy.register(
+            "knowledge_base", export=privacy.export, forget=privacy.forget, relations=privacy.RELATIONS
+        )

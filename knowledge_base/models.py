@@ -33,6 +33,7 @@ from wagtail.snippets.models import register_snippet
 
 from accounts.models import Region, Sector
 from knowledge_base.blocks import HowStreamBlock, rich_text_is_empty, stream_has_content
+from knowledge_base.discussion import lesson_discussion
 
 RICH = ["h3", "bold", "italic", "link", "ol", "ul"]
 
@@ -635,8 +636,6 @@ class LessonPage(StaleAutosaveGuard, Page):
             themes=[theme for theme in self.themes.all() if theme.live],
             related=self.live_related_lessons(),
         )
-        from knowledge_base.selectors import lesson_discussion
-
         context["discussion"] = lesson_discussion(user=request.user, lesson=self)
         return context
 

@@ -415,23 +415,3 @@ def lesson_status_for_topic(*, topic: Any) -> TopicLessonStatus | None:
     if lesson.live and lesson.url:
         return TopicLessonStatus(state="published", title=lesson.title, url=lesson.url)
     return TopicLessonStatus(state="drafting", title=lesson.get_latest_revision_as_object().title, url="")
-
-
-@dataclass(frozen=True)
-class LessonDiscussion:
-    topic: Any
-    can_read: bool
-    messages: list[Any]
-
-
-def lesson_discussion(*, user: Any, lesson: LessonPage, limit: int = 5) -> LessonDiscussion:
-    """The lesson's discussion topic and, for those who may read its room, its latest messages."""
-    from forum import permissions as forum_permissions
-    from forum import selectors as forum_selectors
-
-    topic = lesson.discussion_topic if lesson.discussion_topic_id else None
-    if topic is None:
-        return LessonDiscussion(topic=None, can_read=False, messages=[])
-    can_read = forum_permissions.can_read_room(user, topic.room)
-    messages = forum_selectors.latest_messages(topic=topic, limit=limit) if can_read else []
-    return LessonDiscussion(topic=topic, can_read=can_read, messages=messages)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from wagtail.models import Page, Site
 
 from accounts.models import User
+from core.errors import Forbidden
 from forum import permissions as forum_permissions
 from forum import services as forum_services
 from forum.models import Message, Room, Topic
@@ -85,8 +86,10 @@ def ensure_knowledge_tree() -> KnowledgeTree:
 # --- From conversation to knowledge, and back ---------------------------------------------------------------------
 
 
-class PromotionError(Exception):
-    """The actor may not promote this topic, or the selection is unusable."""
+class PromotionError(Forbidden):
+    """The actor may not promote this topic (a ``core.errors.Forbidden``: 403 where it escapes a view)."""
+
+    code = "promotion_forbidden"
 
 
 MAX_DIGEST_MESSAGES = 50

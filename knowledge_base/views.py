@@ -46,7 +46,7 @@ def promote_topic(request: HttpRequest, topic_id: int) -> HttpResponse:
         try:
             lesson = services.promote_topic_to_lesson(actor=request.user, topic=topic, message_ids=ids)  # type: ignore[arg-type]
         except services.PromotionError as error:
-            messages.error(request, str(error))
+            messages.error(request, error.message)
             return redirect(topic.get_absolute_url())
         if lesson.permissions_for_user(request.user).can_edit():
             messages.success(

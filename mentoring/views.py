@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,8 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.errors import Conflict, Forbidden, Invalid
+from core.http import add_to_form
 from mentoring import forms, matching, permissions, selectors, services
 from mentoring.models import (
     CheckIn,
@@ -47,18 +48,15 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _errors(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
-
-
 def _act(request: HttpRequest, action: Callable[[], Any], done: str, back: str) -> HttpResponse:
-    """Run a service for a POST; report refusals as messages (403 for no permission)."""
+    """Run a service for a POST; report refusals as messages.
+
+    ``Forbidden`` is not caught: ``core.http.KringErrorMiddleware`` answers it with the 403 page.
+    """
     try:
         action()
-    except PermissionDenied:
-        return HttpResponse(status=403)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
+    except (Invalid, Conflict) as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, done)
     return redirect(back)
@@ -86,7 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    services.mark_notifications_read(user=_user(request))
+    services.mark_notifications_read(actor=_user(request))
     return redirect("mentoring:home")
 
 
@@ -108,7 +106,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             services.save_mentoring_profile(
-                user=user,
+                actor=user,
                 years_experience=d["years_experience"],
                 hours_per_month=d["hours_per_month"],
                 mode=d["mode"],
@@ -126,8 +124,8 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                     services.WantInput(skill=f["skill"], goal=f["goal"]) for f in wants.cleaned_data if f.get("skill")
                 ],
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (Invalid, Conflict) as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Your mentoring profile has been saved."))
             return redirect("mentoring:home")
@@ -186,16 +184,14 @@ def propose(request: HttpRequest, user_id: int) -> HttpResponse:
         rematch_of = Relationship.objects.filter(pk=int(request.POST["rematch_of"])).first()
     try:
         rel = services.propose(
-            by=user,
+            actor=user,
             other=other,
             programme=form.cleaned_data["programme"],
             message=form.cleaned_data["message"],
             rematch_of=rematch_of,
         )
-    except PermissionDenied:
-        return HttpResponse(status=403)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
+    except (Invalid, Conflict) as exc:
+        messages.error(request, exc.message)
         return redirect("mentoring:suggestions")
     messages.success(request, _("Your proposal has been sent to %(name)s.") % {"name": other.display_name})
     return redirect(rel)
@@ -250,7 +246,7 @@ def _party_relationship(request: HttpRequest, pk: int) -> Relationship:
     user = _user(request)
     rel = selectors.visible_relationship(user=user, pk=pk)
     if not permissions.can_act_in_relationship(user, rel):
-        raise PermissionDenied
+        raise Forbidden(_("Only the two people in this pair can do this."))
     return rel
 
 
@@ -262,7 +258,7 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     done = _("You accepted. Now make your agreement together.") if accept else _("You declined the proposal.")
     return _act(
         request,
-        lambda: services.respond(by=_user(request), relationship=rel, accept=accept),
+        lambda: services.respond(actor=_user(request), relationship=rel, accept=accept),
         done,
         rel.get_absolute_url(),
     )
@@ -296,7 +292,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
         mine, theirs = d["my_goals"], d["partner_goals"]
         try:
             services.save_agreement(
-                by=user,
+                actor=user,
                 relationship=rel,
                 rhythm=d["rhythm"],
                 duration_months=d["duration_months"],
@@ -304,8 +300,8 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
                 goals_a=mine if side == "a" else theirs,
                 goals_b=theirs if side == "a" else mine,
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (Invalid, Conflict) as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The agreement is saved. Sign it when you both agree."))
             return redirect(rel)
@@ -323,7 +319,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     rel = _party_relationship(request, pk)
     return _act(
         request,
-        lambda: services.sign_agreement(by=_user(request), relationship=rel),
+        lambda: services.sign_agreement(actor=_user(request), relationship=rel),
         _("You signed the agreement."),
         rel.get_absolute_url(),
     )
@@ -336,7 +332,7 @@ def coordinator_access(request: HttpRequest, pk: int) -> HttpResponse:
     allowed = request.POST.get("allowed") == "1"
     return _act(
         request,
-        lambda: services.set_coordinator_access(by=_user(request), relationship=rel, allowed=allowed),
+        lambda: services.set_coordinator_access(actor=_user(request), relationship=rel, allowed=allowed),
         _("Your choice has been saved."),
         rel.get_absolute_url(),
     )
@@ -351,7 +347,7 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         try:
             services.log_session(
-                by=user,
+                actor=user,
                 relationship=rel,
                 held_on=d["held_on"],
                 mode=d["mode"],
@@ -363,8 +359,8 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
                     shared=d["shared"],
                 ),
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (Invalid, Conflict) as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The session has been logged."))
             return redirect(rel)
@@ -384,7 +380,7 @@ def reflection(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_view_relationship(user, rel):
         raise Http404
     if not permissions.can_act_in_relationship(user, rel):
-        raise PermissionDenied
+        raise Forbidden(_("Only the two people in this pair can do this."))
     mine = session.reflections.filter(author=user).first()
     initial = (
         {
@@ -399,9 +395,9 @@ def reflection(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReflectionFields(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_reflection(by=user, session=session, data=services.ReflectionInput(**form.cleaned_data))
-        except ValidationError as exc:
-            form.add_error(None, exc)
+            services.save_reflection(actor=user, session=session, data=services.ReflectionInput(**form.cleaned_data))
+        except (Invalid, Conflict) as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Your reflection has been saved."))
             return redirect(rel)
@@ -424,7 +420,7 @@ def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(rel)
     return _act(
         request,
-        lambda: services.update_goal(by=_user(request), goal=goal, progress=form.cleaned_data["progress"]),
+        lambda: services.update_goal(actor=_user(request), goal=goal, progress=form.cleaned_data["progress"]),
         _("Progress saved."),
         rel.get_absolute_url(),
     )
@@ -440,7 +436,7 @@ def goal_new(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(rel)
     return _act(
         request,
-        lambda: services.add_goal(by=_user(request), relationship=rel, description=form.cleaned_data["description"]),
+        lambda: services.add_goal(actor=_user(request), relationship=rel, description=form.cleaned_data["description"]),
         _("Goal added."),
         rel.get_absolute_url(),
     )
@@ -455,7 +451,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     note = form.cleaned_data["note"] if form.is_valid() else ""
     return _act(
         request,
-        lambda: services.complete_checkin(by=_user(request), checkin=item, note=note),
+        lambda: services.complete_checkin(actor=_user(request), checkin=item, note=note),
         _("Check-in done. Thank you."),
         rel.get_absolute_url(),
     )
@@ -468,19 +464,21 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     action = request.POST.get("action")
     if action == "pause":
-        return _act(request, lambda: services.pause(by=user, relationship=rel), _("Paused."), rel.get_absolute_url())
+        return _act(request, lambda: services.pause(actor=user, relationship=rel), _("Paused."), rel.get_absolute_url())
     if action == "resume":
-        return _act(request, lambda: services.resume(by=user, relationship=rel), _("Resumed."), rel.get_absolute_url())
+        return _act(
+            request, lambda: services.resume(actor=user, relationship=rel), _("Resumed."), rel.get_absolute_url()
+        )
     if action == "end":
         form = forms.EndForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         return _act(
             request,
-            lambda: services.end_early(by=user, relationship=rel, reason=reason),
+            lambda: services.end_early(actor=user, relationship=rel, reason=reason),
             _("Your pair has ended."),
             rel.get_absolute_url(),
         )
-    return HttpResponse(status=400)
+    raise Invalid(_("Choose pause, resume or end."), code="action")
 
 
 @login_required
@@ -493,9 +491,9 @@ def closing(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.write_closing(by=user, relationship=rel, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+            services.write_closing(actor=user, relationship=rel, **form.cleaned_data)
+        except (Invalid, Conflict) as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Thank you for closing your pair."))
             return redirect(rel)
@@ -525,7 +523,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 def _programme_from_form(request: HttpRequest, form: forms.ProgrammeForm, programme: Programme | None) -> Programme:
     d = form.cleaned_data
     return services.save_programme(
-        by=_user(request),
+        actor=_user(request),
         programme=programme,
         name=d["name"],
         slug=d["slug"],
@@ -557,13 +555,13 @@ def programme_edit(request: HttpRequest, slug: str | None = None) -> HttpRespons
         else permissions.can_create_programme(request.user)
     )
     if not allowed:
-        raise PermissionDenied
+        raise Forbidden(_("You may not create or edit this programme."))
     form = forms.ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         try:
             saved = _programme_from_form(request, form, programme)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (Invalid, Conflict) as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The programme has been saved."))
             return redirect("mentoring:dashboard", slug=saved.slug)
@@ -583,9 +581,9 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     form = forms.JoinForm(request.POST or None, questions=programme.questions())
     if request.method == "POST" and form.is_valid():
         try:
-            participation = services.join_programme(user=user, programme=programme, answers=form.answers())
-        except ValidationError as exc:
-            form.add_error(None, exc)
+            participation = services.join_programme(actor=user, programme=programme, answers=form.answers())
+        except (Invalid, Conflict) as exc:
+            add_to_form(form, exc)
         else:
             if participation.status == ParticipationStatus.ADMITTED:
                 messages.success(request, _("Welcome to the programme."))
@@ -608,7 +606,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _managed(request: HttpRequest, slug: str) -> Programme:
     programme = get_object_or_404(Programme, slug=slug)
     if not permissions.can_manage_programme(request.user, programme):
-        raise PermissionDenied
+        raise Forbidden(_("Only the coordinators of this programme can do this."))
     return programme
 
 
@@ -645,7 +643,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("mentoring:dashboard", slug=slug)
     return _act(
         request,
-        lambda: services.invite_participant(by=_user(request), programme=programme, user=member),
+        lambda: services.invite_participant(actor=_user(request), programme=programme, user=member),
         _("%(name)s has been invited.") % {"name": member.display_name},
         programme_dashboard_url(programme),
     )
@@ -664,7 +662,7 @@ def admit(request: HttpRequest, slug: str, participation_id: int) -> HttpRespons
     participation = get_object_or_404(Participation, pk=participation_id, programme=programme)
     return _act(
         request,
-        lambda: services.admit_participant(by=_user(request), participation=participation),
+        lambda: services.admit_participant(actor=_user(request), participation=participation),
         _("Admitted."),
         programme_dashboard_url(programme),
     )
@@ -675,9 +673,9 @@ def admit(request: HttpRequest, slug: str, participation_id: int) -> HttpRespons
 def matching_round(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _managed(request, slug)
     try:
-        round_ = services.run_matching_round(by=_user(request), programme=programme)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        round_ = services.run_matching_round(actor=_user(request), programme=programme)
+    except (Invalid, Conflict) as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(
             request,

@@ -139,7 +139,7 @@ def test_promote_edit_review_find_and_discuss(open_page: Any, make_user: Any) ->
 
 # Last: it seeds the whole demo, which the walk-through above must not start from.
 def test_public_pages_of_the_seeded_knowledge_base_pass_axe(open_page: Any) -> None:
-    from knowledge_base import demo
+    from demo import knowledge_base as demo
     from knowledge_base.models import LessonPage, PilotPage, ThemePage
 
     demo.seed(lambda line: None)

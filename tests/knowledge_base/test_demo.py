@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from wagtail.models import Page, Revision
 
-from knowledge_base import demo
+from demo import knowledge_base as demo
 from knowledge_base.models import LessonPage, PilotPage, RelatedLesson, ThemePage
 
 pytestmark = pytest.mark.django_db

@@ -32,7 +32,7 @@ def mentee_mentor(make_user: Callable[..., Any], skills: dict[str, Skill]) -> Ca
         user = make_user(name=name, email=kw.pop("email", ""))
         user.profile.languages.set(Language.objects.filter(code__in=kw.pop("languages", ["nl"])))
         services.save_mentoring_profile(
-            user=user,
+            actor=user,
             years_experience=years,
             hours_per_month=kw.pop("hours", 4),
             mode=kw.pop("mode", "both"),
@@ -86,11 +86,11 @@ def active_pair(sanne_henk: tuple[Any, Any], programme_factory: Callable[..., An
 
     sanne, henk = sanne_henk
     programme = programme_factory(members=(sanne, henk))
-    rel = services.propose(by=sanne, other=henk, programme=programme)
-    services.respond(by=henk, relationship=rel, accept=True)
+    rel = services.propose(actor=sanne, other=henk, programme=programme)
+    services.respond(actor=henk, relationship=rel, accept=True)
     rel.refresh_from_db()
     services.save_agreement(
-        by=sanne,
+        actor=sanne,
         relationship=rel,
         rhythm="Elke drie weken een uur",
         duration_months=6,
@@ -98,7 +98,7 @@ def active_pair(sanne_henk: tuple[Any, Any], programme_factory: Callable[..., An
         goals_a=["Een klantgesprek leiden"] if rel.person_a == sanne else ["Een dashboard bouwen"],
         goals_b=["Een dashboard bouwen"] if rel.person_a == sanne else ["Een klantgesprek leiden"],
     )
-    services.sign_agreement(by=sanne, relationship=rel)
-    services.sign_agreement(by=henk, relationship=rel)
+    services.sign_agreement(actor=sanne, relationship=rel)
+    services.sign_agreement(actor=henk, relationship=rel)
     rel.refresh_from_db()
     return rel

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 
-from accounts import demo as accounts_demo
-from mentoring import demo
+from demo import accounts as accounts_demo
+from demo import mentoring as demo
 from mentoring.models import MatchingRound, Programme, Reflection, Relationship, Session, Status
 
 pytestmark = pytest.mark.django_db

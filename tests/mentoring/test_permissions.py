@@ -26,7 +26,7 @@ def world(active_pair: Relationship, make_user: Any) -> dict[str, Any]:
     rel = active_pair
     a, b = rel.person_a, rel.person_b
     services.log_session(
-        by=a,
+        actor=a,
         relationship=rel,
         held_on=timezone.localdate(),
         mode="online",
@@ -35,7 +35,7 @@ def world(active_pair: Relationship, make_user: Any) -> dict[str, Any]:
     )
     session = Session.objects.get(relationship=rel)
     services.save_reflection(
-        by=b, session=session, data=services.ReflectionInput(ran_into=SHARED_REFLECTION, shared=True)
+        actor=b, session=session, data=services.ReflectionInput(ran_into=SHARED_REFLECTION, shared=True)
     )
     rel.agreement.confidentiality = AGREEMENT_TEXT
     rel.agreement.save()
@@ -78,8 +78,8 @@ MATRIX_ALLOWED = {**MATRIX_DISALLOWED, "coordinator": (True, True, False, True)}
 def test_relationship_page_matrix(world: dict[str, Any], client: Client, role: str, coordinator_allowed: bool) -> None:
     rel = world["rel"]
     if coordinator_allowed:
-        services.set_coordinator_access(by=world["a"], relationship=rel, allowed=True)
-        services.set_coordinator_access(by=world["b"], relationship=rel, allowed=True)
+        services.set_coordinator_access(actor=world["a"], relationship=rel, allowed=True)
+        services.set_coordinator_access(actor=world["b"], relationship=rel, allowed=True)
     expected = (MATRIX_ALLOWED if coordinator_allowed else MATRIX_DISALLOWED)[role]
     status, body = _page(client, world[role], reverse("mentoring:relationship", args=[rel.pk]))
     assert (status == 200) == expected[0]
@@ -93,7 +93,7 @@ def test_relationship_page_matrix(world: dict[str, Any], client: Client, role: s
 
 def test_one_permission_is_not_enough_for_the_coordinator(world: dict[str, Any], client: Client) -> None:
     rel = world["rel"]
-    services.set_coordinator_access(by=world["a"], relationship=rel, allowed=True)
+    services.set_coordinator_access(actor=world["a"], relationship=rel, allowed=True)
     status, body = _page(client, world["coordinator"], reverse("mentoring:relationship", args=[rel.pk]))
     assert status == 404 and SECRET_NOTES not in body
 
@@ -102,8 +102,8 @@ def test_one_permission_is_not_enough_for_the_coordinator(world: dict[str, Any],
 def test_outsiders_cannot_act_on_the_pair(world: dict[str, Any], client: Client, role: str) -> None:
     rel, session = world["rel"], world["session"]
     # The coordinator may read when allowed, but never act.
-    services.set_coordinator_access(by=world["a"], relationship=rel, allowed=True)
-    services.set_coordinator_access(by=world["b"], relationship=rel, allowed=True)
+    services.set_coordinator_access(actor=world["a"], relationship=rel, allowed=True)
+    services.set_coordinator_access(actor=world["b"], relationship=rel, allowed=True)
     client.force_login(world[role])
     posts = [
         (reverse("mentoring:session_new", args=[rel.pk]), {"held_on": "2026-01-01", "mode": "online"}),
@@ -141,8 +141,8 @@ def test_room_access_follows_the_pair(world: dict[str, Any]) -> None:
     assert permissions.can_join_room(world["a"], rel) and permissions.can_join_room(world["b"], rel)
     assert not permissions.can_join_room(world["coordinator"], rel)
     assert not permissions.can_join_room(world["stranger"], rel)
-    services.set_coordinator_access(by=world["a"], relationship=rel, allowed=True)
-    rel = services.set_coordinator_access(by=world["b"], relationship=rel, allowed=True)
+    services.set_coordinator_access(actor=world["a"], relationship=rel, allowed=True)
+    rel = services.set_coordinator_access(actor=world["b"], relationship=rel, allowed=True)
     assert permissions.can_join_room(world["coordinator"], rel)
     assert not permissions.can_join_room(world["other_coordinator"], rel)
 
@@ -181,10 +181,10 @@ def test_the_pair_room_is_restricted_to_the_two_and_follows_coordinator_consent(
         assert response.status_code in (403, 404), role
         assert "Our conversation" not in response.content.decode()
         assert "Ons gesprek" not in response.content.decode()
-    services.set_coordinator_access(by=world["a"], relationship=rel, allowed=True)
+    services.set_coordinator_access(actor=world["a"], relationship=rel, allowed=True)
     assert not can_read_room(world["coordinator"], room)  # one of the two is not enough
-    services.set_coordinator_access(by=world["b"], relationship=rel, allowed=True)
+    services.set_coordinator_access(actor=world["b"], relationship=rel, allowed=True)
     assert can_read_room(world["coordinator"], room)
     assert not can_read_room(world["other_coordinator"], room)
-    services.set_coordinator_access(by=world["b"], relationship=rel, allowed=False)
+    services.set_coordinator_access(actor=world["b"], relationship=rel, allowed=False)
     assert not can_read_room(world["coordinator"], room)

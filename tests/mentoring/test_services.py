@@ -5,10 +5,10 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import Conflict, Forbidden, Invalid
 from mentoring import selectors, services
 from mentoring.models import Agreement, CheckIn, Goal, Notification, Relationship, Status
 
@@ -21,20 +21,20 @@ def test_full_lifecycle_from_proposal_to_completion(
     sanne, henk = sanne_henk
     programme = programme_factory(members=(sanne, henk), checkin_interval_days=21)
     with django_capture_on_commit_callbacks(execute=True):
-        rel = services.propose(by=sanne, other=henk, programme=programme, message="Zullen we?")
+        rel = services.propose(actor=sanne, other=henk, programme=programme, message="Zullen we?")
     assert rel.status == Status.PROPOSED
     assert rel.person_a_id < rel.person_b_id
     assert rel.score > 0 and {r["criterion"] for r in rel.reasons} >= {"skills", "experience"}
     assert mail.outbox[-1].to == ["henk@example.test"]
     assert Notification.objects.filter(user=henk, kind="proposal").exists()
 
-    rel = services.respond(by=henk, relationship=rel, accept=True)
+    rel = services.respond(actor=henk, relationship=rel, accept=True)
     assert rel.status == Status.AGREEING
 
     side_sanne = rel.side_of(sanne.pk)
     goals = {"a": ["Klantgesprek leiden"], "b": ["Dashboard bouwen"]}
     services.save_agreement(
-        by=henk,
+        actor=henk,
         relationship=rel,
         rhythm="Maandelijks",
         duration_months=6,
@@ -42,17 +42,17 @@ def test_full_lifecycle_from_proposal_to_completion(
         goals_a=goals["a"],
         goals_b=goals["b"],
     )
-    services.sign_agreement(by=sanne, relationship=rel)
+    services.sign_agreement(actor=sanne, relationship=rel)
     rel.refresh_from_db()
     assert rel.status == Status.AGREEING
-    services.sign_agreement(by=henk, relationship=rel)
+    services.sign_agreement(actor=henk, relationship=rel)
     rel.refresh_from_db()
     assert rel.status == Status.ACTIVE and rel.activated_at is not None
     checkin = CheckIn.objects.get(relationship=rel)
     assert checkin.due_on == timezone.localdate() + dt.timedelta(days=21)
 
     session = services.log_session(
-        by=sanne,
+        actor=sanne,
         relationship=rel,
         held_on=timezone.localdate(),
         mode="online",
@@ -60,38 +60,44 @@ def test_full_lifecycle_from_proposal_to_completion(
         reflection=services.ReflectionInput(went_well="Open gesprek", learning_points="Vragen stellen"),
     )
     assert session.reflections.get().author == sanne
-    services.save_reflection(by=henk, session=session, data=services.ReflectionInput(ran_into="Te weinig tijd"))
+    services.save_reflection(actor=henk, session=session, data=services.ReflectionInput(ran_into="Te weinig tijd"))
     assert session.reflections.count() == 2
 
     my_goal = Goal.objects.get(relationship=rel, side=side_sanne)
-    services.update_goal(by=sanne, goal=my_goal, progress=100)
-    with pytest.raises(PermissionDenied):
-        services.update_goal(by=henk, goal=my_goal, progress=0)
+    services.update_goal(actor=sanne, goal=my_goal, progress=100)
+    with pytest.raises(Forbidden):
+        services.update_goal(actor=henk, goal=my_goal, progress=0)
 
-    services.complete_checkin(by=henk, checkin=checkin, note="Gaat goed")
+    services.complete_checkin(actor=henk, checkin=checkin, note="Gaat goed")
     assert CheckIn.objects.filter(relationship=rel, completed_at__isnull=True).count() == 1
 
-    services.write_closing(by=sanne, relationship=rel, taught="Data", learned="Klantgesprekken")
+    services.write_closing(actor=sanne, relationship=rel, taught="Data", learned="Klantgesprekken")
     rel.refresh_from_db()
     assert rel.status == Status.ACTIVE
-    services.write_closing(by=henk, relationship=rel, taught="Klantgesprekken", learned="Data")
+    services.write_closing(actor=henk, relationship=rel, taught="Klantgesprekken", learned="Data")
     rel.refresh_from_db()
     assert rel.status == Status.COMPLETED
 
 
 def test_agreement_needs_a_goal_each_way_in_service_and_database(sanne_henk: tuple[Any, Any]) -> None:
     sanne, henk = sanne_henk
-    rel = services.propose(by=sanne, other=henk)
-    services.respond(by=henk, relationship=rel, accept=True)
+    rel = services.propose(actor=sanne, other=henk)
+    services.respond(actor=henk, relationship=rel, accept=True)
     rel.refresh_from_db()
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Invalid) as exc:
         services.save_agreement(
-            by=sanne, relationship=rel, rhythm="x", duration_months=3, confidentiality="y", goals_a=["a"], goals_b=[" "]
+            actor=sanne,
+            relationship=rel,
+            rhythm="x",
+            duration_months=3,
+            confidentiality="y",
+            goals_a=["a"],
+            goals_b=[" "],
         )
     assert exc.value.code == "goals_each_way"
     assert not Agreement.objects.exists()
-    with pytest.raises(ValidationError):
-        services.sign_agreement(by=sanne, relationship=rel)
+    with pytest.raises(Conflict):
+        services.sign_agreement(actor=sanne, relationship=rel)
     # The database refuses a signature without a goal each way too.
     agreement = Agreement.objects.create(relationship=rel, rhythm="x", confidentiality="y", goals_a=1, goals_b=0)
     agreement.signed_a_at = timezone.now()
@@ -103,9 +109,9 @@ def test_changing_the_agreement_clears_signatures(active_pair: Relationship) -> 
     rel = active_pair
     assert rel.agreement.fully_signed
     # Once active the agreement is fixed; goals grow with add_goal instead.
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         services.save_agreement(
-            by=rel.person_a,
+            actor=rel.person_a,
             relationship=rel,
             rhythm="x",
             duration_months=3,
@@ -113,19 +119,19 @@ def test_changing_the_agreement_clears_signatures(active_pair: Relationship) -> 
             goals_a=["a"],
             goals_b=["b"],
         )
-    services.add_goal(by=rel.person_b, relationship=rel, description="Nog een doel")
+    services.add_goal(actor=rel.person_b, relationship=rel, description="Nog een doel")
     rel.agreement.refresh_from_db()
     assert rel.agreement.goals_b == 2
 
 
 def test_signature_is_cleared_when_agreement_is_rewritten(sanne_henk: tuple[Any, Any]) -> None:
     sanne, henk = sanne_henk
-    rel = services.propose(by=sanne, other=henk)
-    services.respond(by=henk, relationship=rel, accept=True)
+    rel = services.propose(actor=sanne, other=henk)
+    services.respond(actor=henk, relationship=rel, accept=True)
     kwargs = {"rhythm": "x", "duration_months": 3, "confidentiality": "y", "goals_a": ["a"], "goals_b": ["b"]}
-    services.save_agreement(by=sanne, relationship=rel, **kwargs)
-    services.sign_agreement(by=sanne, relationship=rel)
-    services.save_agreement(by=henk, relationship=rel, **{**kwargs, "rhythm": "z"})
+    services.save_agreement(actor=sanne, relationship=rel, **kwargs)
+    services.sign_agreement(actor=sanne, relationship=rel)
+    services.save_agreement(actor=henk, relationship=rel, **{**kwargs, "rhythm": "z"})
     agreement = Agreement.objects.get(relationship=rel)
     assert agreement.signed_a_at is None and agreement.signed_b_at is None
 
@@ -133,30 +139,30 @@ def test_signature_is_cleared_when_agreement_is_rewritten(sanne_henk: tuple[Any,
 def test_strangers_cannot_act_and_duplicates_are_refused(sanne_henk: tuple[Any, Any], make_user: Any) -> None:
     sanne, henk = sanne_henk
     stranger = make_user(name="Stranger")
-    rel = services.propose(by=sanne, other=henk)
-    with pytest.raises(PermissionDenied):
-        services.respond(by=stranger, relationship=rel, accept=True)
-    with pytest.raises(ValidationError):
-        services.propose(by=henk, other=sanne)
-    with pytest.raises(PermissionDenied):
-        services.propose(by=sanne, other=sanne)
+    rel = services.propose(actor=sanne, other=henk)
+    with pytest.raises(Forbidden):
+        services.respond(actor=stranger, relationship=rel, accept=True)
+    with pytest.raises(Conflict):
+        services.propose(actor=henk, other=sanne)
+    with pytest.raises(Forbidden):
+        services.propose(actor=sanne, other=sanne)
 
 
 def test_decline_then_rematch_and_end_early(sanne_henk: tuple[Any, Any], mentee_mentor: Any) -> None:
     sanne, henk = sanne_henk
-    rel = services.propose(by=sanne, other=henk)
-    services.respond(by=henk, relationship=rel, accept=False)
+    rel = services.propose(actor=sanne, other=henk)
+    services.respond(actor=henk, relationship=rel, accept=False)
     rel.refresh_from_db()
     assert rel.status == Status.DECLINED
     # Henk declined: he is no longer suggested to Sanne.
     assert henk.pk in selectors.unavailable_for(user=sanne)
     anna = mentee_mentor("Anna", years=20, offers=("Klantgesprekken voeren",), wants=("Data-analyse",))
-    new = services.propose(by=sanne, other=anna, rematch_of=rel)
+    new = services.propose(actor=sanne, other=anna, rematch_of=rel)
     assert new.rematch_of == rel
-    services.respond(by=anna, relationship=new, accept=True)
-    with pytest.raises(ValidationError):
-        services.end_early(by=sanne, relationship=new, reason=" ")
-    services.end_early(by=sanne, relationship=new, reason="Andere baan")
+    services.respond(actor=anna, relationship=new, accept=True)
+    with pytest.raises(Invalid):
+        services.end_early(actor=sanne, relationship=new, reason=" ")
+    services.end_early(actor=sanne, relationship=new, reason="Andere baan")
     new.refresh_from_db()
     assert new.status == Status.ENDED_EARLY and new.end_reason == "Andere baan"
 
@@ -164,8 +170,8 @@ def test_decline_then_rematch_and_end_early(sanne_henk: tuple[Any, Any], mentee_
 def test_hard_constraints_block_a_proposal(mentee_mentor: Any) -> None:
     a = mentee_mentor("Ayşe", languages=["tr"], years=1)
     b = mentee_mentor("Bram", languages=["nl"], years=20)
-    with pytest.raises(ValidationError):
-        services.propose(by=a, other=b)
+    with pytest.raises(Invalid):
+        services.propose(actor=a, other=b)
 
 
 def test_suggestions_show_reasons_both_ways(sanne_henk: tuple[Any, Any], mentee_mentor: Any) -> None:
@@ -182,7 +188,7 @@ def test_suggestions_show_reasons_both_ways(sanne_henk: tuple[Any, Any], mentee_
 def test_people_at_capacity_are_not_suggested(sanne_henk: tuple[Any, Any], mentee_mentor: Any) -> None:
     sanne, henk = sanne_henk
     other = mentee_mentor("Fleur", years=1, offers=("Data-analyse",), wants=("Klantgesprekken voeren",))
-    services.propose(by=other, other=henk)
+    services.propose(actor=other, other=henk)
     assert henk.pk not in {s.user.pk for s in selectors.suggestions_for(user=sanne)}
 
 
@@ -200,16 +206,16 @@ def test_matching_round_proposes_pairs_and_reports_unmatched(
     lonely = mentee_mentor("Alleen", years=25, languages=["pl"])
     coordinator = make_user(name="Coördinator")
     programme = programme_factory(coordinator=coordinator, members=(*young, *old, lonely))
-    with pytest.raises(PermissionDenied):
-        services.run_matching_round(by=young[0], programme=programme)
-    round_ = services.run_matching_round(by=coordinator, programme=programme)
+    with pytest.raises(Forbidden):
+        services.run_matching_round(actor=young[0], programme=programme)
+    round_ = services.run_matching_round(actor=coordinator, programme=programme)
     assert round_.pair_count == 2
     assert Relationship.objects.filter(matching_round=round_, status=Status.PROPOSED).count() == 2
     reasons = {e["user_id"]: e["reason"] for e in round_.unmatched}
     assert reasons[lonely.pk] == "no_shared_language"
     assert len(reasons) == 2
     # A second round leaves the proposed pairs alone.
-    again = services.run_matching_round(by=coordinator, programme=programme)
+    again = services.run_matching_round(actor=coordinator, programme=programme)
     assert again.pair_count == 0
 
 
@@ -244,8 +250,8 @@ def test_matching_round_uses_the_capacity_people_have_left(
     other = mentee_mentor("Ander", years=25, offers=("Klantgesprekken voeren",), wants=("Data-analyse",))
     coordinator = make_user(name="Coördinator")
     programme = programme_factory(coordinator=coordinator, members=(*young, old, other))
-    services.propose(by=young[0], other=old, programme=programme)  # Oud has one place left
-    round_ = services.run_matching_round(by=coordinator, programme=programme)
+    services.propose(actor=young[0], other=old, programme=programme)  # Oud has one place left
+    round_ = services.run_matching_round(actor=coordinator, programme=programme)
     pairs = Relationship.objects.filter(matching_round=round_)
     assert pairs.count() == 2
     assert sum(1 for r in pairs if old.pk in (r.person_a_id, r.person_b_id)) == 1

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def test_pages_render_for_a_party(active_pair: Relationship, client: Client) -> None:
     rel = active_pair
-    services.log_session(by=rel.person_a, relationship=rel, held_on=timezone.localdate(), mode="online")
+    services.log_session(actor=rel.person_a, relationship=rel, held_on=timezone.localdate(), mode="online")
     session = Session.objects.get()
     client.force_login(rel.person_a)
     for url in [

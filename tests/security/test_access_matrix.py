@@ -119,9 +119,9 @@ def world(
     open_topic = forum_services.create_topic(actor=owner, room=open_community.rooms.get(), title="Open onderwerp")
     forum_services.post_message(actor=owner, topic=open_topic, body="openbaar bericht", client_id=uuid.uuid4())
     invitation = forum_services.invite(actor=owner, community=community, email="nieuw@example.test")
-    goal = mentoring_services.add_goal(by=sanne, relationship=rel, description="GEHEIM-DOEL samen leren")
+    goal = mentoring_services.add_goal(actor=sanne, relationship=rel, description="GEHEIM-DOEL samen leren")
     session = mentoring_services.log_session(
-        by=sanne,
+        actor=sanne,
         relationship=rel,
         held_on=dt.date.today(),
         mode="online",

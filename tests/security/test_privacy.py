@@ -28,7 +28,7 @@ def pair_with_records(active_pair: Any, make_user: Any) -> dict[str, Any]:
     rel = active_pair
     sanne, henk = (rel.person_a, rel.person_b) if rel.person_a.display_name == "Sanne" else (rel.person_b, rel.person_a)
     session = mentoring_services.log_session(
-        by=sanne,
+        actor=sanne,
         relationship=rel,
         held_on=dt.date.today(),
         mode="online",
@@ -36,7 +36,7 @@ def pair_with_records(active_pair: Any, make_user: Any) -> dict[str, Any]:
         reflection=mentoring_services.ReflectionInput(went_well="GEHEIM-REFLECTIE-SANNE", learning_points="luisteren"),
     )
     mentoring_services.save_reflection(
-        by=henk, session=session, data=mentoring_services.ReflectionInput(went_well="reflectie van Henk")
+        actor=henk, session=session, data=mentoring_services.ReflectionInput(went_well="reflectie van Henk")
     )
     owner = make_user(name="Olga")
     community = forum_services.create_community(
@@ -92,7 +92,9 @@ def test_every_relation_to_the_user_is_classified() -> None:
         if rel.auto_created and not rel.concrete and not rel.related_model._meta.auto_created:
             model = rel.related_model
             found.add(f"{model._meta.app_label}.{model.__name__}.{rel.field.name}")
-    assert found - set(privacy.PERSONAL_RELATIONS) == set(), "classify these in accounts/privacy.py"
+    assert found - set(privacy.PERSONAL_RELATIONS) == set(), (
+        "classify these in the owning app's privacy hook (relations=)"
+    )
     assert set(privacy.PERSONAL_RELATIONS) - found == set(), "these relations no longer exist"
 
 
@@ -229,3 +231,76 @@ def test_deleting_an_account_keeps_the_partners_mentoring_record(pair_with_recor
             assert response.status_code in (200, 302), (url, response.status_code)
             if url != reverse("mentoring:home"):  # Henk's own notifications keep their text (docs/privacy.md)
                 assert "Sanne" not in response.content.decode(), url
+
+
+def _apps_with_member_data() -> dict[str, set[str]]:
+    """Kring's own apps (not third-party ones) whose models point at the user -> those relations."""
+    from django.apps import apps
+    from django.conf import settings
+
+    base = str(settings.BASE_DIR)
+    found: dict[str, set[str]] = {}
+    for config in apps.get_app_configs():
+        if not config.path.startswith(base) or "site-packages" in config.path:
+            continue
+        for model in config.get_models():
+            for field in model._meta.get_fields(include_parents=False):
+                if field.is_relation and field.concrete and field.related_model is User:
+                    found.setdefault(config.label, set()).add(f"{config.label}.{model.__name__}.{field.name}")
+    return found
+
+
+def test_every_app_holding_member_data_has_a_privacy_hook() -> None:
+    """An app whose models point at the user registers a hook (export and forget) in its ready()."""
+    holders = _apps_with_member_data()
+    assert {"accounts", "forum", "mentoring"} <= set(holders), holders
+    registered = {hook.app: hook for hook in privacy.hooks()}
+    for label, relations in holders.items():
+        hook = registered.get(label)
+        assert hook is not None, f"{label} holds member data but registers no privacy hook"
+        assert callable(hook.export) and callable(hook.forget), label
+        assert relations <= set(hook.relations), f"{label}'s hook does not classify {relations - set(hook.relations)}"
+
+
+def test_every_hook_takes_part_in_the_export_and_the_deletion(
+    pair_with_records: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Export calls every hook's export and deletion every hook's forget (before the row goes)."""
+    exported: list[str] = []
+    forgotten: list[tuple[str, bool]] = []
+
+    def spy(hook: privacy.Hook) -> privacy.Hook:
+        def export(user: User) -> dict[str, Any]:
+            exported.append(hook.app)
+            return hook.export(user)
+
+        def forget(user: User) -> None:
+            forgotten.append((hook.app, User.objects.filter(pk=user.pk).exists()))
+            hook.forget(user)
+
+        return privacy.Hook(app=hook.app, export=export, forget=forget, relations=hook.relations)
+
+    real = privacy.hooks()
+    monkeypatch.setattr(privacy, "_hooks", {hook.app: spy(hook) for hook in real})
+    apps = [hook.app for hook in real]
+    assert {"accounts", "forum", "mentoring", "knowledge_base"} <= set(apps)
+
+    sanne = pair_with_records["sanne"]
+    data = privacy.export_member_data(user=sanne)
+    assert exported == apps
+    # Each app's part is in the archive: a hook that was not called would leave its keys out.
+    assert {"account", "messages", "mentoring"} <= set(data) and set(data["notifications"]) == {"forum", "mentoring"}
+
+    privacy.delete_account(user=sanne)
+    assert forgotten == [(app, True) for app in apps]
+
+
+def test_a_hook_cannot_claim_another_apps_relation() -> None:
+    with pytest.raises(ValueError, match="already classified"):
+        privacy.register(
+            "intruder",
+            export=lambda user: {},
+            forget=lambda user: None,
+            relations={"forum.Message.author": privacy.EXPORTED},
+        )
+    assert "intruder" not in {hook.app for hook in privacy.hooks()}

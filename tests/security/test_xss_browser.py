@@ -328,7 +328,7 @@ def build_world(active_pair: Any, make_user: Any) -> dict[str, Any]:
 
     # Mentoring: goals, shared session notes and reflections (shared with the partner).
     for goal in chunks(PAYLOADS, 300):
-        mentoring_services.add_goal(by=sanne, relationship=rel, description=goal)
+        mentoring_services.add_goal(actor=sanne, relationship=rel, description=goal)
     counts["mentoring goal"] = fitting(300)
     notes = chunks(PAYLOADS, 4000, "\n")
     reflections = chunks(PAYLOADS, 2000, "\n")
@@ -336,7 +336,7 @@ def build_world(active_pair: Any, make_user: Any) -> dict[str, Any]:
     for i in range(max(len(notes), len(reflections))):
         text = reflections[i] if i < len(reflections) else ""
         session = mentoring_services.log_session(
-            by=sanne,
+            actor=sanne,
             relationship=rel,
             held_on=dt.date.today() - dt.timedelta(days=i),
             mode="online",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from accounts import demo as accounts_demo
-from forum import demo as forum_demo
-from knowledge_base import demo as knowledge_base_demo
-from mentoring import demo as mentoring_demo
+from demo import accounts as accounts_demo
+from demo import forum as forum_demo
+from demo import knowledge_base as knowledge_base_demo
+from demo import mentoring as mentoring_demo
 
 Step = Callable[[Callable[[str], None]], Any]
 

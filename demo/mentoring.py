@@ -12,11 +12,11 @@ import random
 from collections.abc import Callable
 
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Skill, User
+from core.errors import KringError
 from mentoring import selectors, services
 from mentoring.models import (
     MatchingMode,
@@ -153,7 +153,7 @@ def _profiles(members: list[User], skills: dict[str, Skill], rng: random.Random)
         elif user.email == "henk@kring.test":
             years, offer_names, want_names = 28, ["Klantgesprekken voeren", "Waterbeheer"], ["Data-analyse"]
         services.save_mentoring_profile(
-            user=user,
+            actor=user,
             years_experience=years,
             hours_per_month=rng.choice([2, 4, 4, 6, 8]),
             mode=rng.choice(["online", "in_person", "both", "both", "both"]),
@@ -207,11 +207,11 @@ def _advance(rel: Relationship, stage: str, rng: random.Random, today: dt.date) 
     assert a is not None and b is not None  # a demo pair has both its members
     for person in (a, b):
         if not getattr(rel, f"accepted_by_{rel.side_of(person.pk)}"):
-            rel = services.respond(by=person, relationship=rel, accept=True)
+            rel = services.respond(actor=person, relationship=rel, accept=True)
     if stage == "agreeing":
         return
     services.save_agreement(
-        by=a,
+        actor=a,
         relationship=rel,
         rhythm=rng.choice(
             ["Elke drie weken een uur", "Eens per maand, afwisselend op elkaars werkplek", "Om de week online"]
@@ -221,20 +221,20 @@ def _advance(rel: Relationship, stage: str, rng: random.Random, today: dt.date) 
         goals_a=_goals(a),
         goals_b=_goals(b),
     )
-    services.sign_agreement(by=a, relationship=rel)
-    rel = services.sign_agreement(by=b, relationship=rel)
+    services.sign_agreement(actor=a, relationship=rel)
+    rel = services.sign_agreement(actor=b, relationship=rel)
     started = today - dt.timedelta(days=rng.choice([50, 70, 90]))
     Relationship.objects.filter(pk=rel.pk).update(
         activated_at=timezone.make_aware(dt.datetime.combine(started, dt.time(10)))
     )
     if rng.random() < 0.6:
-        services.set_coordinator_access(by=a, relationship=rel, allowed=True)
-        services.set_coordinator_access(by=b, relationship=rel, allowed=True)
+        services.set_coordinator_access(actor=a, relationship=rel, allowed=True)
+        services.set_coordinator_access(actor=b, relationship=rel, allowed=True)
     for n in range(rng.randint(1, 3)):
         held_on = started + dt.timedelta(days=7 + 21 * n)
         author = a if n % 2 == 0 else b
         session = services.log_session(
-            by=author,
+            actor=author,
             relationship=rel,
             held_on=min(held_on, today),
             mode=rng.choice(["online", "in_person"]),
@@ -248,7 +248,7 @@ def _advance(rel: Relationship, stage: str, rng: random.Random, today: dt.date) 
         )
         partner = b if author == a else a
         services.save_reflection(
-            by=partner,
+            actor=partner,
             session=session,
             data=services.ReflectionInput(
                 went_well=rng.choice(WENT_WELL), learning_points=rng.choice(LEARNING_POINTS), shared=True
@@ -256,22 +256,22 @@ def _advance(rel: Relationship, stage: str, rng: random.Random, today: dt.date) 
         )
     for goal in rel.goals.all():
         owner = a if goal.side == "a" else b
-        services.update_goal(by=owner, goal=goal, progress=rng.choice([20, 50, 80, 100]))
+        services.update_goal(actor=owner, goal=goal, progress=rng.choice([20, 50, 80, 100]))
     if stage == "overdue":
         rel.checkins.filter(completed_at__isnull=True).update(due_on=today - dt.timedelta(days=5))
     elif stage == "ended_early":
         services.end_early(
-            by=b, relationship=rel, reason="Nieuwe baan in het buitenland; we houden contact via de kring."
+            actor=b, relationship=rel, reason="Nieuwe baan in het buitenland; we houden contact via de kring."
         )
     elif stage == "completed":
         services.write_closing(
-            by=a,
+            actor=a,
             relationship=rel,
             taught="Hoe je data leesbaar maakt voor de praktijk.",
             learned="Hoe je een klantgesprek opbouwt.",
         )
         services.write_closing(
-            by=b,
+            actor=b,
             relationship=rel,
             taught="Hoe je een klantgesprek opbouwt.",
             learned="Werken met dashboards en open data.",
@@ -325,7 +325,7 @@ def seed(progress: Progress) -> None:
         duiken = programmes["samen-duiken"]
         _admit(duiken, diving)
         if not duiken.rounds.exists():
-            services.run_matching_round(by=coordinator, programme=duiken)
+            services.run_matching_round(actor=coordinator, programme=duiken)
         stages = ["active", "active", "overdue", "active", "completed", "ended_early", "agreeing", "agreeing"]
         round_pairs = list(
             Relationship.objects.filter(matching_round__programme=duiken).order_by("person_a_id", "person_b_id")
@@ -342,8 +342,10 @@ def seed(progress: Progress) -> None:
             if Relationship.objects.filter(Q(person_a=young, person_b=old) | Q(person_a=old, person_b=young)).exists():
                 continue
             try:
-                rel = services.propose(by=young, other=old, programme=pool_tip, message="Zullen we samen aan de slag?")
-            except (ValidationError, PermissionDenied):
+                rel = services.propose(
+                    actor=young, other=old, programme=pool_tip, message="Zullen we samen aan de slag?"
+                )
+            except KringError:
                 continue  # a pair that breaks a hard constraint is simply left out
             _advance(rel, "active", rng, today)
         progress(f"programme {pool_tip.name}: {len(tip) + 2} participants, {len(applied)} applications")

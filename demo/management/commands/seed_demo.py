@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from frontend import demo
+from demo import steps as demo
 
 
 class Command(BaseCommand):

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 
 from accounts.models import Region, Sector, User
+from forum.models import Community
 from knowledge_base.models import (
     CommunityKind,
     LessonPage,
@@ -1173,8 +1174,6 @@ LESSON_COMMUNITIES: dict[str, str] = {
 
 
 def _communities() -> dict[str, Any]:
-    from forum.models import Community
-
     wanted = set(PILOT_COMMUNITIES.values()) | set(LESSON_COMMUNITIES.values())
     return {c.slug: c for c in Community.objects.filter(slug__in=wanted)}
 

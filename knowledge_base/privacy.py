@@ -1,0 +1,43 @@
+"""The knowledge base's privacy hook. It answers for Wagtail's records of who edited what.
+
+Those are editorial records, not a member's personal data (``docs/privacy.md``): they are not
+exported, and on deletion Wagtail keeps them or sets the user to NULL (its own ``on_delete``).
+The hook is registered anyway so that every relation to the user has an owner that decided.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import User
+from accounts.privacy import CREDENTIAL, EDITORIAL
+
+RELATIONS: dict[str, str] = {
+    "wagtailcore.APIToken.user": CREDENTIAL,
+    "wagtailusers.UserProfile.user": EDITORIAL,
+    "wagtaildocs.Document.uploaded_by_user": EDITORIAL,
+    "wagtailimages.Image.uploaded_by_user": EDITORIAL,
+    "wagtailadmin.EditingSession.user": EDITORIAL,
+    "wagtailadmin.FormState.user": EDITORIAL,
+    "wagtailcore.ModelLogEntry.user": EDITORIAL,
+    "wagtailcore.Revision.user": EDITORIAL,
+    "wagtailcore.UploadedFile.uploaded_by_user": EDITORIAL,
+    "wagtailcore.WorkflowState.requested_by": EDITORIAL,
+    "wagtailcore.TaskState.finished_by": EDITORIAL,
+    "wagtailcore.Page.locked_by": EDITORIAL,
+    "wagtailcore.Page.owner": EDITORIAL,
+    "wagtailcore.PageLogEntry.user": EDITORIAL,
+    "wagtailcore.Comment.user": EDITORIAL,
+    "wagtailcore.Comment.resolved_by": EDITORIAL,
+    "wagtailcore.CommentReply.user": EDITORIAL,
+    "wagtailcore.PageSubscription.user": EDITORIAL,
+}
+
+
+def export(user: User) -> dict[str, Any]:
+    """Nothing: editing records are not exported (see the module docstring)."""
+    return {}
+
+
+def forget(user: User) -> None:
+    """Nothing beyond Wagtail's own ``on_delete`` rules."""

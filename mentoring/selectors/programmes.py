@@ -1,0 +1,237 @@
+"""Programmes, participation and the coordinator's dashboard and export."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from mentoring.models import (
+    OPEN_STATUSES,
+    CheckIn,
+    Goal,
+    MatchingRound,
+    Participation,
+    ParticipationStatus,
+    Programme,
+    Relationship,
+    Session,
+    Status,
+)
+
+SMALL_GROUP = 5  # breakdowns hide groups smaller than this
+
+
+# --- Programmes and the dashboard -------------------------------------------------------
+
+
+def programme_list() -> QuerySet[Programme]:
+    return Programme.objects.annotate(
+        admitted=Count("participations", filter=Q(participations__status=ParticipationStatus.ADMITTED))
+    ).order_by("-starts_on", "name")
+
+
+def participation_of(*, user: User, programme: Programme) -> Participation | None:
+    if not user.is_authenticated:
+        return None
+    return Participation.objects.filter(user=user, programme=programme).first()
+
+
+@dataclass
+class DirectionCount:
+    label: str
+    met: int | None  # None: too few to show
+    total: int | None
+
+
+@dataclass
+class Dashboard:
+    programme: Programme
+    participants: list[Participation]
+    status_counts: dict[str, int]
+    pending: list[Relationship]
+    running: list[tuple[Relationship, int]]
+    overdue: list[CheckIn]
+    directions: list[DirectionCount]
+    breakdown: list[tuple[str, int | None]]
+    latest_round: MatchingRound | None
+    unmatched: list[tuple[User, str]]
+
+
+def _participants(programme: Programme) -> list[Participation]:
+    return list(
+        programme.participations.select_related("user__profile", "user__mentoring_profile").order_by(
+            "status", "user__profile__display_name", "pk"
+        )
+    )
+
+
+def goal_directions(relationships: Iterable[Relationship], goals: Iterable[Goal]) -> tuple[int, int, int, int]:
+    """Goals met and set where the less experienced one learns, and where the more experienced one does."""
+    years: dict[int, tuple[int, int]] = {}
+    for rel in relationships:
+        years[rel.pk] = (_years(rel.person_a), _years(rel.person_b))
+    met_young = total_young = met_old = total_old = 0
+    for goal in goals:
+        ya, yb = years[goal.relationship_id]
+        learner_young = (ya <= yb) if goal.side == "a" else (yb < ya)
+        if learner_young:
+            total_young += 1
+            met_young += goal.is_met
+        else:
+            total_old += 1
+            met_old += goal.is_met
+    return met_young, total_young, met_old, total_old
+
+
+def _years(user: User | None) -> int:
+    profile = getattr(user, "mentoring_profile", None)  # None: the member deleted their account
+    return int(profile.years_experience) if profile is not None else 0
+
+
+def _name(user: User | None) -> str:
+    """A pair member's name; "former member" once they deleted their account (SET_NULL)."""
+    return user.display_name if user is not None else _("former member")
+
+
+def suppress(count: int) -> int | None:
+    return count if count >= SMALL_GROUP else None
+
+
+def dashboard(*, programme: Programme, today: date | None = None) -> Dashboard:
+    today = today or timezone.localdate()
+    participants = _participants(programme)
+    relationships = list(
+        programme.relationships.select_related(
+            "person_a__profile", "person_b__profile", "person_a__mentoring_profile", "person_b__mentoring_profile"
+        ).order_by("-created_at", "-pk")
+    )
+    goals = list(Goal.objects.filter(relationship__programme=programme).only("relationship_id", "side", "progress"))
+    met_young, total_young, met_old, total_old = goal_directions(relationships, goals)
+    directions = [
+        DirectionCount(
+            _("The less experienced one learns"),
+            met_young if total_young >= SMALL_GROUP else None,
+            suppress(total_young),
+        ),
+        DirectionCount(
+            _("The more experienced one learns"), met_old if total_old >= SMALL_GROUP else None, suppress(total_old)
+        ),
+    ]
+    stages = Counter(
+        (p.user.profile.get_career_stage_display() or _("Unknown")) if hasattr(p.user, "profile") else _("Unknown")
+        for p in participants
+        if p.status == ParticipationStatus.ADMITTED
+    )
+    breakdown = [(label, suppress(n)) for label, n in sorted(stages.items())]
+    latest = programme.rounds.first()
+    unmatched: list[tuple[User, str]] = []
+    if latest is not None:
+        still_open = {
+            uid
+            for a, b in programme.relationships.filter(status__in=OPEN_STATUSES).values_list(
+                "person_a_id", "person_b_id"
+            )
+            for uid in (a, b)
+        }
+        entries = [e for e in latest.unmatched if e["user_id"] not in still_open]
+        people = User.objects.select_related("profile").in_bulk([e["user_id"] for e in entries])
+        unmatched = [(people[e["user_id"]], e["reason"]) for e in entries if e["user_id"] in people]
+    overdue = list(
+        CheckIn.objects.filter(
+            relationship__programme=programme,
+            relationship__status=Status.ACTIVE,
+            completed_at__isnull=True,
+            due_on__lt=today,
+        ).select_related("relationship__person_a__profile", "relationship__person_b__profile")
+    )
+    session_counts = dict(
+        Session.objects.filter(relationship__programme=programme)
+        .values("relationship_id")
+        .annotate(n=Count("pk"))
+        .values_list("relationship_id", "n")
+    )
+    return Dashboard(
+        programme=programme,
+        participants=participants,
+        status_counts=dict(Counter(p.status for p in participants)),
+        pending=[r for r in relationships if r.status == Status.PROPOSED],
+        running=[
+            (r, session_counts.get(r.pk, 0))
+            for r in relationships
+            if r.status in (Status.AGREEING, Status.ACTIVE, Status.PAUSED)
+        ],
+        overdue=overdue,
+        directions=directions,
+        breakdown=breakdown,
+        latest_round=latest,
+        unmatched=unmatched,
+    )
+
+
+def export_rows(*, programme: Programme) -> list[list[str]]:
+    """One row per pair for the CSV export: no notes, reflections or goals' wording."""
+    relationships = list(
+        programme.relationships.select_related(
+            "person_a__profile", "person_b__profile", "person_a__mentoring_profile", "person_b__mentoring_profile"
+        )
+        .annotate(
+            session_count=Count("sessions", distinct=True),
+            goals_a_total=Count("goals", filter=Q(goals__side="a"), distinct=True),
+            goals_a_met=Count("goals", filter=Q(goals__side="a", goals__progress__gte=100), distinct=True),
+            goals_b_total=Count("goals", filter=Q(goals__side="b"), distinct=True),
+            goals_b_met=Count("goals", filter=Q(goals__side="b", goals__progress__gte=100), distinct=True),
+            overdue=Count(
+                "checkins",
+                filter=Q(checkins__completed_at__isnull=True, checkins__due_on__lt=timezone.localdate()),
+                distinct=True,
+            ),
+        )
+        .order_by("created_at", "pk")
+    )
+    rows = [
+        [
+            "pair",
+            "person_a",
+            "years_a",
+            "person_b",
+            "years_b",
+            "status",
+            "score",
+            "proposed_on",
+            "active_since",
+            "sessions",
+            "goals_a_met",
+            "goals_a_total",
+            "goals_b_met",
+            "goals_b_total",
+            "overdue_checkins",
+        ]
+    ]
+    for r in relationships:
+        rows.append(
+            [
+                str(r.pk),
+                _name(r.person_a),
+                str(_years(r.person_a)),
+                _name(r.person_b),
+                str(_years(r.person_b)),
+                r.status,
+                f"{r.score:.0f}",
+                r.created_at.date().isoformat(),
+                r.activated_at.date().isoformat() if r.activated_at else "",
+                str(r.session_count),
+                str(r.goals_a_met),
+                str(r.goals_a_total),
+                str(r.goals_b_met),
+                str(r.goals_b_total),
+                str(r.overdue),
+            ]
+        )
+    return rows

@@ -1,0 +1,78 @@
+"""Mentoring notifications: in-app, and by e-mail once the transaction has committed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from mentoring.models import (
+    Notification,
+    Relationship,
+)
+
+log = logging.getLogger(__name__)
+
+# Demo loading creates hundreds of notifications; it keeps them in-app only.
+_send_email: ContextVar[bool] = ContextVar("mentoring_send_email", default=True)
+
+
+@contextmanager
+def without_email() -> Iterator[None]:
+    token = _send_email.set(False)
+    try:
+        yield
+    finally:
+        _send_email.reset(token)
+
+
+def notify(*, user: User | None, kind: str, relationship: Relationship | None, text: str) -> Notification | None:
+    """An in-app notification, and an e-mail once the transaction has committed.
+
+    ``user`` is ``None`` for the deleted side of a pair (``Relationship.person_a``/``person_b``
+    are SET_NULL): there is no one to tell.
+    """
+    if user is None:
+        return None
+    note = Notification.objects.create(user=user, kind=kind, relationship=relationship, text=text[:300])
+    if not _send_email.get():
+        return note
+    url = settings.SITE_URL.rstrip("/") + (relationship.get_absolute_url() if relationship else "/mentoring/")
+    recipient = user.email
+
+    def send() -> None:
+        try:
+            send_mail(
+                subject=f"[Kring] {text[:120]}",
+                message=f"{text}\n\n{url}\n",
+                from_email=None,
+                recipient_list=[recipient],
+            )
+        except OSError:  # a mail server hiccup must not undo what was saved
+            log.warning("mentoring notification e-mail to user %s failed", user.pk, exc_info=True)
+
+    transaction.on_commit(send)
+    return note
+
+
+@transaction.atomic
+def mark_notifications_read(*, actor: User) -> int:
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notify_pair(*, relationship: Relationship, kind: str, text: str) -> None:
+    """The same notification to both people of a pair (a deleted side is skipped by ``notify``)."""
+    for person in (relationship.person_a, relationship.person_b):
+        notify(user=person, kind=kind, relationship=relationship, text=text)
+
+
+def notify_partner(*, actor: User, relationship: Relationship, kind: str, text: str) -> None:
+    """Tell the other person of the pair what ``actor`` did."""
+    notify(user=relationship.partner_of(actor.pk), kind=kind, relationship=relationship, text=text)

@@ -1,0 +1,75 @@
+"""Reminders, run daily (``manage.py mentoring_reminders``): check-ins due and quiet pairs."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from mentoring.models import (
+    CheckIn,
+    Notification,
+    NotificationKind,
+    Relationship,
+    Status,
+)
+from mentoring.services.notifications import notify
+
+
+@transaction.atomic
+def send_reminders(*, today: date | None = None) -> int:
+    """Check-ins due (each reminded once), and a nudge to pairs without a session in the
+    last 30 days (at most one nudge a month)."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    sent = 0
+    due = (
+        # Lock only the check-ins: the people are a nullable (outer) join since SET_NULL,
+        # and PostgreSQL cannot lock the nullable side of an outer join.
+        CheckIn.objects.select_for_update(of=("self",))
+        .filter(
+            due_on__lte=today, completed_at__isnull=True, reminded_at__isnull=True, relationship__status=Status.ACTIVE
+        )
+        .select_related("relationship__person_a", "relationship__person_b")
+    )
+    for checkin in due:
+        rel = checkin.relationship
+        for person in (rel.person_a, rel.person_b):
+            with override(settings.LANGUAGE_CODE):
+                notify(
+                    user=person,
+                    kind=NotificationKind.CHECKIN_DUE,
+                    relationship=rel,
+                    text=_("A check-in on your pair is due: tell your coordinator how it is going."),
+                )
+            sent += 1
+        checkin.reminded_at = now
+        checkin.save(update_fields=["reminded_at"])
+    quiet_since = today - timedelta(days=30)
+    quiet = (
+        Relationship.objects.filter(status=Status.ACTIVE, activated_at__date__lte=quiet_since)
+        .exclude(sessions__held_on__gte=quiet_since)
+        .select_related("person_a", "person_b")
+    )
+    for rel in quiet:
+        for person in (rel.person_a, rel.person_b):
+            if Notification.objects.filter(
+                user=person,
+                relationship=rel,
+                kind=NotificationKind.SESSION_REMINDER,
+                created_at__gte=now - timedelta(days=30),
+            ).exists():
+                continue
+            with override(settings.LANGUAGE_CODE):
+                notify(
+                    user=person,
+                    kind=NotificationKind.SESSION_REMINDER,
+                    relationship=rel,
+                    text=_("It has been a month since your last session: time to plan the next one?"),
+                )
+            sent += 1
+    return sent
