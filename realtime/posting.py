@@ -49,7 +49,7 @@ class PostBatcher:
         return await asyncio.shield(future)
 
     async def _write(self) -> None:
-        from realtime.hub import run_db
+        from realtime.tasks import run_db
 
         try:
             while self.queue:
