@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.images import NotAnImage, UnsupportedImage, decode_raster
 from accounts.models import Organisation, Region, Sector, User
+from core.text import check_text, text_problem
 from forum import events, permissions
 from forum.errors import Forbidden, ForumError, Invalid, NotFound, RateLimited
 from forum.models import (
@@ -138,6 +139,7 @@ def create_community(
 ) -> Community:
     if not actor.is_authenticated:
         raise Forbidden(_("Log in to start a community."))
+    check_text(name, field="name"), check_text(description + waaromvraag, field="description", multiline=True)
     if not name.strip() or not waaromvraag.strip():
         raise Invalid(
             _("A community needs a name and a shared why."), field="name" if not name.strip() else "waaromvraag"
@@ -340,6 +342,7 @@ def change_role(*, actor: User, membership: Membership, role: str) -> Membership
 def ban_member(*, actor: User, community: Community, user: User, reason: str = "") -> Membership:
     if not permissions.can_moderate_community(actor, community) or user.pk == actor.pk:
         raise Forbidden(_("You cannot ban this member."))
+    check_text(reason, field="reason")
     membership, _created = Membership.objects.get_or_create(
         community=community, user=user, defaults={"state": MembershipState.BANNED}
     )
@@ -360,6 +363,7 @@ def ban_member(*, actor: User, community: Community, user: User, reason: str = "
 def mute_member(*, actor: User, community: Community, user: User, minutes: int, reason: str = "") -> Membership:
     if not permissions.can_moderate_community(actor, community) or user.pk == actor.pk:
         raise Forbidden(_("You cannot mute this member."))
+    check_text(reason, field="reason")
     if not 1 <= minutes <= 60 * 24 * 90:
         raise Invalid(_("Mute for between one minute and ninety days."), field="minutes")
     membership = Membership.objects.filter(community=community, user=user, state=MembershipState.ACTIVE).first()
@@ -387,6 +391,7 @@ def create_room(
 ) -> Room:
     if not permissions.can_create_room(actor, community):
         raise Forbidden(_("Only facilitators can create rooms."))
+    check_text(name, field="name"), check_text(description, field="description")
     if not name.strip():
         raise Invalid(_("A room needs a name."), field="name")
     room = Room.objects.create(
@@ -485,7 +490,7 @@ def create_topic(
 ) -> Topic:
     if not permissions.can_post_in_room(actor, room):
         raise Forbidden(_("You cannot start a topic in this room."))
-    title = " ".join(title.split())
+    title = " ".join(check_text(title, field="title").split())
     if not title:
         raise Invalid(_("A topic needs a title."), field="title")
     if len(title) > 160:
@@ -501,7 +506,7 @@ def create_topic(
 def rename_topic(*, actor: User, topic: Topic, title: str) -> Topic:
     if not permissions.can_manage_topic(actor, topic):
         raise Forbidden(_("You cannot rename this topic."))
-    title = " ".join(title.split())
+    title = " ".join(check_text(title, field="title").split())
     if not title or len(title) > 160:
         raise Invalid(_("A topic needs a title of at most 160 characters."), field="title")
     topic.title = title
@@ -596,7 +601,7 @@ def validate_body(body: str) -> str:
         raise Invalid(_("Write a message first."), field="body")
     if len(body) > MAX_BODY:
         raise Invalid(_("Messages are at most 10,000 characters."), field="body")
-    if "\x00" in body:
+    if text_problem(body, multiline=True):  # the shared rule (core/text.py), as forum's own error
         raise Invalid(_("The message contains characters that are not allowed."), field="body")
     try:
         body.encode("utf-8")
@@ -1141,7 +1146,7 @@ def mark_notifications_read(*, actor: User, ids: Iterable[int] | None = None) ->
 def flag_message(*, actor: User, message: Message, reason: str) -> Flag:
     if not permissions.can_read_room(actor, message.room):
         raise Forbidden(_("You cannot flag this message."))
-    reason = reason.strip()
+    reason = check_text(reason, field="reason").strip()
     if not reason:
         raise Invalid(_("Say why this message should be looked at."), field="reason")
     flag, created = Flag.objects.get_or_create(message=message, reporter=actor, defaults={"reason": reason[:500]})
@@ -1157,6 +1162,7 @@ def hide_message(*, actor: User, message: Message, hidden: bool, reason: str = "
     community = message.room.community
     if not permissions.can_moderate_message(actor, message):
         raise Forbidden(_("Only facilitators can hide messages."))
+    check_text(reason, field="reason")
     message.is_hidden = hidden
     message.save(update_fields=["is_hidden"])
     Flag.objects.filter(message=message, state=FlagState.OPEN).update(state=FlagState.RESOLVED)

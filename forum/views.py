@@ -21,6 +21,7 @@ from accounts.models import User
 from forum import permissions, selectors, services
 from forum.errors import Forbidden, ForumError, NotFound
 from forum.forms import (
+    BanForm,
     CommunityForm,
     DirectoryForm,
     EditForm,
@@ -33,6 +34,7 @@ from forum.forms import (
     RoomSettingsForm,
     SearchForm,
     TopicForm,
+    TopicRenameForm,
 )
 from forum.models import Attachment, Membership, Message, Room, Topic
 
@@ -237,8 +239,12 @@ def change_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
 def ban(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     found = _community_or_404(request, slug)
     target = get_object_or_404(User, pk=user_id)
+    form = BanForm(request.POST)
+    if not form.is_valid():  # the reason refused (a NUL byte used to be a 500 in PostgreSQL)
+        flash.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("forum:members", slug=found.slug)
     try:
-        services.ban_member(actor=_user(request), community=found, user=target, reason=request.POST.get("reason", ""))
+        services.ban_member(actor=_user(request), community=found, user=target, reason=form.cleaned_data["reason"])
     except ForumError as error:
         flash.error(request, error.message)
     return redirect("forum:members", slug=found.slug)
@@ -433,7 +439,11 @@ def topic_manage(request: HttpRequest, topic_id: int) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action == "rename":
-            services.rename_topic(actor=actor, topic=found, title=request.POST.get("title", ""))
+            form = TopicRenameForm(request.POST)
+            if form.is_valid():
+                services.rename_topic(actor=actor, topic=found, title=form.cleaned_data["title"])
+            else:  # e.g. a NUL byte, which used to reach PostgreSQL and answer 500
+                flash.error(request, " ".join(form.errors["title"]))
         elif action == "move":
             target = get_object_or_404(Room, pk=_int(request.POST.get("room")), community=found.room.community)
             services.move_topic(actor=actor, topic=found, room=target)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import Skill, User
+from core.text import check_text
 from forum import services as forum_services
 from mentoring import matching, permissions, selectors
 from mentoring.models import (
@@ -82,7 +83,7 @@ def notify(*, user: User | None, kind: str, relationship: Relationship | None, t
     def send() -> None:
         try:
             send_mail(
-                subject=f"[Kring] {text[:120]}",
+                subject="[Kring] " + " ".join(text[:120].split()),  # a header is one line, whatever a name holds
                 message=f"{text}\n\n{url}\n",
                 from_email=None,
                 recipient_list=[recipient],
@@ -362,6 +363,7 @@ def propose(
 ) -> Relationship:
     if not by.is_authenticated or not by.is_active or not other.is_active or by.pk == other.pk:
         raise PermissionDenied
+    check_text(message, field="message", multiline=True)
     if programme is not None:
         admitted = set(
             programme.participations.filter(
@@ -584,7 +586,7 @@ def add_goal(*, by: User, relationship: Relationship, description: str) -> Goal:
     relationship = _locked(relationship)
     side = _require_party(by, relationship)
     _require_status(relationship, Status.ACTIVE, Status.PAUSED)
-    if not description.strip():
+    if not check_text(description, field="description").strip():
         raise ValidationError(_("Describe the goal."), code="empty")
     goal = Goal.objects.create(relationship=relationship, side=side, description=description.strip()[:300])
     Agreement.objects.filter(relationship=relationship).update(
@@ -700,7 +702,7 @@ def end_early(*, by: User, relationship: Relationship, reason: str) -> Relations
     relationship = _locked(relationship)
     _require_party(by, relationship)
     _require_status(relationship, Status.AGREEING, Status.ACTIVE, Status.PAUSED)
-    if not reason.strip():
+    if not check_text(reason, field="reason", multiline=True).strip():
         raise ValidationError({"reason": _("Say briefly why you stop.")})
     relationship.status = Status.ENDED_EARLY
     relationship.end_reason = reason.strip()
