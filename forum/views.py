@@ -241,7 +241,7 @@ def ban(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     target = get_object_or_404(User, pk=user_id)
     form = BanForm(request.POST)
     if not form.is_valid():  # the reason refused (a NUL byte used to be a 500 in PostgreSQL)
-        flash.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        flash.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("forum:members", slug=found.slug)
     try:
         services.ban_member(actor=_user(request), community=found, user=target, reason=form.cleaned_data["reason"])
@@ -443,7 +443,7 @@ def topic_manage(request: HttpRequest, topic_id: int) -> HttpResponse:
             if form.is_valid():
                 services.rename_topic(actor=actor, topic=found, title=form.cleaned_data["title"])
             else:  # e.g. a NUL byte, which used to reach PostgreSQL and answer 500
-                flash.error(request, " ".join(form.errors["title"]))
+                flash.error(request, " ".join(str(e) for e in form.errors["title"]))
         elif action == "move":
             target = get_object_or_404(Room, pk=_int(request.POST.get("room")), community=found.room.community)
             services.move_topic(actor=actor, topic=found, room=target)

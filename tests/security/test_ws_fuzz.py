@@ -58,6 +58,7 @@ DOCUMENTED_ERRORS = {
     "too_many_subscriptions",
     "rate_limited",
     "slow_mode",
+    "client_id_reused",
 }
 TARGET_FRAMES = 10_000
 BATCH_EXAMPLES = 260  # × 30–60 frames per example ≈ 11,700 frames
@@ -82,6 +83,13 @@ ODD_CHARS = st.sampled_from(
         "\\",
         '"',
         "\n",
+        # issue 22: the text rule's control characters and line breaks
+        "\x01",
+        "\x07",
+        "\x7f",
+        "\x85",
+        "\r",
+        "\u2028",
     ]
 )
 ODD_TEXT = st.one_of(
