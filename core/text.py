@@ -85,3 +85,37 @@ class TextRuleMixin:
                 if rule not in field.validators:  # self.fields holds per-instance copies
                     field.validators.append(rule)
         super().full_clean()  # type: ignore[misc]
+
+
+# --- the last line of defence: no control character reaches a Kring table ---------------------
+
+KRING_APPS = frozenset({"accounts", "forum", "realtime", "mentoring", "knowledge_base", "frontend"})
+_TEXT_FIELDS: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _text_fields(model: type[Any]) -> tuple[str, ...]:
+    names = _TEXT_FIELDS.get(model)
+    if names is None:
+        from django.db import models
+
+        names = _TEXT_FIELDS[model] = tuple(
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField) and f.name != "password"
+        )
+    return names
+
+
+def refuse_control_characters(sender: type[Any], instance: Any, **kwargs: Any) -> None:
+    """``pre_save`` for every model of Kring's apps: a service that forgot ``check_text`` still
+    cannot store NUL (PostgreSQL would fail with a 500) or another control character.
+
+    Only the multi-line rule here (line breaks pass): which fields are single-line is the
+    form's and the service's knowledge, not the column's.
+    """
+    if sender._meta.app_label not in KRING_APPS:
+        return
+    for name in _text_fields(sender):
+        value = getattr(instance, name, None)
+        if isinstance(value, str) and _MULTI_LINE_BAD.search(value):
+            raise Invalid(str(CONTROL_MESSAGE), field=name)
