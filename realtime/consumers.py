@@ -14,15 +14,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from realtime import protocol
-from realtime.connection import (
-    MAX_VIOLATIONS_PER_MINUTE,
-    READ_BUCKET,
-    TYPING_INTERVAL,
-    WRITE_BUCKET,
-    Connection,
-    idle_seconds,
-)
+from realtime import connection, protocol
+from realtime.connection import Connection
 from realtime.hub import get_hub
 
 logger = logging.getLogger(__name__)
@@ -122,13 +115,14 @@ class RealtimeSocket:
                 max_frame_bytes=protocol.MAX_FRAME_BYTES,
                 max_body_chars=protocol.MAX_BODY,
                 max_subscriptions=protocol.MAX_SUBSCRIPTIONS,
-                write_burst=WRITE_BUCKET[0],
-                writes_per_second=WRITE_BUCKET[1],
-                read_burst=READ_BUCKET[0],
-                reads_per_second=READ_BUCKET[1],
-                typing_interval_seconds=TYPING_INTERVAL,
-                idle_seconds=int(idle_seconds()),
-                max_violations_per_minute=MAX_VIOLATIONS_PER_MINUTE,
+                # Read at connect time from the module: the limits the connection enforces.
+                write_burst=int(connection.WRITE_BUCKET[0]),
+                writes_per_second=int(connection.WRITE_BUCKET[1]),
+                read_burst=int(connection.READ_BUCKET[0]),
+                reads_per_second=int(connection.READ_BUCKET[1]),
+                typing_interval_seconds=connection.TYPING_INTERVAL,
+                idle_seconds=int(connection.idle_seconds()),
+                max_violations_per_minute=connection.MAX_VIOLATIONS_PER_MINUTE,
             ),
         ).encode()
         await gated({"type": "websocket.send", "text": hello})

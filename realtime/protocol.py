@@ -369,6 +369,8 @@ def parse_client_frame(text: str | None, data: bytes | None) -> AnyClientFrame:
         frame = _decoder.decode(text)
     except (msgspec.DecodeError, RecursionError) as exc:
         raise _refused(text, exc) from None
+    except UnicodeEncodeError:  # a lone surrogate in the text itself (a server decoding UTF-8 never hands one)
+        raise ProtocolError("bad_frame", "The frame is not valid Unicode text.", _ref_in(_loads(text))) from None
     if type(frame) is Post and len(frame.body) > MAX_BODY:
         raise ProtocolError("too_large", f"Messages are at most {MAX_BODY:,} characters.", frame.ref)
     return frame
