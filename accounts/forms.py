@@ -5,9 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language, Organisation, Profile, Region, Sector
+from core.text import TextRuleMixin
 
 
-class SignupForm(AllauthSignupForm):
+class SignupForm(TextRuleMixin, AllauthSignupForm):
     display_name = forms.CharField(
         label=_("Display name"),
         max_length=80,
@@ -16,7 +17,7 @@ class SignupForm(AllauthSignupForm):
     field_order = ["display_name", "email", "password1", "password2"]
 
 
-class ProfileForm(forms.ModelForm[Profile]):
+class ProfileForm(TextRuleMixin, forms.ModelForm[Profile]):
     sectors = forms.ModelMultipleChoiceField(
         queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Sectors")
     )

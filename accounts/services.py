@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.images import NotAnImage, UnsupportedImage, decode_raster
 from accounts.models import Language, Organisation, Profile, Region, Sector, User
+from core.text import check_text
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
 AVATAR_SIZE = 256
@@ -21,6 +22,7 @@ AVATAR_SIZE = 256
 @transaction.atomic
 def ensure_profile(*, user: User, display_name: str = "") -> Profile:
     """Every user has exactly one profile; create it on first need."""
+    check_text(display_name, field="display_name")  # a name ends up in mail headers: one line
     profile, created = Profile.objects.get_or_create(
         user=user, defaults={"display_name": (display_name or user.email.split("@")[0])[:80]}
     )
@@ -45,7 +47,7 @@ def update_profile(
     bio: str = "",
 ) -> Profile:
     profile = ensure_profile(user=user)
-    profile.display_name = display_name.strip()
+    profile.display_name = check_text(display_name, field="display_name").strip()
     profile.career_stage = career_stage
     profile.education_level = education_level
     profile.work_situation = work_situation

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "daphne",
     # Kring's apps first: their templates and translations win over allauth's, Wagtail's
     # and Django's own where they share a name or a msgid.
+    "core",  # shared ground floor: the text rule's pre_save check (core/text.py)
     "frontend",
     "accounts",
     "forum",

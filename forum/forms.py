@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region, Sector
 from core.limits import MAX_MESSAGE_BODY
+from core.text import TextRuleMixin
 from forum.models import REACTION_EMOJI, Community, CommunityKind, LearningFunction, Scope, Visibility
 
 
-class DirectoryForm(forms.Form):
+class DirectoryForm(TextRuleMixin, forms.Form):
     q = forms.CharField(label=_("Search communities"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *CommunityKind.choices], required=False)
     sector = forms.ChoiceField(label=_("Sector"), required=False)
@@ -21,7 +22,7 @@ class DirectoryForm(forms.Form):
         self.fields["region"].choices = [("", _("All regions"))] + [(r.slug, r.name) for r in Region.objects.all()]  # type: ignore[attr-defined]
 
 
-class CommunityForm(forms.ModelForm[Community]):
+class CommunityForm(TextRuleMixin, forms.ModelForm[Community]):
     sectors = forms.ModelMultipleChoiceField(
         Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Sectors")
     )
@@ -60,14 +61,14 @@ class CommunityForm(forms.ModelForm[Community]):
         widgets = {"description": forms.Textarea(attrs={"rows": 5}), "waaromvraag": forms.Textarea(attrs={"rows": 3})}
 
 
-class TopicForm(forms.Form):
+class TopicForm(TextRuleMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=160)
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=MAX_MESSAGE_BODY)
     is_question = forms.BooleanField(label=_("This is a practice question (kennisvraag)"), required=False)
     client_id = forms.UUIDField(widget=forms.HiddenInput)
 
 
-class PostForm(forms.Form):
+class PostForm(TextRuleMixin, forms.Form):
     body = forms.CharField(
         label=_("Your message"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -78,38 +79,46 @@ class PostForm(forms.Form):
     client_id = forms.UUIDField(widget=forms.HiddenInput)
 
 
-class EditForm(forms.Form):
+class EditForm(TextRuleMixin, forms.Form):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=MAX_MESSAGE_BODY)
 
 
-class FlagForm(forms.Form):
+class FlagForm(TextRuleMixin, forms.Form):
     reason = forms.CharField(label=_("Why should a facilitator look at this?"), max_length=500)
 
 
-class ReactForm(forms.Form):
+class ReactForm(TextRuleMixin, forms.Form):
     emoji = forms.ChoiceField(choices=[(e, e) for e in REACTION_EMOJI])
 
 
-class InviteForm(forms.Form):
+class InviteForm(TextRuleMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
 
 
-class RoomForm(forms.Form):
+class RoomForm(TextRuleMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     restricted = forms.BooleanField(label=_("Only for listed members"), required=False)
     slow_mode_seconds = forms.IntegerField(label=_("Slow mode (seconds)"), min_value=0, max_value=3600, initial=0)
 
 
-class RoomSettingsForm(forms.Form):
+class RoomSettingsForm(TextRuleMixin, forms.Form):
     archived = forms.BooleanField(label=_("Archived (read-only)"), required=False)
     slow_mode_seconds = forms.IntegerField(label=_("Slow mode (seconds)"), min_value=0, max_value=3600)
 
 
-class MuteForm(forms.Form):
+class TopicRenameForm(TextRuleMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=160)
+
+
+class BanForm(TextRuleMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class MuteForm(TextRuleMixin, forms.Form):
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=60 * 24 * 90, initial=60)
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
-class SearchForm(forms.Form):
+class SearchForm(TextRuleMixin, forms.Form):
     q = forms.CharField(label=_("Search messages and topics"), max_length=200)

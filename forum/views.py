@@ -23,6 +23,7 @@ from core.http import add_to_form
 from forum import permissions, selectors, services
 from forum.errors import Forbidden, ForumError
 from forum.forms import (
+    BanForm,
     CommunityForm,
     DirectoryForm,
     EditForm,
@@ -35,6 +36,7 @@ from forum.forms import (
     RoomSettingsForm,
     SearchForm,
     TopicForm,
+    TopicRenameForm,
 )
 from forum.models import Attachment, Community, Membership, Message, Room, Topic
 
@@ -236,8 +238,12 @@ def ban(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     actor = Actor(user=request.user)
     found = _community_or_404(actor, slug)
     target = get_object_or_404(User, pk=user_id)
+    form = BanForm(request.POST)
+    if not form.is_valid():  # the reason refused (a NUL byte used to be a 500 in PostgreSQL)
+        flash.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("forum:members", slug=found.slug)
     try:
-        services.ban_member(actor=actor, community=found, user=target, reason=request.POST.get("reason", ""))
+        services.ban_member(actor=actor, community=found, user=target, reason=form.cleaned_data["reason"])
     except ForumError as error:
         flash.error(request, error.message)
     return redirect("forum:members", slug=found.slug)
@@ -441,7 +447,11 @@ def topic_manage(request: HttpRequest, topic_id: int) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action == "rename":
-            services.rename_topic(actor=actor, topic=found, title=request.POST.get("title", ""))
+            form = TopicRenameForm(request.POST)
+            if form.is_valid():
+                services.rename_topic(actor=actor, topic=found, title=form.cleaned_data["title"])
+            else:  # e.g. a NUL byte, which used to reach PostgreSQL and answer 500
+                flash.error(request, " ".join(str(e) for e in form.errors["title"]))
         elif action == "move":
             target = get_object_or_404(Room, pk=_int(request.POST.get("room")), community=found.room.community)
             services.move_topic(actor=actor, topic=found, room=target)

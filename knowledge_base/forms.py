@@ -10,6 +10,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from wagtail.documents.forms import BaseDocumentForm
 
+from core.text import TextRuleMixin
+
 DEFAULT_MAX_DOCUMENT_SIZE = 20 * 1024 * 1024
 
 
@@ -17,7 +19,7 @@ def max_document_size() -> int:
     return int(getattr(settings, "KNOWLEDGE_BASE_MAX_DOCUMENT_SIZE", DEFAULT_MAX_DOCUMENT_SIZE))
 
 
-class DocumentForm(BaseDocumentForm):
+class DocumentForm(TextRuleMixin, BaseDocumentForm):
     """Wagtail's document form, with a size limit (the extension allow-list is WAGTAILDOCS_EXTENSIONS)."""
 
     def clean_file(self) -> Any:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Skill
+from core.text import TextRuleMixin
 from mentoring.models import Level, MentoringProfile, Mode, Programme
 
 
@@ -14,7 +15,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class MentoringProfileForm(forms.ModelForm[MentoringProfile]):
+class MentoringProfileForm(TextRuleMixin, forms.ModelForm[MentoringProfile]):
     class Meta:
         model = MentoringProfile
         fields = [
@@ -39,7 +40,7 @@ class MentoringProfileForm(forms.ModelForm[MentoringProfile]):
         }
 
 
-class OfferForm(forms.Form):
+class OfferForm(TextRuleMixin, forms.Form):
     skill = forms.ModelChoiceField(queryset=Skill.objects.all(), required=False, label=_("Skill you offer"))
     level = forms.TypedChoiceField(choices=Level.choices, coerce=int, initial=Level.GOOD, label=_("Level"))
     context = forms.CharField(
@@ -47,7 +48,7 @@ class OfferForm(forms.Form):
     )
 
 
-class WantForm(forms.Form):
+class WantForm(TextRuleMixin, forms.Form):
     skill = forms.ModelChoiceField(queryset=Skill.objects.all(), required=False, label=_("Skill you want to learn"))
     goal = forms.CharField(
         max_length=200, required=False, label=_("Learning goal"), help_text=_("What you want to be able to do.")
@@ -58,7 +59,7 @@ OfferFormSet = forms.formset_factory(OfferForm, extra=2, max_num=10)
 WantFormSet = forms.formset_factory(WantForm, extra=2, max_num=10)
 
 
-class SuggestionFilterForm(forms.Form):
+class SuggestionFilterForm(TextRuleMixin, forms.Form):
     programme = forms.ModelChoiceField(queryset=Programme.objects.none(), required=False, label=_("Programme"))
     skill = forms.ModelChoiceField(
         queryset=Skill.objects.all(), required=False, label=_("Only people who offer"), empty_label=_("any skill")
@@ -73,7 +74,7 @@ class SuggestionFilterForm(forms.Form):
         field.empty_label = _("all members")
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(TextRuleMixin, forms.Form):
     message = forms.CharField(
         max_length=500, required=False, label=_("A short message"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -84,7 +85,7 @@ def _goal_lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(TextRuleMixin, forms.Form):
     my_goals = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One goal per line."))
     partner_goals = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One goal per line."))
     rhythm = forms.CharField(max_length=120, label=_("Meeting rhythm"), help_text=_("For example: every three weeks."))
@@ -107,7 +108,7 @@ class AgreementForm(forms.Form):
         return _goal_lines(self.cleaned_data["partner_goals"])
 
 
-class ReflectionFields(forms.Form):
+class ReflectionFields(TextRuleMixin, forms.Form):
     went_well = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("What went well, and why?")
     )
@@ -142,30 +143,30 @@ class SessionForm(ReflectionFields):
         return held_on
 
 
-class ClosingForm(forms.Form):
+class ClosingForm(TextRuleMixin, forms.Form):
     taught = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("What did you teach?"))
     learned = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("What did you learn?"))
 
 
-class EndForm(forms.Form):
+class EndForm(TextRuleMixin, forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Why do you stop early?"))
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(TextRuleMixin, forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label=_("How is it going?"), required=False, max_length=2000
     )
 
 
-class GoalProgressForm(forms.Form):
+class GoalProgressForm(TextRuleMixin, forms.Form):
     progress = forms.IntegerField(min_value=0, max_value=100, label=_("Progress (%)"))
 
 
-class NewGoalForm(forms.Form):
+class NewGoalForm(TextRuleMixin, forms.Form):
     description = forms.CharField(max_length=300, label=_("New learning goal for myself"))
 
 
-class ProgrammeForm(forms.ModelForm[Programme]):
+class ProgrammeForm(TextRuleMixin, forms.ModelForm[Programme]):
     class Meta:
         model = Programme
         fields = [
@@ -195,7 +196,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
         }
 
 
-class JoinForm(forms.Form):
+class JoinForm(TextRuleMixin, forms.Form):
     def __init__(self, *args: Any, questions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
@@ -208,5 +209,5 @@ class JoinForm(forms.Form):
         return {q: self.cleaned_data.get(f"q{i}", "") for i, q in enumerate(self.questions)}
 
 
-class InviteForm(forms.Form):
+class InviteForm(TextRuleMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address of the member"))

@@ -15,6 +15,7 @@ from accounts.models import User
 from forum import permissions, selectors, services
 from forum.errors import ForumError, NotFound
 from forum.models import Message, Room
+from realtime.protocol import BeyondHead
 
 
 def load_user(user_id: int) -> User | None:
@@ -51,6 +52,8 @@ def still_readable(user_id: int, room_ids: list[int]) -> list[int]:
 
 def fetch(user: User, room_id: int, from_seq: int, to_seq: int) -> list[dict[str, Any]]:
     room = _room(Actor(user=user), room_id)
+    if to_seq > room.last_seq:
+        raise BeyondHead(room.last_seq)  # the client's seqs are not this room's: it must reload
     return selectors.room_range_frames(room=room, from_seq=from_seq, to_seq=to_seq)
 
 

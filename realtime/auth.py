@@ -55,6 +55,8 @@ class SessionUserMiddleware:
         if scope.get("path") != SOCKET_PATH:
             message = await receive()
             if message.get("type") == "websocket.connect":
+                # Accept, then close: before accept a close is an HTTP 403 on the wire.
+                await send({"type": "websocket.accept"})
                 await send({"type": "websocket.close", "code": protocol.CLOSE_NO_SUCH_PATH})
             return
         session_key = session_key_from(scope)

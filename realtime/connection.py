@@ -12,14 +12,20 @@ import logging
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError
 
-from forum.errors import ForumError, RateLimited
+from core.errors import KringError
+from forum.errors import ForumError
 from forum.events import encode
 from realtime import actions, protocol
-from realtime.hub import Hub, run_db
+from realtime.protocol import BeyondHead, Delete, Edit, Fetch, Ping, Post, React, Read, Subscribe, Typing, Unsubscribe
+from realtime.tasks import run_db
+
+if TYPE_CHECKING:
+    from realtime.hub import Hub
 
 logger = logging.getLogger(__name__)
 
@@ -27,12 +33,18 @@ REPLAY_LIMIT = 500
 FETCH_LIMIT = 500
 MAX_QUEUED_FRAMES = 2_000
 MAX_QUEUED_BYTES = 4 * 1024 * 1024
-IDLE_SECONDS = 90.0  # keep in step with settings.KRING_WS_IDLE_SECONDS
-TYPING_INTERVAL = 2.0
+TYPING_INTERVAL = 2  # seconds: at most one typing frame per member per room
+# Refused frames (bad_json, bad_frame, unknown_type, too_large) a socket may send in a
+# minute before it is closed with 4429.
 MAX_VIOLATIONS_PER_MINUTE = 600
-# Writes (post, edit, delete, react, read) and reads (subscribe, fetch) per user.
-WRITE_BUCKET = (20.0, 5.0)
-READ_BUCKET = (60.0, 20.0)
+# Writes (post, edit, delete, react, read) and reads (subscribe, fetch) per member: (burst, per second).
+WRITE_BUCKET = (20, 5)
+READ_BUCKET = (60, 20)
+
+
+def idle_seconds() -> float:
+    """A socket that sends nothing (not even a ping) this long is closed with 4409."""
+    return float(settings.KRING_WS_IDLE_SECONDS)
 
 
 @dataclass(slots=True)
@@ -60,7 +72,6 @@ class Connection:
         "receiving",
         "session_key",
         "subscriptions",
-        "typing_at",
         "user",
         "user_id",
         "user_name",
@@ -85,7 +96,6 @@ class Connection:
         self.close_code: int | None = None
         self.last_seen = time.monotonic()
         self.last_sent = 0.0
-        self.typing_at: dict[int, float] | None = None
         self.violations: deque[float] | None = None
 
     # --- output ----------------------------------------------------------------------------
@@ -113,15 +123,31 @@ class Connection:
         elif self._writer is None:
             self._writer = asyncio.get_running_loop().create_task(self._drain())
 
-    def send_frame(self, frame: dict[str, Any]) -> None:
-        self.enqueue(encode(frame))
+    def send(self, frame: protocol.ServerFrame) -> None:
+        self.enqueue(frame.encode())
 
-    def error(self, code: str, message: str, ref: str | None = None, **extra: Any) -> None:
-        frame: dict[str, Any] = {"type": "error", "code": code, "message": message}
-        if ref is not None:
-            frame["ref"] = ref
-        frame.update({k: v for k, v in extra.items() if v is not None})
-        self.send_frame(frame)
+    def error(
+        self,
+        code: str,
+        message: str,
+        ref: str | None = None,
+        *,
+        room: int | None = None,
+        client_id: str | None = None,
+        wait_seconds: float | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.send(
+            protocol.Error(
+                code=code,
+                message=message,
+                ref=ref,
+                room=room,
+                client_id=client_id,
+                wait_seconds=wait_seconds,
+                field=field,
+            )
+        )
 
     def close(self, code: int) -> None:
         if self.close_code is None:
@@ -213,7 +239,7 @@ class Connection:
         for room_id in rooms:
             if room_id not in readable and room_id in self.subscriptions:
                 await self._drop(room_id)
-                self.send_frame({"type": "unsubscribed", "room": room_id, "reason": "access_revoked"})
+                self.send(protocol.Unsubscribed(room=room_id, reason="access_revoked"))
 
     async def catch_up_all(self) -> None:
         """After the layer failed: send whatever each room got since what we sent."""
@@ -230,10 +256,11 @@ class Connection:
             for frame in frames:
                 self.deliver(room_id, frame["seq"], encode(frame))
             if not complete:
-                self.send_frame({"type": "resync", "room": room_id, "reason": "too_far_behind"})
+                head = (await run_db(actions.subscribe)(self.user, room_id, None, 0))["head_seq"]
+                self.send(protocol.Resync(room=room_id, reason="too_far_behind", head_seq=head))
 
-    def check_idle(self, now: float) -> None:
-        if now - self.last_seen > IDLE_SECONDS:
+    def check_idle(self, now: float, limit: float | None = None) -> None:
+        if now - self.last_seen > (idle_seconds() if limit is None else limit):
             self.close(protocol.CLOSE_IDLE)
 
     # --- input from the client -----------------------------------------------------------------
@@ -255,24 +282,25 @@ class Connection:
             frame = protocol.parse_client_frame(text, data)
         except protocol.ProtocolError as exc:
             self._violation()
-            self.error(exc.code, exc.message)
+            self.error(exc.code, exc.message, exc.ref)
             return
-        handler = getattr(self, f"on_{frame.type}")
+        # The one mapping of Kring's errors to frames: code, message, field, and the wait.
+        room: int | None = getattr(frame, "room", None)
+        client_id: str | None = getattr(frame, "client_id", None)
         try:
-            await handler(frame.data, frame.ref)
-        except RateLimited as exc:
+            await getattr(self, f"on_{frame.type}")(frame)
+        except (KringError, ForumError) as exc:
             self.error(
-                "slow_mode",
+                exc.code,
                 exc.message,
                 frame.ref,
-                room=frame.data.get("room"),
-                client_id=frame.data.get("client_id"),
-                wait_seconds=exc.wait_seconds,
+                room=room,
+                client_id=client_id,
+                wait_seconds=getattr(exc, "wait_seconds", None),
+                field=exc.field,
             )
-        except ForumError as exc:
-            self.error(
-                exc.code, exc.message, frame.ref, room=frame.data.get("room"), client_id=frame.data.get("client_id")
-            )
+        except BeyondHead as exc:
+            self.send(protocol.Resync(room=room or 0, reason="ahead_of_head", head_seq=exc.head_seq, ref=frame.ref))
         except (DatabaseError, InterfaceError):
             logger.warning("database unavailable for a %s frame", frame.type, exc_info=True)
             self.error(
@@ -280,21 +308,25 @@ class Connection:
                 "Kring could not reach its database. Send it again with the same client_id: "
                 "a post is never stored twice.",
                 frame.ref,
-                room=frame.data.get("room"),
-                client_id=frame.data.get("client_id"),
+                room=room,
+                client_id=client_id,
+            )
+        except Exception:
+            logger.exception("unexpected error on a %s frame", frame.type)
+            self.error(
+                "internal",
+                "Something went wrong on our side; nothing was lost. Try again.",
+                frame.ref,
+                room=room,
+                client_id=client_id,
             )
 
-    def _limit(self, kind: str, ref: str | None, data: dict[str, Any]) -> bool:
+    def _limit(self, kind: str, ref: str | None, room: int | None, client_id: str | None = None) -> bool:
         capacity, rate = WRITE_BUCKET if kind == "write" else READ_BUCKET
         wait = self.hub.bucket(self.user_id, kind, capacity, rate).take()
         if wait:
             self.error(
-                "rate_limited",
-                "Too many frames; slow down.",
-                ref,
-                room=data.get("room"),
-                client_id=data.get("client_id"),
-                wait_seconds=wait,
+                "rate_limited", "Too many frames; slow down.", ref, room=room, client_id=client_id, wait_seconds=wait
             )
             return False
         return True
@@ -305,12 +337,12 @@ class Connection:
             return False
         return True
 
-    async def on_ping(self, data: dict[str, Any], ref: str | None) -> None:
-        self.send_frame({"type": "pong"})
+    async def on_ping(self, frame: Ping) -> None:
+        self.send(protocol.Pong())
 
-    async def on_subscribe(self, data: dict[str, Any], ref: str | None) -> None:
-        room_id = data["room"]
-        if not self._limit("read", ref, data):
+    async def on_subscribe(self, frame: Subscribe) -> None:
+        room_id, ref = frame.room, frame.ref
+        if not self._limit("read", ref, room_id):
             return
         if room_id in self.subscriptions:
             await self._drop(room_id)
@@ -319,7 +351,7 @@ class Connection:
                 "too_many_subscriptions", f"At most {protocol.MAX_SUBSCRIPTIONS} rooms per socket.", ref, room=room_id
             )
             return
-        after = data.get("after_seq")
+        after = frame.after_seq
         # Subscribe first, then read the backlog, then drop what was already sent.
         sub = Subscription(last_seq=after or 0)
         self.subscriptions[room_id] = sub
@@ -330,20 +362,25 @@ class Connection:
             await self._drop(room_id)
             raise
         head = result["head_seq"]
-        self.send_frame({"type": "subscribed", "room": room_id, "head_seq": head, "replayed": len(result["frames"])})
-        if not result["complete"]:
-            self.send_frame({"type": "resync", "room": room_id, "reason": "too_far_behind"})
+        self.send(protocol.Subscribed(room=room_id, head_seq=head, replayed=len(result["frames"])))
+        if after is not None and after > head:
+            # The client holds seqs this room never had (a database restored from a back-up):
+            # what it holds is not this room's history, so it must reload, not resume.
+            self.send(protocol.Resync(room=room_id, reason="ahead_of_head", head_seq=head, ref=ref))
+            sub.last_seq = head
+        elif not result["complete"]:
+            self.send(protocol.Resync(room=room_id, reason="too_far_behind", head_seq=head, ref=ref))
             sub.last_seq = head
         elif after is None:
             sub.last_seq = head
-        for frame in result["frames"]:
-            self.enqueue(encode(frame))
-            sub.last_seq = max(sub.last_seq, frame["seq"])
+        for message in result["frames"]:
+            self.enqueue(encode(message))
+            sub.last_seq = max(sub.last_seq, message["seq"])
         sub.live = True
         pending, sub.pending = sub.pending, []
         for seq, text in pending:
             self.deliver(room_id, seq, text)
-        self.send_frame({"type": "caught_up", "room": room_id, "seq": sub.last_seq})
+        self.send(protocol.CaughtUp(room=room_id, seq=sub.last_seq))
         self.hub.presence_changed(room_id)
 
     async def _drop(self, room_id: int) -> None:
@@ -351,64 +388,53 @@ class Connection:
             await self.hub.leave_room(room_id, self)
             self.hub.presence_changed(room_id)
 
-    async def on_unsubscribe(self, data: dict[str, Any], ref: str | None) -> None:
-        room_id = data["room"]
-        await self._drop(room_id)
-        self.send_frame({"type": "unsubscribed", "room": room_id, "reason": "requested"})
+    async def on_unsubscribe(self, frame: Unsubscribe) -> None:
+        await self._drop(frame.room)
+        self.send(protocol.Unsubscribed(room=frame.room, reason="requested"))
 
-    async def on_fetch(self, data: dict[str, Any], ref: str | None) -> None:
-        room_id = data["room"]
-        if not self._require_subscription(room_id, ref) or not self._limit("read", ref, data):
+    async def on_fetch(self, frame: Fetch) -> None:
+        room_id, ref = frame.room, frame.ref
+        if not self._require_subscription(room_id, ref) or not self._limit("read", ref, room_id):
             return
-        start, end = data["from_seq"], data["to_seq"]
+        start, end = frame.from_seq, frame.to_seq
         if end < start or end - start >= FETCH_LIMIT:
             self.error("bad_range", f"Ask for 1 to {FETCH_LIMIT} seqs at a time.", ref, room=room_id)
             return
-        frames = await run_db(actions.fetch)(self.user, room_id, start, end)
-        for frame in frames:
-            self.enqueue(encode(frame))  # explicitly asked for: send even if sent before
-        self.send_frame({"type": "caught_up", "room": room_id, "seq": end})
+        messages = await run_db(actions.fetch)(self.user, room_id, start, end)  # BeyondHead: resync
+        for message in messages:
+            self.enqueue(encode(message))  # explicitly asked for: send even if sent before
+        self.send(protocol.CaughtUp(room=room_id, seq=end))
 
-    async def on_post(self, data: dict[str, Any], ref: str | None) -> None:
-        if not self._limit("write", ref, data):
+    async def on_post(self, frame: Post) -> None:
+        if not self._limit("write", frame.ref, frame.room, frame.client_id):
             return
-        seq = await self.hub.posts.post(self.user, data["room"], data["topic"], data["body"], data["client_id"])
-        ack: dict[str, Any] = {"type": "ack", "room": data["room"], "client_id": data["client_id"], "seq": seq}
-        if ref is not None:
-            ack["ref"] = ref
-        self.send_frame(ack)
+        seq = await self.hub.posts.post(self.user, frame.room, frame.topic, frame.body, frame.client_id)
+        self.send(protocol.Ack(room=frame.room, client_id=frame.client_id, seq=seq, ref=frame.ref))
 
-    async def on_edit(self, data: dict[str, Any], ref: str | None) -> None:
-        if self._limit("write", ref, data):
-            await run_db(actions.edit)(self.user, data["room"], data["seq"], data["body"])
+    async def on_edit(self, frame: Edit) -> None:
+        if self._limit("write", frame.ref, frame.room):
+            await run_db(actions.edit)(self.user, frame.room, frame.seq, frame.body)
 
-    async def on_delete(self, data: dict[str, Any], ref: str | None) -> None:
-        if self._limit("write", ref, data):
-            await run_db(actions.delete)(self.user, data["room"], data["seq"])
+    async def on_delete(self, frame: Delete) -> None:
+        if self._limit("write", frame.ref, frame.room):
+            await run_db(actions.delete)(self.user, frame.room, frame.seq)
 
-    async def on_react(self, data: dict[str, Any], ref: str | None) -> None:
-        if self._limit("write", ref, data):
-            await run_db(actions.react)(self.user, data["room"], data["seq"], data["emoji"], data.get("add"))
+    async def on_react(self, frame: React) -> None:
+        if self._limit("write", frame.ref, frame.room):
+            await run_db(actions.react)(self.user, frame.room, frame.seq, frame.emoji, frame.add)
 
-    async def on_read(self, data: dict[str, Any], ref: str | None) -> None:
-        if self._limit("write", ref, data):
-            stored = await run_db(actions.read)(self.user, data["room"], data["seq"])
-            self.send_frame({"type": "read_state", "room": data["room"], "seq": stored})
+    async def on_read(self, frame: Read) -> None:
+        if self._limit("write", frame.ref, frame.room):
+            stored = await run_db(actions.read)(self.user, frame.room, frame.seq)
+            self.send(protocol.ReadState(room=frame.room, seq=stored))
 
-    async def on_typing(self, data: dict[str, Any], ref: str | None) -> None:
-        room_id = data["room"]
-        if not self._require_subscription(room_id, ref):
+    async def on_typing(self, frame: Typing) -> None:
+        room_id = frame.room
+        if not self._require_subscription(room_id, frame.ref):
             return
-        now = time.monotonic()
-        if self.typing_at is None:
-            self.typing_at = {}
-        if now - self.typing_at.get(room_id, 0.0) < TYPING_INTERVAL:
+        if not self.hub.typing_allowed(self.user_id, room_id, TYPING_INTERVAL, time.monotonic()):
             return  # throttled silently: typing is a hint, not a message
-        self.typing_at[room_id] = now
-        frame = {
-            "type": "typing",
-            "room": room_id,
-            "topic": data.get("topic"),
-            "user": {"id": self.user_id, "name": self.user_name},
-        }
-        await self.hub.broadcast_ephemeral(room_id, encode(frame), exclude_user=self.user_id)
+        typing = protocol.TypingFrame(
+            room=room_id, topic=frame.topic, user=protocol.Person(id=self.user_id, name=self.user_name)
+        )
+        await self.hub.broadcast_ephemeral(room_id, typing.encode(), exclude_user=self.user_id)

@@ -14,11 +14,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from django.conf import settings
-
-from forum.events import encode
-from realtime import protocol
-from realtime.connection import READ_BUCKET, WRITE_BUCKET, Connection
+from realtime import connection, protocol
+from realtime.connection import Connection
 from realtime.hub import get_hub
 
 logger = logging.getLogger(__name__)
@@ -98,6 +95,9 @@ class RealtimeSocket:
             return
         user = scope.get("user")
         if user is None:
+            # Accept, then close: a close before accept is an HTTP 403 on the wire, which a
+            # browser cannot tell from a cross-origin refusal; 4401 says "log in".
+            await send({"type": "websocket.accept"})
             await send({"type": "websocket.close", "code": protocol.CLOSE_UNAUTHENTICATED})
             return
         hub = await get_hub()
@@ -108,21 +108,23 @@ class RealtimeSocket:
         conn.main = asyncio.current_task()
         # Sent directly, before the hub knows the socket: nothing else can be queued yet,
         # and a socket that then stays idle never needs a writer task.
-        hello = encode(
-            {
-                "type": "hello",
-                "version": protocol.VERSION,
-                "user": {"id": user.pk, "name": user.display_name},
-                "limits": {
-                    "max_frame_bytes": protocol.MAX_FRAME_BYTES,
-                    "max_subscriptions": protocol.MAX_SUBSCRIPTIONS,
-                    "write_burst": WRITE_BUCKET[0],
-                    "writes_per_second": WRITE_BUCKET[1],
-                    "read_burst": READ_BUCKET[0],
-                    "idle_seconds": int(settings.KRING_WS_IDLE_SECONDS),
-                },
-            }
-        )
+        hello = protocol.Hello(
+            version=protocol.VERSION,
+            user=protocol.Person(id=user.pk, name=user.display_name),
+            limits=protocol.Limits(
+                max_frame_bytes=protocol.MAX_FRAME_BYTES,
+                max_body_chars=protocol.MAX_BODY,
+                max_subscriptions=protocol.MAX_SUBSCRIPTIONS,
+                # Read at connect time from the module: the limits the connection enforces.
+                write_burst=int(connection.WRITE_BUCKET[0]),
+                writes_per_second=int(connection.WRITE_BUCKET[1]),
+                read_burst=int(connection.READ_BUCKET[0]),
+                reads_per_second=int(connection.READ_BUCKET[1]),
+                typing_interval_seconds=connection.TYPING_INTERVAL,
+                idle_seconds=int(connection.idle_seconds()),
+                max_violations_per_minute=connection.MAX_VIOLATIONS_PER_MINUTE,
+            ),
+        ).encode()
         await gated({"type": "websocket.send", "text": hello})
         await hub.attach(conn)
         try:

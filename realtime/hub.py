@@ -17,16 +17,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 
+from core.ratelimit import TokenBucket
 from forum import events
 from realtime.posting import PostBatcher
+from realtime.tasks import Background
+
+__all__ = ["Hub", "TokenBucket", "get_hub"]  # TokenBucket: core.ratelimit's, named here for callers
 
 if TYPE_CHECKING:
     from realtime.connection import Connection
@@ -46,30 +49,6 @@ HEARTBEAT_SILENCE = 3.0
 PRESENCE_DELAY = 0.25
 
 
-class TokenBucket:
-    """A per-user token bucket: ``capacity`` burst, ``rate`` tokens per second."""
-
-    __slots__ = ("capacity", "rate", "tokens", "updated")
-
-    def __init__(self, capacity: float, rate: float) -> None:
-        self.capacity = capacity
-        self.rate = rate
-        self.tokens = capacity
-        self.updated = time.monotonic()
-
-    def take(self, cost: float = 1.0) -> float:
-        """Take tokens; returns 0 when allowed, else the seconds to wait."""
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens >= cost:
-            self.tokens -= cost
-            return 0.0
-        # Round up, never to 0.0: the caller reads 0.0 as "allowed", and a refusal a few
-        # milliseconds short of a token used to round to it, a free frame for a flooder.
-        return max(0.01, math.ceil((cost - self.tokens) / self.rate * 100) / 100)
-
-
 class Hub:
     def __init__(self) -> None:
         self.layer = get_channel_layer()
@@ -85,16 +64,17 @@ class Hub:
         self.layer_down = False
         self._lock = asyncio.Lock()
         self.recoveries = 0
-        self._background: set[asyncio.Task[Any]] = set()
+        self._background = Background()
+        # (user, room) -> when that member last sent a typing frame to the room, from any
+        # socket of this process: the protocol promises one per member per room per 2 s.
+        self.typing_at: dict[tuple[int, int], float] = {}
         self._presence_due: set[int] = set()
         self._joining: dict[int, asyncio.Future[None]] = {}
         self.posts = PostBatcher(self)
 
-    def spawn(self, coro: Any) -> None:
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         """Run a background coroutine, keeping a reference so it is not collected mid-way."""
-        task = asyncio.create_task(coro)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        self._background.spawn(coro)
 
     async def start(self) -> None:
         if self.layer is None:
@@ -268,6 +248,14 @@ class Hub:
         frame = {"type": "presence", "room": room_id, "users": [{"id": k, "name": v} for k, v in sorted(users.items())]}
         await self.broadcast_ephemeral(room_id, events.encode(frame))
 
+    def typing_allowed(self, user_id: int, room_id: int, interval: float, now: float) -> bool:
+        """At most one typing frame per member per room per ``interval``, over all their sockets."""
+        key = (user_id, room_id)
+        if now - self.typing_at.get(key, -interval) < interval:
+            return False
+        self.typing_at[key] = now
+        return True
+
     def bucket(self, user_id: int, kind: str, capacity: float, rate: float) -> TokenBucket:
         key = (user_id, kind)
         found = self.buckets.get(key)
@@ -281,12 +269,15 @@ class Hub:
         while True:
             await asyncio.sleep(SWEEP_SECONDS)
             now = time.monotonic()
+            idle = float(settings.KRING_WS_IDLE_SECONDS)
             for conn in tuple(self.connections):
-                conn.check_idle(now)
+                conn.check_idle(now, idle)
                 conn.retire_writer(now - SWEEP_SECONDS)
             # Forget buckets of users with no socket here; they refill to full anyway.
             for key in [k for k in self.buckets if k[0] not in self.users]:
                 del self.buckets[key]
+            for typing_key in [k for k, at in self.typing_at.items() if now - at > SWEEP_SECONDS]:
+                del self.typing_at[typing_key]
 
 
 async def _done() -> None:
@@ -310,7 +301,3 @@ async def get_hub() -> Hub:
     if starting is not None and not starting.done():
         await asyncio.shield(starting)
     return hub
-
-
-def run_db(func: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
-    return database_sync_to_async(func)

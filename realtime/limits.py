@@ -18,6 +18,8 @@ import time
 from collections import OrderedDict
 from typing import Any
 
+from core.ratelimit import TokenBucket
+
 CLOSE_TOO_MANY_CONNECTIONS = 4429
 BURST = 300.0
 RATE = 30.0  # attempts per second after the burst
@@ -31,17 +33,17 @@ class ConnectionRateLimit:
         self.app = app
         self.burst = float(burst if burst is not None else getattr(settings, "KRING_WS_CONNECT_BURST", BURST))
         self.rate = float(rate if rate is not None else getattr(settings, "KRING_WS_CONNECT_RATE", RATE))
-        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # address -> (tokens, updated)
+        self.buckets: OrderedDict[str, TokenBucket] = OrderedDict()  # least recently seen first
 
     def allow(self, address: str, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
-        tokens, updated = self.buckets.pop(address, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - updated) * self.rate)
-        allowed = tokens >= 1.0
-        self.buckets[address] = (tokens - 1.0 if allowed else tokens, now)
+        bucket = self.buckets.pop(address, None)
+        if bucket is None:
+            bucket = TokenBucket(self.burst, self.rate, now)
+        self.buckets[address] = bucket
         while len(self.buckets) > MAX_ADDRESSES:
             self.buckets.popitem(last=False)
-        return allowed
+        return bucket.take(1.0, now) == 0.0
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope.get("type") != "websocket":

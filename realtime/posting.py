@@ -21,6 +21,7 @@ from accounts.models import User
 from forum.errors import ForumError
 from forum.services import NewMessage
 from realtime import actions
+from realtime.tasks import run_db
 
 if TYPE_CHECKING:
     from realtime.hub import Hub
@@ -50,8 +51,6 @@ class PostBatcher:
         return await asyncio.shield(future)
 
     async def _write(self) -> None:
-        from realtime.hub import run_db
-
         try:
             while self.queue:
                 batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]

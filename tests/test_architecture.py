@@ -36,8 +36,8 @@ TOP = "config"
 
 # (module, imported module) -> why the import sits inside a function.
 DEFERRED = {
-    ("realtime.posting", "realtime.hub"): "the hub <-> posting loop (run_db); the edges helper removes it (issue 13)",
-    ("forum.services", "forum.selectors"): "read markers for a reader; forum/services is being split (issue 13)",
+    ("forum.services._common", "forum.urls"): "reserved slugs come from the URL conf, which imports the views, "
+    "which import these services",
     ("frontend.selectors", "forum.selectors"): "only the header query needs the forum's unread counts",
     ("frontend.context_processors", "frontend.selectors"): "context processors load with the settings, "
     "before the app registry is ready",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.actor import Actor, as_actor
 from accounts.models import Organisation, Region, Sector, User
+from core.text import check_text
 from forum import permissions
 from forum.errors import Forbidden, Invalid
 from forum.models import (
@@ -44,6 +45,8 @@ def create_community(
     actor = as_actor(actor)
     if not actor.is_authenticated:
         raise Forbidden(_("Log in to start a community."))
+    check_text(name, field="name")
+    check_text(description + waaromvraag, field="description", multiline=True)
     if not name.strip() or not waaromvraag.strip():
         raise Invalid(
             _("A community needs a name and a shared why."), field="name" if not name.strip() else "waaromvraag"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.actor import Actor, as_actor
 from accounts.models import User
+from core.text import check_text
 from forum import events, permissions
 from forum.errors import Forbidden, Invalid, NotFound
 from forum.models import (
@@ -30,6 +31,7 @@ def ban_member(*, actor: Actor | User, community: Community, user: User, reason:
     actor = as_actor(actor)
     if not permissions.can_moderate_community(actor, community) or user.pk == actor.pk:
         raise Forbidden(_("You cannot ban this member."))
+    check_text(reason, field="reason")
     membership, _created = Membership.objects.get_or_create(
         community=community, user=user, defaults={"state": MembershipState.BANNED}
     )
@@ -51,6 +53,7 @@ def mute_member(*, actor: Actor | User, community: Community, user: User, minute
     actor = as_actor(actor)
     if not permissions.can_moderate_community(actor, community) or user.pk == actor.pk:
         raise Forbidden(_("You cannot mute this member."))
+    check_text(reason, field="reason")
     if not 1 <= minutes <= 60 * 24 * 90:
         raise Invalid(_("Mute for between one minute and ninety days."), field="minutes")
     membership = Membership.objects.filter(community=community, user=user, state=MembershipState.ACTIVE).first()
@@ -80,7 +83,7 @@ def flag_message(*, actor: Actor | User, message: Message, reason: str) -> Flag:
     actor = as_actor(actor)
     if not permissions.can_read_room(actor, message.room):
         raise Forbidden(_("You cannot flag this message."))
-    reason = reason.strip()
+    reason = check_text(reason, field="reason").strip()
     if not reason:
         raise Invalid(_("Say why this message should be looked at."), field="reason")
     flag, created = Flag.objects.get_or_create(
@@ -99,6 +102,7 @@ def hide_message(*, actor: Actor | User, message: Message, hidden: bool, reason:
     community = message.room.community
     if not permissions.can_moderate_message(actor, message):
         raise Forbidden(_("Only facilitators can hide messages."))
+    check_text(reason, field="reason")
     message.is_hidden = hidden
     message.save(update_fields=["is_hidden"])
     Flag.objects.filter(message=message, state=FlagState.OPEN).update(state=FlagState.RESOLVED)

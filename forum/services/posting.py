@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.actor import Actor, as_actor
 from accounts.models import User
 from core.limits import MAX_MESSAGE_BODY
+from core.text import text_problem
 from forum import _sql as sql
 from forum import events, permissions
 from forum.errors import SLOW_MODE, Conflict, Forbidden, ForumError, Invalid, NotFound, RateLimited
@@ -61,7 +62,7 @@ def validate_body(body: str) -> str:
         raise Invalid(_("Write a message first."), field="body")
     if len(body) > MAX_BODY:
         raise Invalid(_("Messages are at most 10,000 characters."), field="body")
-    if "\x00" in body:
+    if text_problem(body, multiline=True):  # the shared rule (core/text.py), as forum's own error
         raise Invalid(_("The message contains characters that are not allowed."), field="body")
     try:
         body.encode("utf-8")

@@ -15,6 +15,7 @@ from forum.models import (
     Topic,
     TopicReadState,
 )
+from forum.selectors import read_markers
 
 
 def mark_read(
@@ -39,8 +40,6 @@ def mark_read(
         raise Forbidden(_("You cannot read this room."))
     seq = max(0, min(int(seq), room.last_seq))
     if room_read_seq is None or (topic is not None and topic_read_seq is None):
-        from forum.selectors import read_markers
-
         room_read_seq, topic_read_seq = read_markers(actor=actor, room=room, topic=topic)
     if (
         room_read_seq is not None

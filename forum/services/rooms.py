@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.actor import Actor, as_actor
 from accounts.models import User
+from core.text import check_text
 from forum import events, permissions
 from forum.errors import Forbidden, Invalid
 from forum.models import (
@@ -35,6 +36,8 @@ def create_room(
     actor = as_actor(actor)
     if not permissions.can_create_room(actor, community):
         raise Forbidden(_("Only facilitators can create rooms."))
+    check_text(name, field="name")
+    check_text(description, field="description")
     if not name.strip():
         raise Invalid(_("A room needs a name."), field="name")
     room = Room.objects.create(

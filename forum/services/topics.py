@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.actor import Actor, as_actor
 from accounts.models import User
+from core.text import check_text
 from forum import events, permissions
 from forum.errors import Forbidden, Invalid
 from forum.models import (
@@ -37,7 +38,7 @@ def create_topic(
     actor = as_actor(actor)
     if not permissions.can_post_in_room(actor, room):
         raise Forbidden(_("You cannot start a topic in this room."))
-    title = " ".join(title.split())
+    title = " ".join(check_text(title, field="title").split())
     if not title:
         raise Invalid(_("A topic needs a title."), field="title")
     if len(title) > 160:
@@ -54,7 +55,7 @@ def rename_topic(*, actor: Actor | User, topic: Topic, title: str) -> Topic:
     actor = as_actor(actor)
     if not permissions.can_manage_topic(actor, topic):
         raise Forbidden(_("You cannot rename this topic."))
-    title = " ".join(title.split())
+    title = " ".join(check_text(title, field="title").split())
     if not title or len(title) > 160:
         raise Invalid(_("A topic needs a title of at most 160 characters."), field="title")
     topic.title = title

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import Conflict, Forbidden, Invalid
+from core.text import check_text
 from mentoring.models import (
     Agreement,
     Goal,
@@ -119,7 +120,7 @@ def add_goal(*, actor: User, relationship: Relationship, description: str) -> Go
     relationship = locked(relationship)
     side = require_party(actor, relationship)
     require_status(relationship, Status.ACTIVE, Status.PAUSED)
-    if not description.strip():
+    if not check_text(description, field="description").strip():
         raise Invalid(_("Describe the goal."), code="empty")
     goal = Goal.objects.create(relationship=relationship, side=side, description=description.strip()[:300])
     Agreement.objects.filter(relationship=relationship).update(

@@ -50,7 +50,7 @@ def notify(*, user: User | None, kind: str, relationship: Relationship | None, t
     def send() -> None:
         try:
             send_mail(
-                subject=f"[Kring] {text[:120]}",
+                subject="[Kring] " + " ".join(text[:120].split()),  # a header is one line, whatever a name holds
                 message=f"{text}\n\n{url}\n",
                 from_email=None,
                 recipient_list=[recipient],

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import Conflict, Forbidden, Invalid
+from core.text import check_text
 from forum import services as forum_services
 from mentoring import matching, selectors
 from mentoring.models import (
@@ -36,6 +37,7 @@ def propose(
 ) -> Relationship:
     if not actor.is_authenticated or not actor.is_active or not other.is_active or actor.pk == other.pk:
         raise Forbidden(_("You cannot propose a pair with this member."))
+    check_text(message, field="message", multiline=True)
     if programme is not None:
         admitted = set(
             programme.participations.filter(
@@ -174,7 +176,7 @@ def end_early(*, actor: User, relationship: Relationship, reason: str) -> Relati
     relationship = locked(relationship)
     require_party(actor, relationship)
     require_status(relationship, Status.AGREEING, Status.ACTIVE, Status.PAUSED)
-    if not reason.strip():
+    if not check_text(reason, field="reason", multiline=True).strip():
         raise Invalid(_("Say briefly why you stop."), field="reason")
     relationship.status = Status.ENDED_EARLY
     relationship.end_reason = reason.strip()

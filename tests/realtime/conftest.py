@@ -33,6 +33,7 @@ class Socket:
 
     def __init__(self, communicator: WebsocketCommunicator) -> None:
         self.communicator = communicator
+        self.accepted = False  # the handshake was accepted (a close code, not an HTTP 403)
 
     async def send(self, frame: dict[str, Any] | str) -> None:
         await self.communicator.send_to(text_data=frame if isinstance(frame, str) else json.dumps(frame))
@@ -68,13 +69,17 @@ async def connect(client: Any) -> AsyncIterator[Any]:
         if user is not None:
             headers.append((b"cookie", await sync_to_async(session_cookie)(client, user)))
         communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
-        connected, code = await communicator.connect(timeout=5)
+        accepted, code = await communicator.connect(timeout=5)
         socket = Socket(communicator)
-        if connected:
-            opened.append(socket)
-            hello = await socket.recv()
-            assert hello["type"] == "hello"
-        return connected, code, socket
+        socket.accepted = accepted
+        if not accepted:
+            return False, code, socket  # refused during the handshake: HTTP 403 on a real server
+        first = await communicator.receive_output(timeout=5)
+        if first["type"] == "websocket.close":
+            return False, first["code"], socket  # accepted, then closed with a Kring close code
+        opened.append(socket)
+        assert json.loads(first["text"])["type"] == "hello"
+        return True, code, socket
 
     yield open_socket
     for socket in opened:

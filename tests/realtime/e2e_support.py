@@ -29,6 +29,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 REPO = Path(__file__).resolve().parents[2]
 DAPHNE = REPO / ".venv" / "bin" / "daphne"
 FETCH_LIMIT = 500  # docs/protocol.md: at most 500 seqs per fetch
+TRANSPORT_MAX_BYTES = 1024 * 1024  # docs/protocol.md, Limits: the servers' own message limit
 
 
 def free_port() -> int:
@@ -50,10 +51,27 @@ class DaphneServer:
         self.proc: subprocess.Popen[bytes] | None = None
         self.cpu_seconds = 0.0  # user + system CPU time of the process, read when it is stopped
 
+    def command(self) -> list[str]:
+        # The transport's own message limit, set above Kring's 16 KiB frame limit (as in
+        # production, docs/protocol.md): a frame between the two is answered with too_large.
+        limit = str(TRANSPORT_MAX_BYTES)
+        return [
+            str(DAPHNE),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "--websocket-max-message-size",
+            limit,
+            "--websocket-max-frame-size",
+            limit,
+            "config.asgi:application",
+        ]
+
     def start(self) -> None:
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(
-                [str(DAPHNE), "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"],
+                self.command(),
                 cwd=REPO,
                 env=self.env,
                 stdout=log,
@@ -103,6 +121,24 @@ class DaphneServer:
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_text().splitlines()[-lines:])
+
+
+class UvicornServer(DaphneServer):
+    """The same application on uvicorn (Kring runs unchanged on either server)."""
+
+    def command(self) -> list[str]:
+        return [
+            str(REPO / ".venv" / "bin" / "uvicorn"),
+            "config.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--ws-max-size",
+            str(TRANSPORT_MAX_BYTES),
+            "--log-level",
+            "warning",
+        ]
 
 
 def server_env(*, database_url: str, redis_url: str) -> dict[str, str]:

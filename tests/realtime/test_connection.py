@@ -7,6 +7,7 @@ import time
 from types import SimpleNamespace
 from typing import Any
 
+from realtime import protocol
 from realtime.connection import Connection
 
 
@@ -40,19 +41,19 @@ async def test_an_idle_connection_holds_no_queue_or_writer() -> None:
         sent.append(message)
 
     conn = Connection(hub=None, send=send, user=SimpleNamespace(pk=1, display_name="A"), session_key=None)  # type: ignore[arg-type]
-    conn.send_frame({"type": "pong"})
+    conn.send(protocol.Pong())
     await asyncio.sleep(0.01)
     assert sent == [{"type": "websocket.send", "text": '{"type":"pong"}'}]
     writer = conn._writer
     assert writer is not None  # a busy socket keeps its writer for a while
-    conn.send_frame({"type": "pong"})
+    conn.send(protocol.Pong())
     await asyncio.sleep(0.01)
     assert len(sent) == 2 and conn._writer is writer
     conn.retire_writer(time.monotonic() + 1)  # the hub's sweep after a quiet spell
     await asyncio.sleep(0.01)
     assert writer.done() and not writer.cancelled()
     assert conn.queue is None and conn._writer is None
-    conn.send_frame({"type": "pong"})  # and a new one starts when output comes again
+    conn.send(protocol.Pong())  # and a new one starts when output comes again
     await asyncio.sleep(0.01)
     assert len(sent) == 3
     assert not hasattr(conn, "__dict__")

@@ -39,10 +39,11 @@ def world(make_user: Any) -> dict[str, Any]:
 
 
 async def test_anonymous_and_cross_origin_handshakes_are_refused(connect, world) -> None:  # type: ignore[no-untyped-def]
-    connected, code, _ = await connect(None)
-    assert not connected and code == 4401
-    connected, _code, _ = await connect(world["member"], origin="https://evil.example")
-    assert not connected
+    connected, code, sock = await connect(None)
+    # Accepted, then closed with 4401 (issue 22: a close before accept is an HTTP 403 on the wire).
+    assert not connected and code == 4401 and sock.accepted
+    connected, _code, sock = await connect(world["member"], origin="https://evil.example")
+    assert not connected and not sock.accepted  # the Origin check refuses during the handshake
 
 
 async def test_subscribe_replays_after_seq_then_streams_live(connect, world) -> None:  # type: ignore[no-untyped-def]
@@ -311,7 +312,7 @@ async def test_idle_socket_is_closed(connect, world) -> None:  # type: ignore[no
 
     _, _, sock = await connect(world["member"])
     conn = next(iter(next(iter(hub_module._hubs.values())).connections))
-    conn.check_idle(time.monotonic() + connection.IDLE_SECONDS + 1)
+    conn.check_idle(time.monotonic() + connection.idle_seconds() + 1)
     output = await sock.communicator.receive_output(timeout=3)
     assert output == {"type": "websocket.close", "code": protocol.CLOSE_IDLE}
 
@@ -420,8 +421,9 @@ async def test_a_session_ended_by_a_password_change_cannot_open_a_socket(connect
     await sync_to_async(change_password)()
     headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", cookie)]
     communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
-    connected, code = await communicator.connect(timeout=5)
-    assert not connected and code == 4401
+    accepted, _ = await communicator.connect(timeout=5)
+    closed = await communicator.receive_output(timeout=5)
+    assert accepted and closed == {"type": "websocket.close", "code": 4401}
 
 
 async def test_an_unknown_socket_path_is_closed_with_4404(world) -> None:  # type: ignore[no-untyped-def]
@@ -431,5 +433,137 @@ async def test_an_unknown_socket_path_is_closed_with_4404(world) -> None:  # typ
 
     headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
     communicator = WebsocketCommunicator(application, "/ws/elders/", headers=headers)
-    connected, code = await communicator.connect(timeout=5)
-    assert not connected and code == 4404
+    accepted, _ = await communicator.connect(timeout=5)
+    closed = await communicator.receive_output(timeout=5)
+    assert accepted and closed == {"type": "websocket.close", "code": 4404}
+
+
+# --- issue 22: the edges -----------------------------------------------------------------------
+
+
+async def test_subscribe_beyond_the_head_answers_resync_with_the_head(connect, world) -> None:  # type: ignore[no-untyped-def]
+    """Before: ``subscribed`` with the head, then ``caught_up`` at the client's own (non-existent)
+    seq, so posts between the head and that seq were never delivered and no gap showed."""
+    _, _, sock = await connect(world["member"])
+    room = world["room"].pk  # head 3
+    await sock.send({"type": "subscribe", "room": room, "after_seq": 416, "ref": "s1"})
+    subscribed = await sock.recv()
+    assert subscribed == {"type": "subscribed", "room": room, "head_seq": 3, "replayed": 0}
+    assert await sock.recv() == {"type": "resync", "room": room, "reason": "ahead_of_head", "head_seq": 3, "ref": "s1"}
+    assert await sock.recv() == {"type": "caught_up", "room": room, "seq": 3}
+    # The live stream goes on from the head: the next post (seq 4) reaches the client.
+    await sync_to_async(services.post_message)(
+        actor=world["owner"], topic=world["topic"], body="na de terugzet", client_id=uuid.uuid4()
+    )
+    message, _ = await sock.recv_until("message")
+    assert message["seq"] == 4
+
+
+async def test_fetch_beyond_the_head_answers_resync_not_caught_up(connect, world) -> None:  # type: ignore[no-untyped-def]
+    """Before: ``caught_up`` with a seq that does not exist (as 813 while the head was 417)."""
+    _, _, sock = await connect(world["member"])
+    room = world["room"].pk
+    await sock.send({"type": "subscribe", "room": room})
+    await sock.recv_until("caught_up")
+    await sock.send({"type": "fetch", "room": room, "from_seq": 2, "to_seq": 417, "ref": "f"})
+    answer, seen = await sock.recv_until("resync")
+    assert answer == {"type": "resync", "room": room, "reason": "ahead_of_head", "head_seq": 3, "ref": "f"}
+    assert not [f for f in seen if f["type"] in ("message", "caught_up")]
+
+
+async def test_hello_limits_are_the_documented_integers(connect, world) -> None:  # type: ignore[no-untyped-def]
+    """Before: floats (20.0) and no read rate."""
+    from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
+    from tests.realtime.conftest import session_cookie
+    from tests.realtime.test_protocol_doc import _examples
+
+    documented = next(e for e in _examples("Server → client") if e["type"] == "hello")
+    cookie = await sync_to_async(session_cookie)(__import__("django.test").test.Client(), world["member"])
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", cookie)]
+    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+    await communicator.connect(timeout=5)
+    hello = json.loads(await communicator.receive_from(timeout=5))
+    await communicator.disconnect()
+    assert hello["limits"] == documented["limits"]
+    assert all(type(v) is int for v in hello["limits"].values())
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (json.dumps({"type": "launch", "ref": "r1"}), "unknown_type"),
+        (json.dumps({"type": "ping", "ref": "r1", "extra": 1}), "bad_frame"),
+        (json.dumps({"type": "ping", "ref": "r1", "pad": "x" * 20000}), "too_large"),
+        (
+            json.dumps(
+                {
+                    "type": "post",
+                    "room": 1,
+                    "topic": 1,
+                    "body": "x" * 10_001,
+                    "client_id": str(uuid.uuid4()),
+                    "ref": "r1",
+                }
+            ),
+            "too_large",
+        ),
+    ],
+)
+async def test_every_error_answering_a_frame_carries_its_ref(connect, world, raw: str, code: str) -> None:  # type: ignore[no-untyped-def]
+    """Before: bad_frame, unknown_type and too_large errors came without the frame's ref."""
+    _, _, sock = await connect(world["member"])
+    await sock.send(raw)
+    error = await sock.recv()
+    assert error["code"] == code and error["ref"] == "r1", error
+
+
+async def test_typing_is_throttled_per_member_not_per_socket(connect, world) -> None:  # type: ignore[no-untyped-def]
+    """Before: each socket had its own throttle, so a member with two tabs typed twice as often."""
+    _, _, owner = await connect(world["owner"])
+    _, _, tab1 = await connect(world["member"])
+    _, _, tab2 = await connect(world["member"])
+    room = world["room"].pk
+    for sock in (owner, tab1, tab2):
+        await sock.send({"type": "subscribe", "room": room})
+        await sock.recv_until("caught_up")
+    await tab1.send({"type": "typing", "room": room, "topic": world["topic"].pk})
+    await tab2.send({"type": "typing", "room": room, "topic": world["topic"].pk})
+    await owner.recv_until("typing")
+    others = []
+    while not await owner.nothing(timeout=0.5):
+        others.append(await owner.recv())
+    assert not [f for f in others if f["type"] == "typing"], others
+
+
+async def test_a_text_with_control_characters_is_refused_with_its_field(connect, world) -> None:  # type: ignore[no-untyped-def]
+    _, _, sock = await connect(world["member"])
+    room = world["room"].pk
+    await sock.send({"type": "subscribe", "room": room})
+    await sock.recv_until("caught_up")
+    client_id = str(uuid.uuid4())
+    await sock.send(
+        {"type": "post", "room": room, "topic": world["topic"].pk, "body": "a\x1bb", "client_id": client_id, "ref": "p"}
+    )
+    error, _ = await sock.recv_until("error")
+    assert error["code"] == "invalid" and error["field"] == "body" and error["ref"] == "p", error
+
+
+async def test_a_client_id_reused_in_another_room_is_refused_never_acked(connect, world) -> None:  # type: ignore[no-untyped-def]
+    """Before: an ``ack`` carrying the seq of the earlier message in the other room; nothing stored."""
+    other = await sync_to_async(services.create_room)(actor=world["owner"], community=world["community"], name="Twee")
+    other_topic = await sync_to_async(services.create_topic)(actor=world["owner"], room=other, title="Ander")
+    _, _, sock = await connect(world["owner"])
+    client_id = str(uuid.uuid4())
+    room = world["room"].pk
+    await sock.send({"type": "post", "room": room, "topic": world["topic"].pk, "body": "een", "client_id": client_id})
+    await sock.recv_until("ack")
+    await sock.send(
+        {"type": "post", "room": other.pk, "topic": other_topic.pk, "body": "twee", "client_id": client_id, "ref": "x"}
+    )
+    answer = await sock.recv()
+    while answer["type"] not in ("ack", "error"):
+        answer = await sock.recv()
+    assert answer["type"] == "error" and answer["code"] == "client_id_reused" and answer["ref"] == "x", answer
+    assert answer["client_id"] == client_id and answer["room"] == other.pk

@@ -4,6 +4,11 @@
 const PING_MS = 25000;
 const TYPING_MS = 2000;
 const STORAGE_KEY = "kring-pending-posts";
+const RELOAD_KEY = "kring-resync-reload";
+// Errors after which a post is sent again (same client_id). Every other error is final for
+// that post: it stays on screen as not sent and is never retried — among them
+// client_id_reused (docs/protocol.md: the client_id was used for a post to another room).
+const RETRYABLE = new Set(["unavailable", "rate_limited", "internal"]);
 
 const strings = JSON.parse(document.getElementById("kring-strings")?.textContent || "{}");
 const t = (key, fallback) => strings[key] || fallback;
@@ -116,7 +121,7 @@ export class KringLive {
         this.view.topic(frame);
         break;
       case "ack":
-        this.acked(frame.client_id);
+        this.acked(frame.client_id, frame.seq);
         break;
       case "typing":
         this.view.typing(frame);
@@ -125,7 +130,7 @@ export class KringLive {
         this.view.presence(frame);
         break;
       case "resync":
-        this.view.resync(frame);
+        this.resync(frame);
         break;
       case "unsubscribed":
         if (frame.reason === "access_revoked") this.view.status("revoked");
@@ -161,20 +166,28 @@ export class KringLive {
     if (document.visibilityState === "visible") this.markRead(room);
   }
 
+  resync(frame) {
+    // The room cannot be resumed from what this tab holds (too far behind, or seqs past the
+    // room's head after a restore): reload its state. Unsent posts survive the reload in
+    // sessionStorage and are sent again with their own client_id.
+    const room = this.rooms.get(frame.room);
+    if (room) room.lastSeq = frame.head_seq;
+    this.view.resync(frame);
+  }
+
   markRead(room) {
     clearTimeout(this.readTimer);
     this.readTimer = setTimeout(() => this.send({ type: "read", room: room.id, seq: room.lastSeq }), 1000);
   }
 
-  acked(clientId) {
+  acked(clientId, seq) {
     if (this.pending.delete(clientId)) this.savePending();
-    this.view.acked(clientId);
+    this.view.acked(clientId, seq);
   }
 
   error(frame) {
     if (!frame.client_id || !this.pending.has(frame.client_id)) return this.view.notice(frame.message);
-    const retryable = ["unavailable", "rate_limited", "internal"].includes(frame.code);
-    if (retryable) {
+    if (RETRYABLE.has(frame.code)) {
       const wait = Math.max(1, frame.wait_seconds || 2) * 1000;
       setTimeout(() => this.resend(frame.client_id), wait);
       this.view.failed(frame.client_id, frame.message, true);
@@ -360,9 +373,12 @@ class TopicView {
     this.list.append(article);
   }
 
-  acked(clientId) {
-    const el = this.list.querySelector(`[data-pending="${clientId}"] .message-meta`);
-    if (el) el.textContent = t("sent", "Sent");
+  acked(clientId, seq) {
+    const pending = this.list.querySelector(`[data-pending="${clientId}"]`);
+    if (!pending) return;
+    // Already on the page (stored before a reload, rendered with it): drop the copy.
+    if (this.list.querySelector(`[data-seq="${seq}"]`)) return pending.remove();
+    pending.querySelector(".message-meta").textContent = t("sent", "Sent");
   }
 
   failed(clientId, message, retrying, body) {
@@ -390,6 +406,18 @@ class TopicView {
   }
 
   resync() {
+    // Reload at most once a minute: if the page itself is behind, say so instead of looping.
+    let last = 0;
+    try {
+      last = Number(sessionStorage.getItem(RELOAD_KEY) || 0);
+      if (Date.now() - last > 60000) {
+        sessionStorage.setItem(RELOAD_KEY, String(Date.now()));
+        location.reload();
+        return;
+      }
+    } catch {
+      /* storage disabled: fall back to asking the user */
+    }
     this.notice(t("resync", "Much has happened here. Reload the page to see everything."));
   }
 
@@ -412,6 +440,10 @@ function start() {
     view,
   });
   window.kringLive = live;
+  // Posts not yet acknowledged before a reload are shown again; they are resent on connect.
+  for (const [clientId, post] of live.pending) {
+    if (post.topic === view.topicId) view.pendingMessage(clientId, post.body);
+  }
   const form = root.querySelector(".post-form");
   const textarea = form?.querySelector("textarea");
   form?.addEventListener("submit", (event) => {
