@@ -25,7 +25,17 @@ urlpatterns += [
     path("", include("frontend.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.KRING_SERVE_MEDIA:
+    # Only the public folders (avatars, image renditions): attachments and documents under
+    # MEDIA_ROOT go through their views' permission checks, in development too. In production
+    # nginx serves these same folders (deploy/nginx/kring.conf).
+    from django.http import HttpRequest, HttpResponse
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    def public_media(request: HttpRequest, path: str) -> HttpResponse:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    public = "|".join(settings.KRING_PUBLIC_MEDIA)
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>(?:{public}).*)$", public_media, name="public_media")]
