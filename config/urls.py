@@ -30,12 +30,12 @@ if settings.KRING_SERVE_MEDIA:
     # MEDIA_ROOT go through their views' permission checks, in development too. In production
     # nginx serves these same folders (deploy/nginx/kring.conf).
     from django.http import HttpRequest, HttpResponse
-    from django.urls import re_path
     from django.views.static import serve
 
-    def public_media(request: HttpRequest, path: str) -> HttpResponse:
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    def public_media(request: HttpRequest, path: str, folder: str) -> HttpResponse:
+        return serve(request, folder + path, document_root=settings.MEDIA_ROOT)
 
-    media_prefix = settings.MEDIA_URL.lstrip("/")
-    public = "|".join(settings.KRING_PUBLIC_MEDIA)
-    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>(?:{public}).*)$", public_media, name="public_media")]
+    urlpatterns += [
+        path(f"{settings.MEDIA_URL.lstrip('/')}{folder}<path:path>", public_media, {"folder": folder})
+        for folder in settings.KRING_PUBLIC_MEDIA
+    ]
