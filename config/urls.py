@@ -29,11 +29,12 @@ if settings.KRING_SERVE_MEDIA:
     # Only the public folders (avatars, image renditions): attachments and documents under
     # MEDIA_ROOT go through their views' permission checks, in development too. In production
     # nginx serves these same folders (deploy/nginx/kring.conf).
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpRequest
+    from django.http.response import HttpResponseBase
     from django.views.static import serve
 
-    def public_media(request: HttpRequest, path: str, folder: str) -> HttpResponse:
-        return serve(request, folder + path, document_root=settings.MEDIA_ROOT)
+    def public_media(request: HttpRequest, path: str, folder: str) -> HttpResponseBase:
+        return serve(request, folder + path, document_root=str(settings.MEDIA_ROOT))
 
     urlpatterns += [
         path(f"{settings.MEDIA_URL.lstrip('/')}{folder}<path:path>", public_media, {"folder": folder})

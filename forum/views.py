@@ -11,6 +11,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -544,7 +545,7 @@ def message_action(request: HttpRequest, message_id: int, action: str) -> HttpRe
 
 
 @login_required
-def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     found = get_object_or_404(Attachment.objects.select_related("message__room__community"), pk=attachment_id)
     if (
         not permissions.can_read_room(request.user, found.message.room)
@@ -553,7 +554,7 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     ):
         raise Http404
     # Only re-encoded raster images are shown inline; everything else is a download.
-    response: HttpResponse
+    response: HttpResponseBase
     if settings.KRING_X_ACCEL_REDIRECT:
         # nginx sends the file from its internal location (deploy/nginx/kring.conf); the header
         # is a URI, so the stored name is percent-encoded. nginx keeps Content-Type and

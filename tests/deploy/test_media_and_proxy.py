@@ -35,7 +35,9 @@ def shared_file(make_user: Any) -> tuple[Any, Any, Any]:
 
 
 @pytest.mark.django_db
-def test_attachment_with_x_accel_redirect_after_the_permission_check(client: Any, settings: Any, shared_file: Any) -> None:
+def test_attachment_with_x_accel_redirect_after_the_permission_check(
+    client: Any, settings: Any, shared_file: Any
+) -> None:
     owner, attachment, outsider = shared_file
     settings.KRING_X_ACCEL_REDIRECT = True
     client.force_login(owner)
@@ -110,8 +112,12 @@ def test_misconfigured_proxy_is_refused_with_503_and_logged(caplog: Any) -> None
 
 
 def test_daphne_without_proxy_headers_is_recognised() -> None:
-    assert daphne_without_proxy_headers(["/srv/kring/.venv/bin/daphne", "-u", "/run/kring/1.sock", "config.asgi:application"])
-    assert not daphne_without_proxy_headers(["/srv/kring/.venv/bin/daphne", "--proxy-headers", "config.asgi:application"])
+    assert daphne_without_proxy_headers(
+        ["/srv/kring/.venv/bin/daphne", "-u", "/run/kring/1.sock", "config.asgi:application"]
+    )
+    assert not daphne_without_proxy_headers(
+        ["/srv/kring/.venv/bin/daphne", "--proxy-headers", "config.asgi:application"]
+    )
     assert not daphne_without_proxy_headers(["manage.py", "migrate"])
 
 

@@ -44,7 +44,7 @@ REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 NGINX = "/usr/sbin/nginx"
 HOST = "kring.example.nl"  # server_name and ALLOWED_HOSTS of the documented files
-PASSWORD = "lang-genoeg-wachtwoord-2026"  # noqa: S105
+PASSWORD = "lang-genoeg-wachtwoord-2026"
 PROCESSES = 2
 
 
@@ -264,8 +264,10 @@ def stack(layout: dict[str, Path], world: dict[str, Any]) -> Iterator[dict[str, 
     )
     assert collect.returncode == 0, collect.stderr[-2000:]
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={HOST}"]
-        + ["-keyout", str(layout["tls"] / "privkey.pem"), "-out", str(layout["tls"] / "fullchain.pem")],
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={HOST}"),
+            *("-keyout", str(layout["tls"] / "privkey.pem"), "-out", str(layout["tls"] / "fullchain.pem")),
+        ],
         check=True,
         capture_output=True,
         timeout=60,
@@ -422,7 +424,9 @@ def test_nginx_two_daphne_processes_documented_layout(stack: dict[str, Any]) -> 
 
     # --- a WebSocket message posted on one process reaches a socket on the other ---------------------
     asyncio.run(
-        _message_across_processes(stack, f"sessionid={owner.cookies['sessionid']}", f"sessionid={member.cookies['sessionid']}")
+        _message_across_processes(
+            stack, f"sessionid={owner.cookies['sessionid']}", f"sessionid={member.cookies['sessionid']}"
+        )
     )
 
     # --- static files and the avatar come from nginx, not from Kring ---------------------------------
