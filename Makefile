@@ -8,7 +8,8 @@ PORT ?= 8000
 .PHONY: run test lint install install-dev browser nginx translations static bench faults clean
 
 # Make dependencies keep later starts quick: the catalogues are compiled and the static files
-# collected only when their sources changed.
+# collected only when their sources changed. With DEBUG on (make run's default) the static files
+# are served from the apps' folders and not collected at all.
 PO_FILES := $(wildcard */locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 STATIC_SOURCES := $(shell find frontend/static knowledge_base/static -type f 2>/dev/null)
@@ -42,7 +43,7 @@ $(STATIC_STAMP): $(STATIC_SOURCES) $(VENV)/.installed
 	@touch $@
 
 ## Install, migrate and load the demo content when missing, serve Kring with Daphne on http://$(HOST):$(PORT)
-run: install translations static
+run: install translations $(if $(filter false False FALSE 0 no off,$(DEBUG)),static)
 	@HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
 ## Debian's Chromium for the browser tests (Playwright's own download does not work here)
