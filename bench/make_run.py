@@ -50,6 +50,7 @@ def _start(clone: Path, port: int, log: Path, timeout: float) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "VIRTUAL_ENV", "MAKEFLAGS"}}
     env["PORT"] = str(port)
     started = time.monotonic()
+    timeline: list[str] = []
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             ["make", "run", f"PORT={port}"],
@@ -65,10 +66,15 @@ def _start(clone: Path, port: int, log: Path, timeout: float) -> dict[str, Any]:
             # its own health check) and "/" then answers.
             first_page = None
             tail: list[str] = []
+            seen: list[str] = []
             while time.monotonic() - started < timeout:
                 if proc.poll() is not None:
                     break
                 text = log.read_text(errors="replace")
+                for line in text.splitlines()[len(seen) :]:  # when each line appeared: the phases
+                    seen.append(line)
+                    if line.strip():
+                        timeline.append(f"{time.monotonic() - started:6.1f} s  {line}")
                 if "Kring runs at" in text and _answered(f"http://127.0.0.1:{port}/"):
                     first_page = time.monotonic() - started
                     tail = [line for line in text.splitlines() if line.strip()][-3:]
@@ -88,6 +94,7 @@ def _start(clone: Path, port: int, log: Path, timeout: float) -> dict[str, Any]:
         "lines_printed": len([line for line in lines if "Terminated" not in line]),
         "ends_with_logins_and_address": bool(tail) and tail[-1].startswith("Kring runs at") and "@" in tail[-2],
         "exit_code": proc.returncode,
+        "timeline": timeline,
     }
 
 
@@ -106,6 +113,7 @@ def main() -> None:
         ).stdout.strip()
         cold = _start(clone, _free_port(), Path(tmp) / "cold.log", timeout=900)
         print(f"cold: {cold}", flush=True)
+        print("  " + "\n  ".join(cold["timeline"]), flush=True)
         if cold["seconds_to_first_page"] is None:
             print((Path(tmp) / "cold.log").read_text(errors="replace")[-3000:])
         warm = []
