@@ -5,15 +5,24 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install install-dev browser translations bench faults clean
+.PHONY: run test lint install install-dev browser nginx translations static bench faults clean
+
+# Make dependencies keep later starts quick: the catalogues are compiled and the static files
+# collected only when their sources changed. With DEBUG on (make run's default) the static files
+# are served from the apps' folders and not collected at all.
+PO_FILES := $(wildcard */locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+STATIC_SOURCES := $(shell find frontend/static knowledge_base/static -type f 2>/dev/null)
+STATIC_STAMP := staticfiles/.collected
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip >$(VENV)/pip.log 2>&1 || { tail -40 $(VENV)/pip.log; exit 1; }
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
-	touch $@
+	@echo "Installing Kring's Python packages into $(VENV) (first start only, pip's log: $(VENV)/pip.log)…"
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e . >$(VENV)/pip.log 2>&1 || { tail -40 $(VENV)/pip.log; exit 1; }
+	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -22,15 +31,20 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-translations: $(VENV)/.installed
-	$(BIN)/python manage.py translations compile
+translations: $(MO_FILES)
 
-## Install, migrate, load the demo content and serve Kring with Daphne on http://$(HOST):$(PORT)
-run: install translations
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 1048576 --websocket-max-frame-size 1048576 config.asgi:application
+$(MO_FILES) &: $(PO_FILES) | $(VENV)/.installed
+	@$(BIN)/python manage.py translations compile >/dev/null
+
+static: $(STATIC_STAMP)
+
+$(STATIC_STAMP): $(STATIC_SOURCES) $(VENV)/.installed
+	@$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	@touch $@
+
+## Install, migrate and load the demo content when missing, serve Kring with Daphne on http://$(HOST):$(PORT)
+run: install translations $(if $(filter false False FALSE 0 no off,$(DEBUG)),static)
+	@HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
 ## Debian's Chromium for the browser tests (Playwright's own download does not work here)
 browser:
@@ -41,8 +55,12 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
+## Debian's nginx for the deployment test (tests/deploy/test_nginx.py)
+nginx:
+	@scripts/ensure-nginx
+
 ## Install everything, lint, type-check and run the whole test suite
-test: install-dev browser translations lint
+test: install-dev browser nginx translations lint
 	$(BIN)/python manage.py translations check
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -237,7 +237,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 
 # --- Static and media -------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -253,6 +253,47 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Media files: avatars and Wagtail's image renditions are public (nginx serves them from
+# MEDIA_ROOT in production, deploy/nginx/kring.conf); everything else under MEDIA_ROOT (forum
+# attachments, Wagtail documents, original images) is served only through Kring's views after a
+# permission check, never at a public URL.
+KRING_PUBLIC_MEDIA = ("avatars/", "images/")
+# Django serves the public media itself (only those folders) when no web server does: on by
+# default with DEBUG; KRING_SERVE_MEDIA=true for a small DEBUG=false setup without nginx.
+KRING_SERVE_MEDIA = env_bool("KRING_SERVE_MEDIA", DEBUG)
+# With KRING_X_ACCEL_REDIRECT=true the attachment view answers with an ``X-Accel-Redirect`` to
+# this internal nginx location (mapped to MEDIA_ROOT) after its permission check and nginx sends
+# the file; otherwise Kring streams the file itself.
+KRING_X_ACCEL_REDIRECT = env_bool("KRING_X_ACCEL_REDIRECT", False)
+KRING_X_ACCEL_PREFIX = "/_kring_protected/"
+
+# --- Reverse proxy -----------------------------------------------------------------
+# KRING_BEHIND_PROXY=true declares nginx in front (docs/operations.md). The client's address then
+# comes from X-Forwarded-For, which nginx sets to the address it saw ($remote_addr) and Daphne's
+# --proxy-headers copies into REMOTE_ADDR. allauth's login rate limit reads REMOTE_ADDR when it
+# trusts no proxy (ALLAUTH_TRUSTED_PROXY_COUNT 0; a count would make it read X-Forwarded-For
+# itself, the list a client can prepend to). Both halves are checked: Daphne without
+# --proxy-headers refuses to start, and a request whose headers show the proxy or the server
+# misconfigured is refused with 503 and a log line naming the fix (config/proxy.py).
+KRING_BEHIND_PROXY = env_bool("KRING_BEHIND_PROXY", False)
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER: str | None = None
+if KRING_BEHIND_PROXY or USE_X_FORWARDED_HOST:
+    import sys
+
+    from config.proxy import daphne_without_proxy_headers
+
+    if daphne_without_proxy_headers(sys.argv):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "KRING_BEHIND_PROXY (or USE_X_FORWARDED_HOST) is on, but Daphne was started without "
+            "--proxy-headers: every client would share the proxy's address. Start it as "
+            "deploy/systemd/kring@.service does: daphne --proxy-headers -u /run/kring/daphne-N.sock …"
+        )
+    MIDDLEWARE.insert(0, "config.proxy.ProxyHeadersCheckMiddleware")
 
 # --- E-mail -----------------------------------------------------------------------
 EMAIL_URL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -310,6 +351,8 @@ LOGGING = {
         # logger's filters see only its own records, not its children's: name the module.
         "channels_redis.pubsub": {"filters": ["once_a_minute"]},
         "realtime.hub": {"filters": ["once_a_minute"]},
+        # A misconfigured proxy makes every request log the same line.
+        "config.proxy": {"filters": ["once_a_minute"]},
     },
 }
 

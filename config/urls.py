@@ -25,7 +25,18 @@ urlpatterns += [
     path("", include("frontend.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.KRING_SERVE_MEDIA:
+    # Only the public folders (avatars, image renditions): attachments and documents under
+    # MEDIA_ROOT go through their views' permission checks, in development too. In production
+    # nginx serves these same folders (deploy/nginx/kring.conf).
+    from django.http import HttpRequest
+    from django.http.response import HttpResponseBase
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    def public_media(request: HttpRequest, path: str, folder: str) -> HttpResponseBase:
+        return serve(request, folder + path, document_root=str(settings.MEDIA_ROOT))
+
+    urlpatterns += [
+        path(f"{settings.MEDIA_URL.lstrip('/')}{folder}<path:path>", public_media, {"folder": folder})
+        for folder in settings.KRING_PUBLIC_MEDIA
+    ]

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -564,18 +567,27 @@ def message_action(request: HttpRequest, message_id: int, action: str) -> HttpRe
 
 
 @login_required
-def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     actor = Actor(user=request.user)
     found = get_object_or_404(Attachment.objects.select_related("message__room__community"), pk=attachment_id)
     if not permissions.can_read_room(actor, found.message.room) or found.message.deleted_at or found.message.is_hidden:
         raise Http404
     # Only re-encoded raster images are shown inline; everything else is a download.
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=not found.is_image,
-        filename=found.original_name,
-        content_type=found.content_type,
-    )
+    response: HttpResponseBase
+    if settings.KRING_X_ACCEL_REDIRECT:
+        # nginx sends the file from its internal location (deploy/nginx/kring.conf); the header
+        # is a URI, so the stored name is percent-encoded. nginx keeps Content-Type and
+        # Content-Disposition from this answer and adds the other headers below itself.
+        response = HttpResponse(content_type=found.content_type)
+        response["X-Accel-Redirect"] = settings.KRING_X_ACCEL_PREFIX + quote(found.file.name)
+        response["Content-Disposition"] = content_disposition_header(not found.is_image, found.original_name) or ""
+    else:
+        response = FileResponse(
+            found.file.open("rb"),
+            as_attachment=not found.is_image,
+            filename=found.original_name,
+            content_type=found.content_type,
+        )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"

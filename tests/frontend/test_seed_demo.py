@@ -21,10 +21,32 @@ def test_seed_demo_is_idempotent() -> None:
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     first = _counts()
-    call_command("seed_demo", stdout=io.StringIO())
+    # --force: every step runs again (without it the loaded demo is recognised and left alone).
+    call_command("seed_demo", "--force", stdout=io.StringIO())
     assert _counts() == first
     assert first["accounts.User"] >= 200
     assert first["accounts.Organisation"] >= 30
     text = out.getvalue()
     assert "members: 200/200" in text
     assert "sanne@kring.test" in text
+
+
+def test_seed_demo_is_a_quick_no_op_when_loaded(django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    call_command("seed_demo", stdout=io.StringIO())
+    first = _counts()
+    again = io.StringIO()
+    with django_assert_max_num_queries(3):  # make run starts in seconds: no step runs
+        call_command("seed_demo", stdout=again)
+    assert _counts() == first
+    assert "already loaded" in again.getvalue() and "sanne@kring.test" in again.getvalue()
+
+
+def test_seed_demo_loads_again_when_a_demo_login_is_gone() -> None:
+    from accounts.models import User
+
+    call_command("seed_demo", stdout=io.StringIO())
+    User.objects.filter(email="sanne@kring.test").delete()
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Demo content is ready" in out.getvalue()
+    assert User.objects.filter(email="sanne@kring.test").exists()
