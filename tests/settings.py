@@ -7,3 +7,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Off for the suite at large (its editors and staff sign in without a second factor); the tests
+# of the requirement itself turn it on (tests/accounts/test_two_factor.py).
+KRING_REQUIRE_2FA_FOR: list[str] = []
