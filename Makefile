@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install install-dev browser translations bench faults clean
+.PHONY: run test lint install install-dev browser peers translations bench faults clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,13 +36,19 @@ run: install translations
 browser:
 	@scripts/ensure-chromium
 
+## The test peers that run on Node: a certified OpenID Connect provider (tests/peers/oidc)
+peers: tests/peers/oidc/node_modules/.package-lock.json
+
+tests/peers/oidc/node_modules/.package-lock.json: tests/peers/oidc/package.json tests/peers/oidc/package-lock.json
+	npm ci --prefix tests/peers/oidc --no-audit --no-fund --loglevel=error
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
 ## Install everything, lint, type-check and run the whole test suite
-test: install-dev browser translations lint
+test: install-dev browser peers translations lint
 	$(BIN)/python manage.py translations check
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -75,7 +75,7 @@ def _sso_provider_of_session(request: HttpRequest) -> str | None:
     """The OpenID Connect app this session last logged in through, if any."""
     from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 
-    records = [r for r in get_authentication_records(request) if r.get("method") == "socialaccount"]
+    records = [r for r in get_authentication_records(request, request.user) if r.get("method") == "socialaccount"]
     if not records:
         return None
     provider_id = str(records[-1].get("provider", ""))
