@@ -3,7 +3,7 @@ mentoring coordinators (``settings.KRING_REQUIRE_2FA_FOR``).
 
 Whether a member still has to set it up is worked out when they log in, when they add or remove
 an authenticator, and again every few minutes, and kept in their session, so that an ordinary
-page costs no query for it.
+page costs no query for it; only while it is missing is it checked on every page.
 """
 
 from __future__ import annotations
@@ -65,10 +65,16 @@ def remember(session: Any, user: User) -> bool:
 
 
 def missing_for_session(session: Any, user: User) -> bool:
+    """Only "nothing missing" is trusted from the session (for a few minutes): a member who is
+    still missing it is checked again on each page, so setting it up counts at once."""
     state = session.get(SESSION_KEY)
-    if not isinstance(state, dict) or time.time() - float(state.get("at", 0)) > RECHECK_SECONDS:
+    if (
+        not isinstance(state, dict)
+        or state.get("missing")
+        or time.time() - float(state.get("at", 0)) > RECHECK_SECONDS
+    ):
         return remember(session, user)
-    return bool(state.get("missing"))
+    return False
 
 
 def _on_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
