@@ -23,6 +23,6 @@ class RequireTwoFactorMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path.startswith(ALLOWED_PREFIXES):
             explanation = reverse("accounts:two_factor_required")
-            if request.path != explanation and two_factor.missing_for_session(request.session, user):  # type: ignore[arg-type]
+            if request.path != explanation and two_factor.missing_for_session(request.session, user):
                 return redirect(explanation)
         return self.get_response(request)

@@ -45,7 +45,7 @@ def use_site_domain_for_message_ids() -> None:
     """
     from django.core.mail.utils import DNS_NAME
 
-    DNS_NAME._fqdn = site_hostname()  # type: ignore[attr-defined]
+    DNS_NAME._fqdn = site_hostname()
 
 
 def sync_sites(**kwargs: Any) -> None:

@@ -68,11 +68,7 @@ def missing_for_session(session: Any, user: User) -> bool:
     """Only "nothing missing" is trusted from the session (for a few minutes): a member who is
     still missing it is checked again on each page, so setting it up counts at once."""
     state = session.get(SESSION_KEY)
-    if (
-        not isinstance(state, dict)
-        or state.get("missing")
-        or time.time() - float(state.get("at", 0)) > RECHECK_SECONDS
-    ):
+    if not isinstance(state, dict) or state.get("missing") or time.time() - float(state.get("at", 0)) > RECHECK_SECONDS:
         return remember(session, user)
     return False
 

@@ -40,6 +40,7 @@ def test_permissions_policy_everywhere(client: Any) -> None:
 
 def test_favicon(client: Any) -> None:
     response = client.get("/favicon.ico")
-    assert response.status_code == 302
-    assert response["Location"].endswith("frontend/favicon.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b"<svg")
     assert '<link rel="icon" href="/static/frontend/favicon.svg"' in client.get("/").content.decode()
