@@ -28,10 +28,10 @@ def school(settings: Any) -> Iterator[str]:
         yield issuer
 
 
-def sso_login(client: Client, issuer: str, login: str) -> Any:
+def sso_login(client: Client, issuer: str, login: str, process: str = "login") -> Any:
     """Press the school's button in Kring, log in at the school, and return Kring's answer to the
     callback."""
-    response = client.post("/accounts/oidc/school/login/", {"process": "login"})
+    response = client.post("/accounts/oidc/school/login/", {"process": process})
     assert response.status_code == 302 and response["Location"].startswith(issuer), response
     browser = requests.Session()
     answer = browser.get(response["Location"], allow_redirects=True, timeout=10)
@@ -90,3 +90,27 @@ def test_matching_email_never_takes_over_an_existing_account(client: Client, sch
     sso_login(client, school, "docent1")
     assert client.session.get("_auth_user_id") != str(existing.pk)
     assert not SocialAccount.objects.filter(user=existing).exists()
+
+
+def test_connecting_an_existing_account_needs_fresh_proof(client: Client, school: str, make_user: Any) -> None:
+    """Linking the school account to a Kring account happens only from inside that account, and
+    only when its owner proved it recently: an old session gets the password question first."""
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.socialaccount.models import SocialAccount
+
+    member = make_user(name="Anna", email="anna@example.nl", password="een-lang-wachtwoord-42")
+    client.post("/accounts/login/", {"login": "anna@example.nl", "password": "een-lang-wachtwoord-42"})
+    session = client.session
+    records = session[AUTHENTICATION_METHODS_SESSION_KEY]
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{**r, "at": r["at"] - 3600} for r in records]
+    session.save()
+
+    response = sso_login(client, school, "docent1", process="connect")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert not SocialAccount.objects.filter(user=member).exists()
+
+    # Proved again, the same connection goes through.
+    client.post(response["Location"], {"password": "een-lang-wachtwoord-42"})
+    sso_login(client, school, "docent1", process="connect")
+    assert SocialAccount.objects.get(user=member).uid == "docent1"
