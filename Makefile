@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install install-dev browser nginx translations static bench faults clean
+.PHONY: run test lint install install-dev browser nginx peers translations static bench faults clean
 
 # Make dependencies keep later starts quick: the catalogues are compiled and the static files
 # collected only when their sources changed. With DEBUG on (make run's default) the static files
@@ -50,6 +50,12 @@ run: install translations $(if $(filter false False FALSE 0 no off,$(DEBUG)),sta
 browser:
 	@scripts/ensure-chromium
 
+## The test peers that run on Node: a certified OpenID Connect provider (tests/peers/oidc)
+peers: tests/peers/oidc/node_modules/.package-lock.json
+
+tests/peers/oidc/node_modules/.package-lock.json: tests/peers/oidc/package.json tests/peers/oidc/package-lock.json
+	npm ci --prefix tests/peers/oidc --no-audit --no-fund --loglevel=error
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -60,7 +66,7 @@ nginx:
 	@scripts/ensure-nginx
 
 ## Install everything, lint, type-check and run the whole test suite
-test: install-dev browser nginx translations lint
+test: install-dev browser nginx peers translations lint
 	$(BIN)/python manage.py translations check
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
+import requests
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.cache import cache
 from django.http import HttpRequest
 
-from accounts import services
+from accounts import services, sites
+
+log = logging.getLogger(__name__)
+
+END_SESSION_CACHE_SECONDS = 3600
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,3 +24,82 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             services.ensure_profile(user=user, display_name=form.cleaned_data.get("display_name", ""))
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # allauth builds its links from the request's host; a mail links to SITE_URL.
+        context = {key: _on_site(value) if key.endswith("_url") else value for key, value in context.items()}
+        super().send_mail(template_prefix, email, context)
+
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        """After logging out of Kring, end the single sign-on session too (RP-initiated logout),
+        so that on a shared computer the next click on the institution's button asks again."""
+        local = super().get_logout_redirect_url(request)
+        if not request.user.is_authenticated:
+            return local
+        provider_id = _sso_provider_of_session(request)
+        if provider_id is None:
+            return local
+        return end_session_url(request, provider_id, post_logout_redirect=request.build_absolute_uri(local)) or local
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> Any:
+        user = super().save_user(request, sociallogin, form)
+        services.ensure_profile(user=user, display_name=name_from_claims(sociallogin.account.extra_data))
+        return user
+
+
+def name_from_claims(extra_data: dict[str, Any]) -> str:
+    """The member's name from the ID token's claims (then the userinfo's): ``name``, else
+    ``given_name family_name``; empty when the provider sends neither."""
+    for claims in (extra_data.get("id_token"), extra_data.get("userinfo"), extra_data):
+        if not isinstance(claims, dict):
+            continue
+        name = str(claims.get("name") or "").strip()
+        if not name:
+            name = " ".join(str(claims.get(key) or "").strip() for key in ("given_name", "family_name")).strip()
+        if name:
+            return " ".join(name.split())[:80]
+    return ""
+
+
+def _on_site(value: Any) -> Any:
+    if not isinstance(value, str) or not urlsplit(value).scheme:
+        return value
+    parts = urlsplit(value)
+    path = parts.path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+    return sites.absolute_url(path)
+
+
+def _sso_provider_of_session(request: HttpRequest) -> str | None:
+    """The OpenID Connect app this session last logged in through, if any."""
+    from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+
+    records = [r for r in get_authentication_records(request, request.user) if r.get("method") == "socialaccount"]
+    if not records:
+        return None
+    provider_id = str(records[-1].get("provider", ""))
+    apps = get_social_adapter().list_apps(request, provider="openid_connect")
+    return provider_id if any(app.provider_id == provider_id for app in apps) else None
+
+
+def end_session_url(request: HttpRequest, provider_id: str, *, post_logout_redirect: str) -> str | None:
+    """The provider's logout address (OpenID Connect RP-Initiated Logout 1.0), from its discovery
+    document; None when it offers none or cannot be reached (then only Kring's session ends)."""
+    from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+    from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+
+    provider = get_social_adapter().get_provider(request, provider_id)
+    key = f"accounts:oidc-end-session:{provider_id}:{provider.app.settings.get('server_url', '')}"
+    endpoint = cache.get(key)
+    if endpoint is None:
+        try:
+            endpoint = OpenIDConnectOAuth2Adapter(request, provider_id).openid_config.get("end_session_endpoint") or ""
+        except (requests.RequestException, ValueError):
+            log.warning("discovery document of %s unreachable; ending only Kring's session", provider_id)
+            return None
+        cache.set(key, endpoint, END_SESSION_CACHE_SECONDS)
+    if not endpoint:
+        return None
+    query = urlencode({"client_id": provider.app.client_id, "post_logout_redirect_uri": post_logout_redirect})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

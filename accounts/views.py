@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -7,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts import selectors, services
+from accounts import selectors, services, two_factor
 from accounts.forms import ProfileForm
 from accounts.models import User
 
@@ -48,3 +49,16 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:profile", user_id=user.pk)
     return render(request, "accounts/profile_edit.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def two_factor_required(request: HttpRequest) -> HttpResponse:
+    """Why a member with a role must set up two-factor authentication, and how."""
+    user = request.user
+    assert isinstance(user, User)
+    if not two_factor.two_factor_missing(user):
+        two_factor.remember(request.session, user)
+        return redirect("frontend:home")
+    return render(
+        request, "accounts/two_factor_required.html", {"passkeys": "webauthn" in settings.MFA_SUPPORTED_TYPES}
+    )

@@ -47,7 +47,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The one public address and name of this Kring: the Django and Wagtail Sites, mail links,
+# Message-IDs and the API's base URL are all derived from these two (accounts/sites.py).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = os.environ.get("SITE_NAME", "Kring")
 
 INSTALLED_APPS = [
     "daphne",
@@ -110,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
     "frontend.middleware.ContentSecurityPolicyMiddleware",
     "core.http.KringErrorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -202,15 +206,29 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kring] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Kring"
+# Passkeys (WebAuthn) beside an authenticator app (TOTP); a passkey can also sign in on its own.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = SITE_NAME
+# Who must have two-factor authentication before using Kring (accounts/two_factor.py): any of
+# "staff", "editors", "reviewers", "coordinators"; an empty KRING_REQUIRE_2FA_FOR turns it off.
+KRING_REQUIRE_2FA_FOR = env_list("KRING_REQUIRE_2FA_FOR", ["staff", "editors", "reviewers", "coordinators"])
 SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+# An institution's login never takes over an existing Kring account because its e-mail matches:
+# the member signs in to that account first (with its password, passkey or code) and then
+# connects the institution account, and connecting asks them to prove it again (reauthenticate).
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
-# Institutional single sign-on: one OpenID Connect provider, configured by environment.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Institutional single sign-on: one OpenID Connect provider, configured by environment. Its
+# origin is allowed in the CSP's form-action (frontend/middleware.py); logging out of Kring also
+# ends the provider's session where its discovery document offers an end_session_endpoint.
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
 if os.environ.get("OIDC_CLIENT_ID") and os.environ.get("OIDC_SERVER_URL"):
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
@@ -300,18 +318,26 @@ EMAIL_URL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_URL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = EMAIL_URL_HOST
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # Explicit, never guessed from EMAIL_HOST: STARTTLS (usually port 587) or implicit TLS
+    # (usually port 465); both off by default, as in Django.
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("Set at most one of EMAIL_USE_TLS (STARTTLS) and EMAIL_USE_SSL (implicit TLS).")
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587" if EMAIL_USE_TLS else "465" if EMAIL_USE_SSL else "25"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kring <noreply@kring.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Wagtail -------------------------------------------------------------------------
-WAGTAIL_SITE_NAME = "Kring"
+WAGTAIL_SITE_NAME = SITE_NAME
 WAGTAILADMIN_BASE_URL = SITE_URL
+WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt"]

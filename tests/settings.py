@@ -11,3 +11,6 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 KRING_DEMO = True
 if "demo" not in INSTALLED_APPS:  # noqa: F405
     INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
+# Off for the suite at large (its editors and staff sign in without a second factor); the tests
+# of the requirement itself turn it on (tests/accounts/test_two_factor.py).
+KRING_REQUIRE_2FA_FOR: list[str] = []

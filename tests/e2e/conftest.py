@@ -151,7 +151,8 @@ class A11yPage:
 
 
 @pytest.fixture
-def open_page(browser: Browser, asgi_live_server: str, transactional_db: None) -> Iterator[Any]:
+def open_page(browser: Browser, asgi_live_server: str, transactional_db: None, settings: Any) -> Iterator[Any]:
+    settings.SITE_URL = asgi_live_server  # links in mails lead to SITE_URL: here, the live server
     contexts: list[Any] = []
     pages: list[A11yPage] = []
 

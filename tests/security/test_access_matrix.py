@@ -238,6 +238,8 @@ Params = Callable[[World], dict[str, Any]]
 SPEC: dict[str, tuple[Params, str]] = {
     "healthz": (lambda w: {}, PUBLIC),
     "frontend:home": (lambda w: {}, PUBLIC),
+    "frontend:favicon": (lambda w: {}, PUBLIC),
+    "accounts:two_factor_required": (lambda w: {}, LOGIN),
     "accounts:profile_edit": (lambda w: {}, LOGIN),
     "accounts:profile": (lambda w: {"user_id": w.users["member"].pk}, PUBLIC),
     "accounts:privacy": (lambda w: {}, LOGIN),
