@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.actor import Actor, as_actor
 from accounts.models import User
+from accounts.sites import absolute_url
 from forum import events, permissions
 from forum.errors import Forbidden, Invalid, NotFound
 from forum.models import (
@@ -128,7 +129,8 @@ def invite(*, actor: Actor | User, community: Community, email: str) -> Membersh
     invitation, _created = Invitation.objects.get_or_create(
         community=community, email=email, defaults={"invited_by": actor.member}
     )
-    link = reverse("forum:accept_invitation", args=[invitation.token])
+    # A mail client has no page to resolve a relative link against: SITE_URL, never the request host.
+    link = absolute_url(reverse("forum:accept_invitation", args=[invitation.token]))
     transaction.on_commit(
         lambda: send_mail(
             _("Invitation to %(community)s on Kring") % {"community": community.name},

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.sites import absolute_url
 from mentoring.models import (
     Notification,
     Relationship,
@@ -44,13 +45,14 @@ def notify(*, user: User | None, kind: str, relationship: Relationship | None, t
     note = Notification.objects.create(user=user, kind=kind, relationship=relationship, text=text[:300])
     if not _send_email.get():
         return note
-    url = settings.SITE_URL.rstrip("/") + (relationship.get_absolute_url() if relationship else "/mentoring/")
+    url = absolute_url(relationship.get_absolute_url() if relationship else "/mentoring/")
     recipient = user.email
 
     def send() -> None:
         try:
             send_mail(
-                subject="[Kring] " + " ".join(text[:120].split()),  # a header is one line, whatever a name holds
+                # A header is one line, whatever a name holds.
+                subject=f"[{settings.SITE_NAME}] " + " ".join(text[:120].split()),
                 message=f"{text}\n\n{url}\n",
                 from_email=None,
                 recipient_list=[recipient],

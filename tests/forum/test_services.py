@@ -200,3 +200,15 @@ def test_reserved_community_slugs_come_from_the_url_conf(owner) -> None:  # type
         actor=owner, name="Zoeken", kind="kenniskring", description="x", waaromvraag="Waarom zoeken we?"
     )
     assert community.slug == "zoeken-kring"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitation_mail_links_to_the_site_not_a_relative_path(make_community, owner, settings) -> None:  # type: ignore[no-untyped-def]
+    """Before: ``/gemeenschappen/uitnodiging/…/``, a link no mail client can open."""
+    from django.core import mail
+
+    settings.SITE_URL = "https://kring.example.nl"
+    community = make_community()
+    invitation = services.invite(actor=owner, community=community, email="nieuw@example.nl")
+    (sent,) = [m for m in mail.outbox if "nieuw@example.nl" in m.to]
+    assert f"https://kring.example.nl/gemeenschappen/uitnodiging/{invitation.token}/" in sent.body, sent.body
