@@ -69,8 +69,11 @@ def _converters(model: type[models.Model], vendor: str) -> list[tuple[int, list[
     """Per column that needs one, the functions that turn the driver's value into the field's."""
     found = []
     for i, field in enumerate(model._meta.concrete_fields):
-        # The ORM's own pair (Field.get_db_converters, typed in the stubs on expressions only).
-        functions = field.get_db_converters(connection) + connection.ops.get_db_converters(field)  # type: ignore[attr-defined, arg-type]
+        # What the ORM's compiler applies to a selected column, in its order: the backend's
+        # converters, then the field's. The backend's take the column expression, not the field
+        # (SQLite's read ``expression.output_field``).
+        col = field.get_col(model._meta.db_table)
+        functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
         if functions:
             found.append((i, functions))
     return found

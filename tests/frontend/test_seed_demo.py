@@ -50,3 +50,23 @@ def test_seed_demo_loads_again_when_a_demo_login_is_gone() -> None:
     call_command("seed_demo", stdout=out)
     assert "Demo content is ready" in out.getvalue()
     assert User.objects.filter(email="sanne@kring.test").exists()
+
+
+def test_make_run_default_mode_migrates_and_seeds_on_sqlite(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`make run` uses SQLite whatever CI's DATABASE_URL says; the suite otherwise runs on
+    PostgreSQL in CI. Before: the batch's hand-written SQL read rows with converters that
+    SQLite's backend cannot take from a field, so the demo's first post failed (AttributeError)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(SQLITE_PATH=str(tmp_path / "db.sqlite3"), MEDIA_ROOT=str(tmp_path / "media"), LOG_LEVEL="WARNING")
+    for command in (["migrate", "--no-input", "-v", "0"], ["seed_demo"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=root, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    assert "members: 200/200" in result.stdout, result.stdout[-2000:]

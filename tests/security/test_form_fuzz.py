@@ -316,12 +316,12 @@ def _service_calls(w: dict[str, Any]) -> list[tuple[str, Callable[[str], Any]]]:
         ("ensure_profile.display_name", lambda v: account_services.ensure_profile(user=member, display_name=v)),
         ("update_profile.display_name", lambda v: account_services.update_profile(user=member, display_name=v)),
         ("update_profile.bio", lambda v: account_services.update_profile(user=member, display_name="Mo", bio=v)),
-        ("propose.message", lambda v: ms.propose(by=owner, other=member, message=v)),
-        ("add_goal.description", lambda v: ms.add_goal(by=sanne, relationship=rel, description=v)),
-        ("log_session.shared_notes", lambda v: ms.log_session(by=sanne, relationship=rel, held_on=date.today(), mode="online", shared_notes=v)),
-        ("complete_checkin.note", lambda v: [ms.complete_checkin(by=sanne, checkin=c, note=v) for c in CheckIn.objects.filter(relationship=rel)[:1]]),
-        ("write_closing.taught", lambda v: ms.write_closing(by=sanne, relationship=rel, taught=v, learned="veel")),
-        ("end_early.reason", lambda v: ms.end_early(by=sanne, relationship=rel, reason=v)),
+        ("propose.message", lambda v: ms.propose(actor=owner, other=member, message=v)),
+        ("add_goal.description", lambda v: ms.add_goal(actor=sanne, relationship=rel, description=v)),
+        ("log_session.shared_notes", lambda v: ms.log_session(actor=sanne, relationship=rel, held_on=date.today(), mode="online", shared_notes=v)),
+        ("complete_checkin.note", lambda v: [ms.complete_checkin(actor=sanne, checkin=c, note=v) for c in CheckIn.objects.filter(relationship=rel)[:1]]),
+        ("write_closing.taught", lambda v: ms.write_closing(actor=sanne, relationship=rel, taught=v, learned="veel")),
+        ("end_early.reason", lambda v: ms.end_early(actor=sanne, relationship=rel, reason=v)),
     ]  # fmt: skip
 
 
