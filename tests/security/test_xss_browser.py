@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html as htmllib
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -212,10 +213,14 @@ DOM_SCAN = """
 
 
 def chunks(items: list[str], limit: int, sep: str = " ") -> list[str]:
-    """Pack payloads into strings of at most ``limit`` characters; longer payloads are left out."""
+    """Pack payloads into strings of at most ``limit`` characters; longer payloads are left out.
+    Packed with a space (a single-line field), a payload's line breaks become spaces: Kring's text
+    rule refuses line breaks there (core/text.py), and the payload still tries its attack."""
     out: list[str] = []
     current = ""
     for item in items:
+        if sep == " ":
+            item = re.sub(r"[\r\n\u2028\u2029\x85]", " ", item)
         if len(item) > limit:
             continue
         candidate = f"{current}{sep}{item}" if current else item
