@@ -27,18 +27,31 @@ def _f(x: Any, nd: int = 0) -> str:
     return str(x)
 
 
-def _ratio(a: Any, b: Any) -> str:
+def _ratio(a: Any, b: Any, a_ceiling: bool = True, b_ceiling: bool = True) -> str:
+    """a / b; a figure that is not a ceiling (the server passed every step it ran) is a
+    floor, so the ratio is then a bound (">=" or "<=") or, with both floors, meaningless."""
     if a is None or not b:
         return "-"
-    return f"{a / b:.2f}x"
+    if not a_ceiling and not b_ceiling:
+        return "n/a"
+    mark = ">=" if not a_ceiling else "<=" if not b_ceiling else ""
+    return f"{mark}{a / b:.2f}x"
+
+
+def _ceiling(s: dict[str, Any]) -> bool:
+    # Results saved before the ladder reported it: a first failing step meant a ceiling.
+    if "ceiling_found" in s:
+        return bool(s["ceiling_found"])
+    f = s.get("first_failing")
+    return bool(f) and not f.get("budget")
 
 
 def _ended(s: dict[str, Any]) -> str:
     f = s.get("first_failing")
     if not f:
-        return "top rate passed"
+        return f"NO CEILING: passed the ladder's top ({s.get('ladder_top_msgs_per_s', '?')} msg/s)"
     if f.get("budget"):
-        return "step time budget ran out (ceiling higher)"
+        return "NO CEILING: step time budget ran out (ceiling higher)"
     why = []
     if f.get("lost"):
         why.append(f"lost {f['lost']:,}")
@@ -77,8 +90,8 @@ def fanout_rows(res: dict[str, Any]) -> tuple[list[str], list[tuple[str, bool | 
             f"{label:<16}{app + '/' + server:<30}{_f(mine):>12}{_f(s['max_msgs_per_s']):>7}"
             f"{_f(mod['p50_ms'], 1):>8}{_f(mod['p95_ms'], 1):>8}{_f(mod['p99_ms'], 1):>8}"
             f"{_f(mod['cpu_us_per_delivery']):>9}"
-            f"{_ratio(mine, hub.get('max_deliveries_per_s')) if app != 'asgi_hub' else '':>8}"
-            f"{_ratio(mine, chat.get('max_deliveries_per_s')) if app == 'kring' else '':>8}"
+            f"{_ratio(mine, hub.get('max_deliveries_per_s'), _ceiling(s), _ceiling(hub)) if app != 'asgi_hub' else '':>8}"
+            f"{_ratio(mine, chat.get('max_deliveries_per_s'), _ceiling(s), _ceiling(chat)) if app == 'kring' else '':>8}"
             f"{_f(s.get('server_cpu_share_at_end'), 2) + '/' + _f(s.get('loadgen_busy_at_end'), 2):>12}  {_ended(s)}"
         )
         if app == "kring" and scenario in ("mid", "small") and hub.get("max_deliveries_per_s"):
