@@ -43,3 +43,11 @@ def icon(name: str, extra_class: str = "") -> SafeString:
         'viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" '
         f'stroke-linejoin="round">{_svg_body(name)}</svg>'
     )
+
+
+@register.filter(name="initials")
+def initials_filter(name: str) -> str:
+    """``{{ name|initials }}``: up to two letters for an avatar without a picture."""
+    from frontend.context_processors import initials
+
+    return initials(str(name or ""))
