@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
 COLOR_TOKENS = [
     "bg", "surface", "surface-2", "text", "text-muted", "border", "border-strong", "accent", "accent-hover",
     "accent-contrast", "accent-soft", "danger", "danger-soft", "success", "success-soft", "warning",
-    "warning-soft", "focus", "highlight", "badge", "sidebar",
+    "warning-soft", "focus", "highlight", "badge", "badge-text", "sidebar", "overlay",
 ]  # fmt: skip
 
 
