@@ -70,6 +70,27 @@ function initSidebar() {
   });
 }
 
+// A wide table scrolls inside a .table-wrap, never the page: wrap the tables that came without
+// one, and let the keyboard scroll the ones that overflow (tabindex on the wrapper).
+function wrapTables(root = document) {
+  root.querySelectorAll("main table").forEach((table) => {
+    let wrap = table.parentElement;
+    if (!wrap.classList.contains("table-wrap")) {
+      wrap = document.createElement("div");
+      wrap.className = "table-wrap";
+      table.replaceWith(wrap);
+      wrap.append(table);
+    }
+    if (wrap.scrollWidth > wrap.clientWidth && !wrap.hasAttribute("tabindex")) {
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      const caption = table.caption?.textContent.trim();
+      wrap.setAttribute("aria-label", caption || document.title);
+    }
+  });
+}
+
 initMenus();
 formatTimes();
 initSidebar();
+wrapTables();
