@@ -189,8 +189,8 @@ class MessageFrame(ServerFrame, tag="message"):
     pinned: bool
     created_at: str
     reactions: dict[str, list[int]]
-    reply_to: Id | None = None  # the seq of the message this one answers
-    article: str = ""  # the rendered <article> (forum.message_markup), the same as the page's
+    reply_to: Id | None  # the seq of the message this one answers
+    article: str  # the rendered <article> (forum.message_markup), the same as the page's
 
 
 class MessageEdited(MessageFrame, tag="message_edited"):
@@ -208,7 +208,7 @@ class Reaction(ServerFrame, tag="reaction"):
     topic: Id
     seq: Id
     reactions: dict[str, list[int]]
-    chips: str = ""  # the rendered inside of the message's reactions bar
+    chips: str  # the rendered inside of the message's reactions bar
 
 
 class TopicFrame(ServerFrame, tag="topic"):
@@ -219,8 +219,8 @@ class TopicFrame(ServerFrame, tag="topic"):
     accepted_answer: int | None
     message_count: int
     last_seq: Id
-    moved_to: Id | None = None
-    row: str = ""  # the rendered <li class="topic-row"> of the room page
+    moved_to: Id | None
+    row: str  # the rendered <li class="topic-row"> of the room page
 
 
 class Ack(ServerFrame, tag="ack"):
