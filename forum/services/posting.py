@@ -413,7 +413,8 @@ class PostBatch:
         """Every phase; returns one answer per request, in order."""
         self.check()
         if self.accepted:
-            self.allocate_seqs()
+            self.allocate_seqs()  # may refuse posts with an ambiguous mention
+        if self.accepted:
             self.insert()
             self.count()
             self.attach()
