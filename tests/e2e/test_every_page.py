@@ -266,6 +266,18 @@ def test_every_pattern_has_an_entry() -> None:
     assert not both, f"in PAGES and NOT_PAGES: {both}"
 
 
+def test_the_budget_follows_static_imports_only() -> None:
+    """The size budget counts what a page loads up front: static imports, not lazy ``import()``."""
+    js = """import { toast } from "./ui.js";
+import "./shell.js";
+export { live } from './live/index.js';
+const picker = () => import("./vendor/emoji-picker.js");
+someone.import("./not-a-module.js");
+"""
+    assert STATIC_IMPORT.findall(js) == ["./ui.js", "./shell.js", "./live/index.js"]
+    assert CSS_IMPORT.findall('@import url("tokens.css");\n@import "parts.css";') == ["tokens.css", "parts.css"]
+
+
 # --- the demo world ----------------------------------------------------------------------------
 
 
