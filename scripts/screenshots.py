@@ -2,7 +2,7 @@
 
 Starts Kring as ``make run`` does (Daphne, the embedded defaults, the demo content) on a
 temporary SQLite database and a free port, logs in as the demo member through the login form
-in Debian's Chromium and photographs each screen's first viewport (PNG). Nothing of the
+in Debian's Chromium and photographs each screen's first viewport (a 256-colour PNG). Nothing of the
 developer's own database is touched.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--only topic,home]
@@ -130,6 +130,16 @@ def screens() -> dict[str, str]:
     return out
 
 
+def save_small(png: bytes, target: Path) -> None:
+    """A 256-colour PNG: about a third of the size, and an interface has few colours anyway."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(target, optimize=True)
+
+
 def shoot(base: str, out: Path, only: set[str]) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -159,7 +169,7 @@ def shoot(base: str, out: Path, only: set[str]) -> list[Path]:
                     page.wait_for_load_state("networkidle", timeout=3_000)
                 page.evaluate("document.fonts.ready")
                 target = out / f"{name}-{width}.png"
-                page.screenshot(path=str(target), animations="disabled", caret="hide")
+                save_small(page.screenshot(animations="disabled", caret="hide"), target)
                 written.append(target)
                 print(f"  {target.relative_to(ROOT)} ({target.stat().st_size // 1024} KiB) {path}")
             context.close()
