@@ -601,9 +601,18 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
 def notifications(request: HttpRequest) -> HttpResponse:
     actor = Actor(user=request.user)
     if request.method == "POST":
-        services.mark_notifications_read(actor=actor)
-        return redirect("forum:notifications")
-    page = selectors.notifications(user=actor.member, page=_int(request.GET.get("page")))
+        group = request.POST.get("group")
+        if group:  # one group: its unread notifications
+            ids = selectors.notification_ids_in_group(user=actor.member, key=group)
+            if ids is None:
+                raise Http404
+            services.mark_notifications_read(actor=actor, ids=ids)
+        else:
+            services.mark_notifications_read(actor=actor)
+        page_number = _int(request.POST.get("page"))
+        target = reverse("forum:notifications")
+        return redirect(f"{target}?page={page_number}" if page_number > 1 else target)
+    page = selectors.notification_groups(user=actor.member, page=_int(request.GET.get("page")))
     return render(request, "forum/notifications.html", {"page": page})
 
 

@@ -16,6 +16,7 @@ from forum.selectors.communities import (
 from forum.selectors.history import REPLAY_LIMIT, message_in_room, room_history_frames, room_range_frames
 from forum.selectors.message_list import AttachmentRow, MessageRow, TopicViewer, message_rows
 from forum.selectors.moderation import audit_log, moderation_queue
+from forum.selectors.notifications import NotificationGroup, notification_groups, notification_ids_in_group
 from forum.selectors.search import search
 from forum.selectors.topics import (
     HISTORY_PAGE,
@@ -37,6 +38,7 @@ __all__ = [
     "AttachmentRow",
     "DirectoryFilters",
     "MessageRow",
+    "NotificationGroup",
     "PageMessage",
     "ReaderTopic",
     "TopicViewer",
@@ -49,6 +51,8 @@ __all__ = [
     "message_in_room",
     "message_rows",
     "moderation_queue",
+    "notification_groups",
+    "notification_ids_in_group",
     "notifications",
     "read_markers",
     "readable_rooms",
