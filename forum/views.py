@@ -369,6 +369,8 @@ def room(request: HttpRequest, slug: str, room_slug: str) -> HttpResponse:
         "topics": selectors.room_topics(actor=actor, room=found, page=_int(request.GET.get("page"))),
         "form": form,
         "can_post": permissions.can_post_in_room(actor, found),
+        # Why not, when not: muted (until when), archived, banned, not a member (forum-pages).
+        "post_blocked_reason": selectors.post_blocked_reason(actor, found),
         "can_moderate": permissions.can_moderate_community(actor, found.community),
     }
     return render(request, "forum/room.html", context, status=400 if form.errors else 200)

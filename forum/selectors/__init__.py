@@ -17,6 +17,7 @@ from forum.selectors.history import REPLAY_LIMIT, message_in_room, room_history_
 from forum.selectors.message_list import AttachmentRow, MessageRow, TopicViewer, message_rows
 from forum.selectors.moderation import audit_log, moderation_queue
 from forum.selectors.notifications import NotificationGroup, notification_groups, notification_ids_in_group
+from forum.selectors.post_status import post_blocked_reason
 from forum.selectors.search import search
 from forum.selectors.topics import (
     HISTORY_PAGE,
@@ -54,6 +55,7 @@ __all__ = [
     "notification_groups",
     "notification_ids_in_group",
     "notifications",
+    "post_blocked_reason",
     "read_markers",
     "readable_rooms",
     "room_by_slugs",
