@@ -368,6 +368,8 @@ def room(request: HttpRequest, slug: str, room_slug: str) -> HttpResponse:
         "topics": selectors.room_topics(actor=actor, room=found, page=_int(request.GET.get("page"))),
         "form": form,
         "can_post": permissions.can_post_in_room(actor, found),
+        # Why not, when not: muted (until when), archived, banned, not a member (forum-pages).
+        "post_blocked_reason": selectors.post_blocked_reason(actor, found),
         "can_moderate": permissions.can_moderate_community(actor, found.community),
     }
     return render(request, "forum/room.html", context, status=400 if form.errors else 200)
@@ -710,9 +712,18 @@ def attachment_thumbnail(request: HttpRequest, attachment_id: int) -> HttpRespon
 def notifications(request: HttpRequest) -> HttpResponse:
     actor = Actor(user=request.user)
     if request.method == "POST":
-        services.mark_notifications_read(actor=actor)
-        return redirect("forum:notifications")
-    page = selectors.notifications(user=actor.member, page=_int(request.GET.get("page")))
+        group = request.POST.get("group")
+        if group:  # one group: its unread notifications
+            ids = selectors.notification_ids_in_group(user=actor.member, key=group)
+            if ids is None:
+                raise Http404
+            services.mark_notifications_read(actor=actor, ids=ids)
+        else:
+            services.mark_notifications_read(actor=actor)
+        page_number = _int(request.POST.get("page"))
+        target = reverse("forum:notifications")
+        return redirect(f"{target}?page={page_number}" if page_number > 1 else target)
+    page = selectors.notification_groups(user=actor.member, page=_int(request.GET.get("page")))
     return render(request, "forum/notifications.html", {"page": page})
 
 

@@ -16,6 +16,8 @@ from forum.selectors.communities import (
 from forum.selectors.history import REPLAY_LIMIT, message_in_room, room_history_frames, room_range_frames
 from forum.selectors.message_list import TopicViewer, first_unread_seq, section_attributes
 from forum.selectors.moderation import audit_log, moderation_queue
+from forum.selectors.notifications import NotificationGroup, notification_groups, notification_ids_in_group
+from forum.selectors.post_status import post_blocked_reason
 from forum.selectors.search import search
 from forum.selectors.topics import (
     HISTORY_PAGE,
@@ -41,6 +43,7 @@ __all__ = [
     "REPLAY_LIMIT",
     "DirectoryFilters",
     "MessagePage",
+    "NotificationGroup",
     "ReaderTopic",
     "TopicViewer",
     "attachment_views",
@@ -56,7 +59,10 @@ __all__ = [
     "message_in_room",
     "message_view",
     "moderation_queue",
+    "notification_groups",
+    "notification_ids_in_group",
     "notifications",
+    "post_blocked_reason",
     "read_markers",
     "readable_rooms",
     "room_by_slugs",
