@@ -6,8 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from accounts.models import Organisation, User, display_name_of
+from forum.models import Membership, MembershipState, Notification, NotificationKind, ReadState, Room, RoomMember
 
 
 def home_page_data(*, user: Any) -> dict[str, Any]:
@@ -95,12 +99,6 @@ def sidebar(*, user: User) -> list[SidebarCommunity]:
     has nothing unread), so the rooms add up to the header's total. Mentions are the member's
     unread mention notifications per room.
     """
-    from django.db.models import Count, F, OuterRef, Q, Subquery
-    from django.db.models.functions import Coalesce
-    from django.urls import reverse
-
-    from forum.models import Membership, MembershipState, Notification, NotificationKind, ReadState, Room, RoomMember
-
     active = Membership.objects.filter(user=user, state=MembershipState.ACTIVE)
     communities = list(
         active.order_by("community__name", "community_id").values_list(

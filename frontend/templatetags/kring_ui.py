@@ -11,6 +11,8 @@ from django.contrib.staticfiles import finders
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from frontend.initials import initials
+
 register = template.Library()
 
 _COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
@@ -48,6 +50,4 @@ def icon(name: str, extra_class: str = "") -> SafeString:
 @register.filter(name="initials")
 def initials_filter(name: str) -> str:
     """``{{ name|initials }}``: up to two letters for an avatar without a picture."""
-    from frontend.context_processors import initials
-
     return initials(str(name or ""))
