@@ -230,3 +230,23 @@ def test_layout_chat_fills_the_viewport_and_only_the_list_scrolls(open_page: Any
     assert found["list"] is True
     assert found["footer"] == "none"
     _no_sideways_scroll(page)
+
+
+def test_relative_times_in_the_page_language_with_the_exact_time_in_the_title(open_page: Any) -> None:
+    """ui.js formatTimes: every <time data-format="relative"> reads relative in the page's language
+    (Intl.RelativeTimeFormat), with the exact date and time in its title."""
+    tab = open_page()
+    page = tab.page
+    tab.visit("/stijl/")
+    times = page.locator('time[data-format="relative"]')
+    texts = [t.strip() for t in times.all_inner_texts()]
+    assert texts[:4] == ["nu", "4 minuten geleden", "3 uur geleden", "gisteren"], texts
+    assert any(c.isdigit() for c in texts[4]) and not texts[4].endswith("geleden")  # 40 days ago: a date
+    title = times.first.get_attribute("title") or ""
+    assert any(day in title for day in ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"))
+    # In English, the same times in English.
+    page.locator("#language-select").select_option("en")
+    page.get_by_role("button", name="Wisselen").click()
+    tab.check()
+    texts = [t.strip() for t in page.locator('time[data-format="relative"]').all_inner_texts()]
+    assert texts[:4] == ["now", "4 minutes ago", "3 hours ago", "yesterday"], texts
