@@ -287,12 +287,12 @@ def render_list(
     first_seq: int | None = None,
 ) -> str:
     """A page's (or fragment's) articles, grouped; with ``accepted``, the accepted answer again in a
-    ``<section class="accepted-answer">`` right after the topic's first message (``first_seq``), or
-    first when that message is not in this list."""
+    ``<section class="accepted-answer">`` right after the topic's first message (``first_seq``) when
+    that message is in this list."""
     t = _Labels()
     out: list[str] = []
     answer = ""
-    if accepted is not None:
+    if accepted is not None and messages and messages[0].seq == first_seq:
         answer = (
             f'<section class="accepted-answer" aria-label="{_e(_("Accepted answer"))}">'
             + render_article(
@@ -300,9 +300,6 @@ def render_list(
             )
             + "</section>\n"
         )
-        if not messages or messages[0].seq != first_seq:
-            out.append(answer)
-            answer = ""
     previous: MessageView | None = None
     for m in messages:
         grouped = groups_with_previous(previous, m)
