@@ -500,11 +500,12 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
 
 @login_required
 def topic_older(request: HttpRequest, topic_id: int) -> HttpResponse:
-    """Up to 50 articles older than ``?before=<seq>`` (keyset), as HTML; ``X-Has-Older: 1|0``."""
+    """Up to 50 articles older than ``?before=<seq>`` (keyset; without it the newest), as HTML;
+    ``X-Has-Older: 1|0``."""
     actor = Actor(user=request.user)
     found = _readable_topic(actor, topic_id)
     before = _before(request)
-    if before is None:
+    if before is None and request.GET.get("before"):
         raise Invalid(_("Say which message to load older ones before (?before=seq)."), field="before")
     page = selectors.topic_messages(topic=found, before_seq=before)
     first_seq, accepted = _accepted_under_question(found, page)
