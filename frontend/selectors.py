@@ -63,3 +63,83 @@ def header(*, user: User) -> Header:
         unread_messages=int(unread),
         unread_notifications=int(notifications),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SidebarRoom:
+    id: int
+    name: str
+    url: str
+    read_seq: int
+    head_seq: int
+    unread: int
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
+class SidebarCommunity:
+    id: int
+    name: str
+    url: str
+    rooms: list[SidebarRoom]
+
+    @property
+    def unread(self) -> int:
+        return sum(room.unread for room in self.rooms)
+
+
+def sidebar(*, user: User) -> list[SidebarCommunity]:
+    """The member's communities with the rooms they read, unread and mention counts: two queries.
+
+    Unread is counted as ``forum.selectors.unread_total`` counts it (a room without a read marker
+    has nothing unread), so the rooms add up to the header's total. Mentions are the member's
+    unread mention notifications per room.
+    """
+    from django.db.models import Count, F, OuterRef, Q, Subquery
+    from django.db.models.functions import Coalesce
+    from django.urls import reverse
+
+    from forum.models import Membership, MembershipState, Notification, NotificationKind, ReadState, Room, RoomMember
+
+    active = Membership.objects.filter(user=user, state=MembershipState.ACTIVE)
+    communities = list(
+        active.order_by("community__name", "community_id").values_list(
+            "community_id", "community__name", "community__slug"
+        )
+    )
+    if not communities:
+        return []
+    read = ReadState.objects.filter(user=user, room=OuterRef("pk")).values("last_read_seq")[:1]
+    mentions = (
+        Notification.objects.filter(
+            user=user, kind=NotificationKind.MENTION, read_at__isnull=True, message__room=OuterRef("pk")
+        )
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rooms = (
+        Room.objects.filter(community_id__in=[c[0] for c in communities], is_archived=False)
+        .filter(Q(is_restricted=False) | Q(pk__in=RoomMember.objects.filter(user=user).values("room_id")))
+        .annotate(read_seq=Coalesce(Subquery(read), F("last_seq")), mentions=Coalesce(Subquery(mentions), 0))
+        .order_by("name", "pk")
+        .values_list("pk", "community_id", "name", "slug", "last_seq", "read_seq", "mentions")
+    )
+    by_community: dict[int, list[SidebarRoom]] = {c[0]: [] for c in communities}
+    slugs = {c[0]: c[2] for c in communities}
+    for pk, community_id, name, slug, head, read_seq, mention_count in rooms:
+        by_community[community_id].append(
+            SidebarRoom(
+                id=pk,
+                name=name,
+                url=reverse("forum:room", args=[slugs[community_id], slug]),
+                read_seq=int(read_seq),
+                head_seq=int(head),
+                unread=max(0, int(head) - int(read_seq)),
+                mentions=int(mention_count),
+            )
+        )
+    return [
+        SidebarCommunity(id=pk, name=name, url=reverse("forum:community", args=[slug]), rooms=by_community[pk])
+        for pk, name, slug in communities
+    ]

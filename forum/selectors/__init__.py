@@ -14,18 +14,23 @@ from forum.selectors.communities import (
     readable_rooms,
 )
 from forum.selectors.history import REPLAY_LIMIT, message_in_room, room_history_frames, room_range_frames
-from forum.selectors.message_list import AttachmentRow, MessageRow, TopicViewer, message_rows
+from forum.selectors.message_list import TopicViewer, first_unread_seq, section_attributes
 from forum.selectors.moderation import audit_log, moderation_queue
 from forum.selectors.notifications import NotificationGroup, notification_groups, notification_ids_in_group
 from forum.selectors.post_status import post_blocked_reason
 from forum.selectors.search import search
 from forum.selectors.topics import (
     HISTORY_PAGE,
-    PageMessage,
+    MessagePage,
     ReaderTopic,
+    attachment_views,
+    first_seq,
     latest_messages,
+    load_messages,
+    message_view,
     read_markers,
     room_by_slugs,
+    room_readers,
     room_topics,
     topic_for_reader,
     topic_messages,
@@ -36,21 +41,23 @@ from forum.selectors.unread import notifications, unread_counts, unread_notifica
 __all__ = [
     "HISTORY_PAGE",
     "REPLAY_LIMIT",
-    "AttachmentRow",
     "DirectoryFilters",
-    "MessageRow",
+    "MessagePage",
     "NotificationGroup",
-    "PageMessage",
     "ReaderTopic",
     "TopicViewer",
+    "attachment_views",
     "audit_log",
     "community_detail",
     "community_page_data",
     "directory",
+    "first_seq",
+    "first_unread_seq",
     "latest_messages",
+    "load_messages",
     "members",
     "message_in_room",
-    "message_rows",
+    "message_view",
     "moderation_queue",
     "notification_groups",
     "notification_ids_in_group",
@@ -61,8 +68,10 @@ __all__ = [
     "room_by_slugs",
     "room_history_frames",
     "room_range_frames",
+    "room_readers",
     "room_topics",
     "search",
+    "section_attributes",
     "topic_for_reader",
     "topic_messages",
     "topic_with_room",
