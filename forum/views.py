@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -198,6 +199,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         "can_manage_roles": permissions.can_manage_roles(actor, found),
         "invite_form": InviteForm(),
         "mute_form": MuteForm(),
+        "now": timezone.now(),
     }
     return render(request, "forum/members.html", context)
 

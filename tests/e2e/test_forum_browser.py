@@ -45,7 +45,7 @@ def test_join_approve_mention_notification(open_page, make_user) -> None:  # typ
     member.check()
     page.get_by_role("button", name="Vragen om lid te worden").click()
     member.check()
-    assert page.get_by_text("Je aanvraag wacht op een kringcoördinator.").is_visible()
+    assert page.get_by_text("Je aanvraag wacht op een begeleider.").is_visible()
 
     fpage = facilitator.visit(f"/gemeenschappen/{community.slug}/leden/")
     fpage.get_by_role("button", name="Toelaten").click()

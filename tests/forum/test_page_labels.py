@@ -185,3 +185,14 @@ def test_room_page_gives_the_reason(client, make_community, make_user, add_membe
     response = client.get(room.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="nl")
     assert response.context["post_blocked_reason"].startswith("Je bent gedempt in deze gemeenschap tot ")
     assert response.context["can_post"] is False
+
+
+def test_search_page_counts_and_shows_each_result_as_a_card(client, make_community, owner) -> None:  # type: ignore[no-untyped-def]
+    topic = services.create_topic(
+        actor=owner, room=make_community().rooms.get(), title="Warmte", body="Over warmtepompen"
+    )
+    services.post_message(actor=owner, topic=topic, body="Nog meer warmtepompen", client_id=uuid.uuid4())
+    client.force_login(owner)
+    html = client.get("/gemeenschappen/zoeken/?q=warmtepompen", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "2 resultaten voor “warmtepompen”" in html
+    assert html.count('class="card search-result"') == 2
