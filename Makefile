@@ -79,6 +79,15 @@ faults: install-dev
 clean:
 	rm -rf $(VENV) staticfiles .test-db.sqlite3*
 
+# --- shell (design system): the vendored Lucide icons ---------------------------------------------
+.PHONY: icons icons-check
+## Refresh frontend/static/frontend/icons from lucide-static as pinned in frontend/package.json (needs npm)
+icons:
+	@scripts/vendor-frontend
+## Fail when the committed icons differ from the pinned lucide-static (needs npm)
+icons-check:
+	@scripts/vendor-frontend --check
+
 # --- measure (issue 14): Lighthouse, screenshots ---------------------------------------------
 .PHONY: lighthouse lighthouse-deps screenshots
 

@@ -1,0 +1,1 @@
+// Placeholder: convo-client owns this module (the live sidebar counts and the conversation view).
