@@ -91,6 +91,7 @@ class P:
 PAGES: dict[str, P] = {
     # frontend
     "frontend:home": P(viewers=BOTH),
+    "frontend:style": P(viewers=ANON),  # the living style page of the design system
     # accounts (Kring's) and allauth's pages
     "accounts:profile": P(lambda d: {"user_id": d.users["member"].pk}, BOTH),
     "accounts:profile_edit": P(),
@@ -183,6 +184,9 @@ NOT_PAGES: dict[str, str] = {
     "forum:topic_manage": "POST only",
     "forum:message_action": "POST only",
     "forum:attachment": "a file download",
+    "forum:attachment_thumbnail": "an image (the topic page loads it: its request is checked there)",
+    "forum:topic_older": "an HTML fragment of older messages for the topic page's script",
+    "forum:topic_members": "JSON for the composer's mention autocomplete",
     "forum:join": "POST only",
     "forum:leave": "POST only",
     "forum:decide": "POST only",
