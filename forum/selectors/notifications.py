@@ -53,6 +53,7 @@ class NotificationGroup:
     url: str = ""
     names: list[str] = field(default_factory=list)
     count: int = 0  # replies: the messages this group counts; mentions: the notifications
+    place: str = ""  # the topic's community and room
 
     @property
     def is_unread(self) -> bool:
@@ -169,7 +170,14 @@ def notification_groups(*, user: User, page: int = 1, per_page: int = GROUPS_PER
         )
     }
     topic_ids = {g.topic_id for g in groups if g.topic_id is not None}
-    titles = dict(Topic.objects.filter(pk__in=topic_ids).values_list("pk", "title")) if topic_ids else {}
+    titles: dict[int, str] = {}
+    places: dict[int, str] = {}  # "Energy College › Algemeen": topics of one title live in many rooms
+    if topic_ids:
+        for pk, title, room, community in Topic.objects.filter(pk__in=topic_ids).values_list(
+            "pk", "title", "room__name", "room__community__name"
+        ):
+            titles[pk] = title
+            places[pk] = f"{community} › {room}"
 
     # The message each group leads to: its first unread one, or (all read) its newest one.
     anchor: dict[tuple[str, int], int] = {}
@@ -228,6 +236,7 @@ def notification_groups(*, user: User, page: int = 1, per_page: int = GROUPS_PER
     for row, group in zip(rows, groups, strict=True):
         text, url = newest.get(row["newest_id"], ("", ""))
         if group.topic_id is not None:
+            group.place = places.get(group.topic_id, "")
             seq = anchor.get((group.kind, group.topic_id))
             url = reverse("forum:topic", args=[group.topic_id]) + (f"#m{seq}" if seq else "")
             if group.kind == NotificationKind.MENTION:

@@ -151,6 +151,7 @@ def test_page_shows_groups_links_and_forms(client, people) -> None:  # type: ign
     assert f'href="/gemeenschappen/onderwerp/{topic.pk}/#m{first.seq}"' in html
     assert f'name="group" value="reply:{topic.pk}"' in html
     assert 'data-format="relative"' in html
+    assert "Energie Kring › Algemeen" in html  # topics of one title in many rooms told apart
     # One row per group, not one per notification.
     assert html.count('class="notification-group') == 1
 
