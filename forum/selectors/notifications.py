@@ -54,6 +54,7 @@ class NotificationGroup:
     names: list[str] = field(default_factory=list)
     count: int = 0  # replies: the messages this group counts; mentions: the notifications
     place: str = ""  # the topic's community and room
+    who: str = ""  # replies: who wrote them, at most two names and a count
 
     @property
     def is_unread(self) -> bool:
@@ -121,6 +122,16 @@ def _names(names: list[str]) -> str:
         "first": names[0],
         "count": others,
     }
+
+
+def _few_names(names: list[str]) -> str:
+    """ "Sanne", "Sanne en Henk", "Sanne, Henk en 3 anderen": at most two names, then a count."""
+    if len(names) <= 2:
+        return _names(names) if names else ""
+    others = len(names) - 2
+    return ngettext(
+        "%(first)s, %(second)s and %(count)s other", "%(first)s, %(second)s and %(count)s others", others
+    ) % {"first": names[0], "second": names[1], "count": others}
 
 
 def _describe(group: NotificationGroup, title: str, fallback: str) -> str:
@@ -244,6 +255,7 @@ def notification_groups(*, user: User, page: int = 1, per_page: int = GROUPS_PER
                 group.count = mention_counts.get((group.topic_id, group.is_unread), group.total)
             elif group.kind == NotificationKind.REPLY:
                 group.names = repliers.get(group.topic_id, [])
+                group.who = _few_names(group.names)
                 group.count = max(1, reply_counts.get(group.topic_id, 0))
         group.url = url
         group.text = _describe(group, titles.get(group.topic_id or 0, ""), text)

@@ -49,6 +49,10 @@ def test_replies_make_one_group_that_counts_them_and_leads_to_the_first_unread(p
     assert group.text == "3 new replies in “Warmtepomp”"
     assert group.url == f"{reverse('forum:topic', args=[topic.pk])}#m{first.seq}"
     assert set(group.names) == {"Sanne Smit", "Henk Hoek"}
+    assert group.who == "Sanne Smit and Henk Hoek"  # the newest writer first
+    _post(people["piet"], topic, "Ik weet het ook")
+    [group] = _groups(owner)
+    assert group.who == "Piet Pols, Sanne Smit and 1 other"
 
 
 def test_mentions_are_grouped_by_topic_with_the_names_of_who_mentioned(people) -> None:  # type: ignore[no-untyped-def]
