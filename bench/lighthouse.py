@@ -5,7 +5,8 @@ WhiteNoise (compressed, hashed names), the demo content in a database of its own
 (``<bench database>_lighthouse``, loaded once) plus a topic of 200 messages. Lighthouse (npm,
 pinned in ``bench/node/package.json``) drives Debian's Chromium on:
 
-- the topic page with 200 messages, as the demo member (sanne@kring.test);
+- the topic page with 200 messages and the home page, as the demo member (sanne@kring.test:
+  the app shell with her communities and live unread counts);
 - the home page, the community directory and a knowledge-base lesson, as a visitor;
 - ``baseline``: ``bench/baselines/static_page.py``, a plain HTML page of 200 messages with a
   little CSS and no script, served by uvicorn in the same run — what Lighthouse gives on this
@@ -317,19 +318,25 @@ def run(runs: int = 1, preset: str = "mobile", log: Any = print) -> dict[str, An
     password = paths["password"]  # the demo logins' (config.settings.KRING_DEMO_PASSWORD)
     out: dict[str, Any] = {"preset": preset, "runs": runs, "pages": {}}
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    # (key for the report files, row name, path, as the member)
     pages = [
-        ("topic (200 messages, member)", paths["topic_path"], True),
-        ("home", "/", False),
-        ("directory", "/gemeenschappen/", False),
-        ("lesson", urlparse(paths["lesson_path"]).path, False),
+        ("topic", "topic (200 messages, member)", paths["topic_path"], True),
+        ("home-member", "home (member)", "/", True),
+        ("home", "home", "/", False),
+        ("directory", "directory", "/gemeenschappen/", False),
+        ("lesson", "lesson", urlparse(paths["lesson_path"]).path, False),
     ]
 
-    def measure(name: str, url: str, port: int | None) -> None:
+    def measure(key: str, name: str, url: str, port: int | None) -> None:
         results = []
         for i in range(runs):
-            report = WORK / f"{stamp}-{name.split()[0]}-{i}.report.json"
+            report = WORK / f"{stamp}-{key}-{i}.report.json"
             try:
-                results.append(run_lighthouse(url, report, port=port, preset=preset))
+                try:
+                    results.append(run_lighthouse(url, report, port=port, preset=preset))
+                except RuntimeError as exc:  # Lighthouse's own flakes (NO_NAVSTART …): once more
+                    log(f"  {name}: {exc!r}"[:300] + "; trying again")
+                    results.append(run_lighthouse(url, report, port=port, preset=preset))
             except Exception as exc:  # one page failing must not end the others
                 out["pages"][name] = {"error": repr(exc)[:600], "url": url}
                 log(f"  {name}: {exc!r}"[:400])
@@ -339,15 +346,15 @@ def run(runs: int = 1, preset: str = "mobile", log: Any = print) -> dict[str, An
         log(f"  {name}: {s['scores']} console errors {len(s['console_errors'])}")
 
     with baseline(WORK / "baseline.log") as url:
-        measure("baseline (static page)", url, None)
+        measure("baseline", "baseline (static page)", url, None)
     with kring(env, WORK / "daphne.log") as base:
         with logged_in_chromium(base, MEMBER_EMAIL, password) as port:
-            for name, path, member in pages:
+            for key, name, path, member in pages:
                 if member:
-                    measure(name, base + path, port)
-        for name, path, member in pages:
+                    measure(key, name, base + path, port)
+        for key, name, path, member in pages:
             if not member:
-                measure(name, base + path, None)
+                measure(key, name, base + path, None)
     out["elapsed_s"] = round(time.monotonic() - started, 1)
     return out
 

@@ -107,7 +107,7 @@ def excerpt_of(search_text: str, limit: int = REPLY_EXCERPT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-class _Labels:
+class Labels:
     """The translated labels of one render call (once per page, not per message)."""
 
     def __init__(self) -> None:
@@ -133,9 +133,9 @@ class _Labels:
         return self.profiles[user_id]
 
 
-def exact_time(created: datetime, labels: _Labels | None = None) -> str:
+def exact_time(created: datetime, labels: Labels | None = None) -> str:
     """The exact fallback label of a message's time, "3 Dec 2026 08:23", in the active language."""
-    labels = labels or _Labels()
+    labels = labels or Labels()
     local = timezone.localtime(created)
     return f"{local.day} {labels.month(local.month)} {local.year:04d} {local:%H:%M}"
 
@@ -183,7 +183,7 @@ def _attachments(items: Sequence[AttachmentView]) -> str:
 def render_article(
     m: MessageView,
     *,
-    labels: _Labels | None = None,
+    labels: Labels | None = None,
     grouped: bool = False,
     show_hidden: bool = False,
     names: dict[int, str] | None = None,
@@ -195,7 +195,7 @@ def render_article(
     ``show_hidden``: a facilitator's page shows a hidden message's text (marked ``data-hidden``);
     everyone else, and every live frame, gets the placeholder.
     """
-    t = labels or _Labels()
+    t = labels or Labels()
     seq = m.seq
     created = timezone.localtime(m.created_at)
     iso = created.isoformat()
@@ -287,12 +287,12 @@ def render_list(
     first_seq: int | None = None,
 ) -> str:
     """A page's (or fragment's) articles, grouped; with ``accepted``, the accepted answer again in a
-    ``<section class="accepted-answer">`` right after the topic's first message (``first_seq``), or
-    first when that message is not in this list."""
-    t = _Labels()
+    ``<section class="accepted-answer">`` right after the topic's first message (``first_seq``) when
+    that message is in this list."""
+    t = Labels()
     out: list[str] = []
     answer = ""
-    if accepted is not None:
+    if accepted is not None and messages and messages[0].seq == first_seq:
         answer = (
             f'<section class="accepted-answer" aria-label="{_e(_("Accepted answer"))}">'
             + render_article(
@@ -300,9 +300,6 @@ def render_list(
             )
             + "</section>\n"
         )
-        if not messages or messages[0].seq != first_seq:
-            out.append(answer)
-            answer = ""
     previous: MessageView | None = None
     for m in messages:
         grouped = groups_with_previous(previous, m)

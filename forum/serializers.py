@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from forum.message_markup import (
     AttachmentView,
+    Labels,
     MessageView,
     render_article,
     render_reactions,
@@ -100,9 +101,12 @@ def message_frame(
     }
 
 
-def view_frame(view: MessageView, *, names: dict[int, str] | None = None, kind: str = "message") -> dict[str, Any]:
+def view_frame(
+    view: MessageView, *, names: dict[int, str] | None = None, kind: str = "message", labels: Labels | None = None
+) -> dict[str, Any]:
     """A ``message`` (or ``message_edited``) frame from a loaded message (``selectors.load_messages``),
-    with its article rendered as every viewer but a facilitator's page shows it."""
+    with its article rendered as every viewer but a facilitator's page shows it. Pass one ``labels``
+    for many frames (translations and profile URLs made once)."""
     deleted = view.deleted or view.hidden
     return {
         "type": kind,
@@ -119,7 +123,7 @@ def view_frame(view: MessageView, *, names: dict[int, str] | None = None, kind: 
         "created_at": view.created_at.isoformat(),
         "reactions": view.reactions,
         "reply_to": view.reply.seq if view.reply is not None and view.reply.seq else None,
-        "article": render_article(view, names=names),
+        "article": render_article(view, names=names, labels=labels),
     }
 
 

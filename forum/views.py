@@ -40,7 +40,7 @@ from forum.forms import (
     TopicForm,
     TopicRenameForm,
 )
-from forum.message_markup import render_list
+from forum.message_markup import MessageView, render_list
 from forum.models import Attachment, Community, Membership, Message, Room, Topic
 
 
@@ -412,6 +412,20 @@ def _before(request: HttpRequest) -> int | None:
     return int(before) if before and before.isdigit() and len(before) < 18 else None
 
 
+def _accepted_under_question(found: Topic, page: selectors.MessagePage) -> tuple[int | None, MessageView | None]:
+    """The topic's first message's seq and the accepted answer to show again under it, when the
+    first message is in ``page`` (the answer from the page, or one more query)."""
+    shown = page.messages
+    if not shown or page.has_older:
+        return None, None
+    if found.accepted_answer_id is None:
+        return shown[0].seq, None
+    accepted = next((m for m in shown if m.pk == found.accepted_answer_id), None) or selectors.message_view(
+        message_id=found.accepted_answer_id, accepted_id=found.accepted_answer_id
+    )
+    return shown[0].seq, accepted
+
+
 @login_required
 def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
     actor = Actor(user=request.user)
@@ -448,13 +462,7 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
         can_manage=can_manage,
         can_accept=found.is_question and can_manage,
     )
-    # The accepted answer is shown again under the question: from this page, or one more query.
-    accepted = None
-    first_message_seq = shown[0].seq if shown and not page.has_older else None
-    if found.accepted_answer_id is not None:
-        accepted = next((m for m in shown if m.pk == found.accepted_answer_id), None) or selectors.message_view(
-            message_id=found.accepted_answer_id, accepted_id=found.accepted_answer_id
-        )
+    first_message_seq, accepted = _accepted_under_question(found, page)
     first_unread = (
         selectors.first_unread_seq(read_seq=read_seq, shown_seqs=[m.seq for m in shown]) if before is None else None
     )
@@ -496,18 +504,22 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
 
 @login_required
 def topic_older(request: HttpRequest, topic_id: int) -> HttpResponse:
-    """Up to 50 articles older than ``?before=<seq>`` (keyset), as HTML; ``X-Has-Older: 1|0``."""
+    """Up to 50 articles older than ``?before=<seq>`` (keyset; without it the newest), as HTML;
+    ``X-Has-Older: 1|0``."""
     actor = Actor(user=request.user)
     found = _readable_topic(actor, topic_id)
     before = _before(request)
-    if before is None:
+    if before is None and request.GET.get("before"):
         raise Invalid(_("Say which message to load older ones before (?before=seq)."), field="before")
     page = selectors.topic_messages(topic=found, before_seq=before)
+    first_seq, accepted = _accepted_under_question(found, page)
     html = render_list(
         page.messages,
         show_hidden=permissions.can_moderate_community(actor, found.room.community),
         names=page.names,
         viewer_id=actor.pk,
+        accepted=accepted,
+        first_seq=first_seq,
     )
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["X-Has-Older"] = "1" if page.has_older else "0"

@@ -8,15 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-
-
-def initials(name: str) -> str:
-    """Up to two letters for an avatar without a picture: first and last word ("Sanne de Vries" → "SV")."""
-    words = [w for w in name.replace("<", " ").replace(">", " ").split() if w[:1].isalnum()]
-    if not words:
-        return "?"
-    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
-    return letters.upper()
+from frontend.initials import initials
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from forum.message_markup import Labels
 from forum.models import (
     Message,
     Room,
@@ -22,7 +23,8 @@ def room_history_frames(*, room: Room, after_seq: int, limit: int = REPLAY_LIMIT
     reactions, and only when some have them, attachments and the messages replied to.
     """
     page = load_messages(Message.objects.filter(room=room, seq__gt=after_seq), limit=limit, oldest=True)
-    return [view_frame(view, names=page.names) for view in page.messages], not page.has_older
+    labels = Labels()
+    return [view_frame(view, names=page.names, labels=labels) for view in page.messages], not page.has_older
 
 
 def room_range_frames(*, room: Room, from_seq: int, to_seq: int) -> list[dict[str, Any]]:

@@ -451,9 +451,12 @@ OVERFLOW_JS = """() => {
     }
   }
   if (!wide.length) {
-    for (const el of document.body.querySelectorAll('*')) {
-      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible') wide.push(el);
-    }
+    // Text that overflows its box (a long word, a <pre>): the innermost boxes whose content is wider.
+    const spill = Array.from(document.body.querySelectorAll('*')).filter(
+      (el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible');
+    wide.push(...spill.filter((el) => !spill.some((other) => other !== el && el.contains(other))));
+    return `scrollWidth ${scroll} > ${width}: content wider than its box in ` +
+      wide.slice(0, 4).map((el) => `${name(el)} (${el.scrollWidth} > ${el.clientWidth})`).join(', ');
   }
   return `scrollWidth ${scroll} > ${width}: ` +
     wide.slice(0, 4).map((el) => `${name(el)} (right ${Math.round(el.getBoundingClientRect().right)})`).join(', ');

@@ -187,3 +187,66 @@ def test_dark_mode_contrast_on_home_and_style_page(open_page: Any, make_user: An
     page.get_by_role("button", name="Toon een pop-upbericht").click()
     assert page.locator(".toast-region .toast").inner_text().startswith("Opgeslagen.")
     tab.check()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_layout_chat_fills_the_viewport_and_only_the_list_scrolls(open_page: Any, make_user: Any, width: int) -> None:
+    """The contract for a chat page (body_class layout-chat): main fills the viewport under the
+    header, the page itself never scrolls, a flex child with overflow scrolls inside."""
+    eva = _member_with_rooms(make_user)
+    tab = open_page()
+    tab.use_session_of(eva)
+    page = tab.page
+    page.set_viewport_size({"width": width, "height": 700})
+    tab.visit("/stijl/")
+    page.evaluate(
+        """() => {
+          document.body.classList.add('layout-chat');
+          const main = document.querySelector('main');
+          main.replaceChildren();
+          const list = document.createElement('div');
+          list.id = 'list';
+          list.style.flex = '1'; list.style.overflowY = 'auto'; list.style.minHeight = '0';
+          for (let i = 0; i < 200; i++) { const p = document.createElement('p'); p.textContent = 'bericht ' + i; list.append(p); }
+          const composer = document.createElement('form');
+          composer.id = 'composer';
+          composer.append(document.createElement('textarea'));
+          main.append(list, composer);
+        }"""
+    )
+    found = page.evaluate(
+        """() => ({
+          page: document.documentElement.scrollHeight, inner: innerHeight,
+          top: document.querySelector('main').getBoundingClientRect().top,
+          height: document.querySelector('main').getBoundingClientRect().height,
+          composer: document.getElementById('composer').getBoundingClientRect().bottom,
+          list: document.getElementById('list').scrollHeight > document.getElementById('list').clientHeight,
+          footer: getComputedStyle(document.querySelector('.site-footer')).display,
+        })"""
+    )
+    assert found["page"] == found["inner"] == 700
+    assert found["top"] == 56 and found["height"] == 700 - 56
+    assert found["composer"] == 700
+    assert found["list"] is True
+    assert found["footer"] == "none"
+    _no_sideways_scroll(page)
+
+
+def test_relative_times_in_the_page_language_with_the_exact_time_in_the_title(open_page: Any) -> None:
+    """ui.js formatTimes: every <time data-format="relative"> reads relative in the page's language
+    (Intl.RelativeTimeFormat), with the exact date and time in its title."""
+    tab = open_page()
+    page = tab.page
+    tab.visit("/stijl/")
+    times = page.locator('time[data-format="relative"]')
+    texts = [t.strip() for t in times.all_inner_texts()]
+    assert texts[:4] == ["nu", "4 minuten geleden", "3 uur geleden", "gisteren"], texts
+    assert any(c.isdigit() for c in texts[4]) and not texts[4].endswith("geleden")  # 40 days ago: a date
+    title = times.first.get_attribute("title") or ""
+    assert any(day in title for day in ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"))
+    # In English, the same times in English.
+    page.locator("#language-select").select_option("en")
+    page.get_by_role("button", name="Wisselen").click()
+    tab.check()
+    texts = [t.strip() for t in page.locator('time[data-format="relative"]').all_inner_texts()]
+    assert texts[:4] == ["now", "4 minutes ago", "3 hours ago", "yesterday"], texts

@@ -86,6 +86,11 @@ def test_topic_page_constant_queries_with_reactions_and_attachments(
         Message.objects.filter(pk__in=[m.pk for m in shown[::4]]).update(edited_at=timezone.now(), is_pinned=True)
         Message.objects.filter(pk__in=[m.pk for m in shown[1::5]]).update(is_hidden=True)
         Message.objects.filter(pk__in=[m.pk for m in shown[2::7]]).update(deleted_at=timezone.now())
+        # Replies (to messages on and off the page) and an accepted answer: one more query for the replies.
+        oldest = Message.objects.filter(topic=topic).order_by("seq").first()
+        Message.objects.filter(pk__in=[m.pk for m in shown[::6]]).update(reply_to=oldest)
+        Message.objects.filter(pk__in=[m.pk for m in shown[1::6]]).update(reply_to=shown[-1])
+        Topic.objects.filter(pk=topic.pk).update(accepted_answer=shown[-1])
     for viewer in (owner, member):  # a facilitator sees every action, a member fewer
         client.force_login(viewer)
         _count(client, small.get_absolute_url())

@@ -254,3 +254,14 @@ def test_vendored_icons_are_the_pinned_lucide_and_cover_every_use() -> None:
         used |= set(re.findall(r'{%\s*icon\s+"([a-z0-9-]+)"', template.read_text()))
     assert used, "no icons used"
     assert used <= listed, used - listed
+
+
+def test_sidebar_escapes_names(client: Any, make_user: Any) -> None:
+    owner = make_user(name="Olga Owner")
+    community = _community(owner, "Zorg <script>alert(1)</script>")
+    services.create_room(actor=owner, community=community, name="Kamer <b>1</b>", restricted=False)
+    client.force_login(owner)
+    sidebar = _sidebar_of(client.get("/").content.decode())
+    assert "<script>" not in sidebar and "<b>" not in sidebar
+    assert "Zorg &lt;script&gt;alert(1)&lt;/script&gt;" in sidebar
+    assert "Kamer &lt;b&gt;1&lt;/b&gt;" in sidebar
