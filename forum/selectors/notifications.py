@@ -53,6 +53,8 @@ class NotificationGroup:
     url: str = ""
     names: list[str] = field(default_factory=list)
     count: int = 0  # replies: the messages this group counts; mentions: the notifications
+    place: str = ""  # the topic's community and room
+    who: str = ""  # replies: who wrote them, at most two names and a count
 
     @property
     def is_unread(self) -> bool:
@@ -122,6 +124,16 @@ def _names(names: list[str]) -> str:
     }
 
 
+def _few_names(names: list[str]) -> str:
+    """ "Sanne", "Sanne en Henk", "Sanne, Henk en 3 anderen": at most two names, then a count."""
+    if len(names) <= 2:
+        return _names(names) if names else ""
+    others = len(names) - 2
+    return ngettext(
+        "%(first)s, %(second)s and %(count)s other", "%(first)s, %(second)s and %(count)s others", others
+    ) % {"first": names[0], "second": names[1], "count": others}
+
+
 def _describe(group: NotificationGroup, title: str, fallback: str) -> str:
     if group.kind == NotificationKind.REPLY:
         if group.is_unread:
@@ -169,7 +181,14 @@ def notification_groups(*, user: User, page: int = 1, per_page: int = GROUPS_PER
         )
     }
     topic_ids = {g.topic_id for g in groups if g.topic_id is not None}
-    titles = dict(Topic.objects.filter(pk__in=topic_ids).values_list("pk", "title")) if topic_ids else {}
+    titles: dict[int, str] = {}
+    places: dict[int, str] = {}  # "Energy College › Algemeen": topics of one title live in many rooms
+    if topic_ids:
+        for pk, title, room, community in Topic.objects.filter(pk__in=topic_ids).values_list(
+            "pk", "title", "room__name", "room__community__name"
+        ):
+            titles[pk] = title
+            places[pk] = f"{community} › {room}"
 
     # The message each group leads to: its first unread one, or (all read) its newest one.
     anchor: dict[tuple[str, int], int] = {}
@@ -228,6 +247,7 @@ def notification_groups(*, user: User, page: int = 1, per_page: int = GROUPS_PER
     for row, group in zip(rows, groups, strict=True):
         text, url = newest.get(row["newest_id"], ("", ""))
         if group.topic_id is not None:
+            group.place = places.get(group.topic_id, "")
             seq = anchor.get((group.kind, group.topic_id))
             url = reverse("forum:topic", args=[group.topic_id]) + (f"#m{seq}" if seq else "")
             if group.kind == NotificationKind.MENTION:
@@ -235,6 +255,7 @@ def notification_groups(*, user: User, page: int = 1, per_page: int = GROUPS_PER
                 group.count = mention_counts.get((group.topic_id, group.is_unread), group.total)
             elif group.kind == NotificationKind.REPLY:
                 group.names = repliers.get(group.topic_id, [])
+                group.who = _few_names(group.names)
                 group.count = max(1, reply_counts.get(group.topic_id, 0))
         group.url = url
         group.text = _describe(group, titles.get(group.topic_id or 0, ""), text)

@@ -49,6 +49,10 @@ def test_replies_make_one_group_that_counts_them_and_leads_to_the_first_unread(p
     assert group.text == "3 new replies in “Warmtepomp”"
     assert group.url == f"{reverse('forum:topic', args=[topic.pk])}#m{first.seq}"
     assert set(group.names) == {"Sanne Smit", "Henk Hoek"}
+    assert group.who == "Sanne Smit and Henk Hoek"  # the newest writer first
+    _post(people["piet"], topic, "Ik weet het ook")
+    [group] = _groups(owner)
+    assert group.who == "Piet Pols, Sanne Smit and 1 other"
 
 
 def test_mentions_are_grouped_by_topic_with_the_names_of_who_mentioned(people) -> None:  # type: ignore[no-untyped-def]
@@ -151,6 +155,7 @@ def test_page_shows_groups_links_and_forms(client, people) -> None:  # type: ign
     assert f'href="/gemeenschappen/onderwerp/{topic.pk}/#m{first.seq}"' in html
     assert f'name="group" value="reply:{topic.pk}"' in html
     assert 'data-format="relative"' in html
+    assert "Energie Kring › Algemeen" in html  # topics of one title in many rooms told apart
     # One row per group, not one per notification.
     assert html.count('class="notification-group') == 1
 
