@@ -31,7 +31,7 @@ export class Composer {
     this.files = [];
     this.reply = null;
     const listbox = this.form.querySelector("[data-suggestions]");
-    this.autocomplete = listbox ? new Autocomplete(this.textarea, listbox, { membersUrl: `/gemeenschappen/onderwerp/${view.topicId}/leden/` }) : null;
+    this.autocomplete = listbox ? new Autocomplete(this.textarea, listbox, { membersUrl: view.data.membersUrl }) : null;
 
     this.textarea.addEventListener("keydown", (event) => this.keydown(event));
     this.textarea.addEventListener("input", () => {
@@ -176,7 +176,21 @@ export class Composer {
           this.renderFiles();
           this.textarea.focus();
         });
-        item.append(name, remove);
+        const caption = document.createElement("input");
+        caption.type = "text";
+        caption.className = "input composer-file-caption";
+        caption.maxLength = 200;
+        caption.placeholder = t("caption", "Caption (optional)");
+        caption.setAttribute("aria-label", `${t("caption", "Caption (optional)")}: ${file.name}`);
+        caption.value = file.caption || "";
+        caption.addEventListener("input", () => (file.caption = caption.value));
+        caption.addEventListener("keydown", (event) => {
+          if (event.key === "Enter") {
+            event.preventDefault();
+            this.form.requestSubmit();
+          }
+        });
+        item.append(name, caption, remove);
         return item;
       }),
     );
@@ -218,7 +232,7 @@ export class Composer {
   // --- sending -------------------------------------------------------------------------
   submit(event) {
     const body = this.textarea.value;
-    const needsHttp = this.files.length > 0 || Boolean(this.reply);
+    const needsHttp = this.files.length > 0; // files go by XHR (progress); text and replies by the socket
     if (!body.trim() && !this.files.length) {
       event.preventDefault();
       this.textarea.focus();
@@ -229,7 +243,7 @@ export class Composer {
     const clientInput = this.form.querySelector("input[name=client_id]");
     const clientId = clientInput?.value || uuid();
     if (needsHttp) this.upload(body, clientId);
-    else this.live.post(this.view.roomId, this.view.topicId, body, clientId);
+    else this.live.post(this.view.roomId, this.view.topicId, body, clientId, this.reply?.id);
     this.textarea.value = "";
     if (clientInput) clientInput.value = uuid();
     this.files = [];
@@ -247,7 +261,11 @@ export class Composer {
     data.set("body", body);
     data.set("client_id", clientId);
     data.delete("attachments");
-    for (const file of this.files) data.append("attachments", file);
+    data.delete("caption");
+    for (const file of this.files) {
+      data.append("attachments", file);
+      data.append("caption", file.caption || "");
+    }
     const pending = this.view.pendingMessage(clientId, body || this.files.map((f) => f.name).join(", "));
     const progress = document.createElement("progress");
     progress.max = 100;

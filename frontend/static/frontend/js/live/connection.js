@@ -255,17 +255,25 @@ export class KringLive {
   }
 
   // --- posting ---------------------------------------------------------------------------------
-  post(room, topic, body, clientId = uuid()) {
-    this.pending.set(clientId, { room, topic, body });
+  post(room, topic, body, clientId = uuid(), replyTo = null) {
+    const post = { room, topic, body };
+    if (replyTo) post.reply_to = Number(replyTo);
+    this.pending.set(clientId, post);
     this.savePending();
     this.view.pendingMessage(clientId, body);
-    if (!this.send({ type: "post", room, topic, body, client_id: clientId })) this.view.status(navigator.onLine ? "reconnecting" : "offline");
+    if (!this.send(this.postFrame(clientId, post))) this.view.status(navigator.onLine ? "reconnecting" : "offline");
     return clientId;
+  }
+
+  postFrame(clientId, post) {
+    const frame = { type: "post", room: post.room, topic: post.topic, body: post.body, client_id: clientId };
+    if (post.reply_to) frame.reply_to = post.reply_to;
+    return frame;
   }
 
   resend(clientId) {
     const post = this.pending.get(clientId);
-    if (post) this.send({ type: "post", room: post.room, topic: post.topic, body: post.body, client_id: clientId });
+    if (post) this.send(this.postFrame(clientId, post));
   }
 
   flushPending() {

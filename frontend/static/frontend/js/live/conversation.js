@@ -38,11 +38,11 @@ export class ConversationView {
   }
 
   articles() {
-    return this.list.querySelectorAll("article.message[data-seq]");
+    return this.list.querySelectorAll(":scope > article.message[data-seq]");
   }
 
   article(seq) {
-    return this.list.querySelector(`article[data-seq="${seq}"]`);
+    return this.list.querySelector(`:scope > article[data-seq="${seq}"]`);
   }
 
   nearBottom() {
@@ -74,6 +74,7 @@ export class ConversationView {
   // Consecutive messages of one author within 5 minutes hide avatar and name.
   group(article) {
     if (!article?.matches?.("article.message[data-seq]")) return;
+    if (!article.parentElement?.matches("section.messages")) return; // the accepted answer's copy
     let prev = article.previousElementSibling;
     while (prev && !prev.matches("article.message")) {
       if (prev.matches(".unread-divider")) break;
@@ -97,7 +98,8 @@ export class ConversationView {
   }
 
   insert(article, seq, position = null) {
-    const later = position ?? [...this.articles()].find((n) => Number(n.dataset.seq) > seq);
+    let later = position ?? [...this.articles()].find((n) => Number(n.dataset.seq) > seq);
+    if (later?.previousElementSibling?.matches(".accepted-answer")) later = later.previousElementSibling;
     const firstPending = this.list.querySelector("[data-pending]");
     this.list.insertBefore(article, later || firstPending || null);
   }
@@ -141,7 +143,9 @@ export class ConversationView {
 
   update(frame) {
     if (frame.topic !== this.topicId) return;
-    this.replace(frame.seq, frame.article);
+    const article = this.replace(frame.seq, frame.article);
+    const copy = this.list.querySelector(`.accepted-answer article[data-seq="${frame.seq}"]`);
+    if (article && copy) this.fillAccepted(article);
   }
 
   remove(frame) {
@@ -177,42 +181,47 @@ export class ConversationView {
       const tag = document.querySelector("[data-topic-resolved]");
       if (tag) tag.hidden = !frame.resolved;
     }
-    if (frame.moved_to) {
+    if (frame.moved_to && frame.moved_to !== this.roomId) {
+      // The topic lives in another room now: its messages come there. A reload follows it.
       const notice = document.querySelector("[data-topic-moved]");
-      if (notice) {
-        const link = notice.querySelector("a");
-        if (link && frame.moved_to.url) link.href = frame.moved_to.url;
-        if (link && frame.moved_to.name) link.textContent = frame.moved_to.name;
-        notice.hidden = false;
-      }
+      if (notice) notice.hidden = false;
     }
     if (frame.accepted_answer !== undefined) this.showAccepted(frame.accepted_answer);
   }
 
-  // The accepted answer is shown under the question: a copy of its article (server markup).
+  // The accepted answer is shown again under the question (the server does so on the page;
+  // live, a copy of its article — server markup — goes into the same place).
   showAccepted(messageId) {
-    const box = document.querySelector("[data-accepted-answer]");
-    if (!box) return;
-    for (const article of this.list.querySelectorAll("article[data-accepted]")) delete article.dataset.accepted;
-    const slot = box.querySelector("[data-accepted-slot]");
-    const source = messageId && this.list.querySelector(`article[data-message-id="${messageId}"]`);
+    for (const article of this.articles()) {
+      if (article.hasAttribute("data-accepted") && Number(article.dataset.messageId) !== messageId) delete article.dataset.accepted;
+    }
     if (!messageId) {
-      box.hidden = true;
-      slot?.replaceChildren();
+      this.list.querySelector(":scope > .accepted-answer")?.remove();
       return;
     }
+    const source = this.list.querySelector(`:scope > article[data-message-id="${messageId}"]`);
     if (source) {
       source.dataset.accepted = "";
-      const copy = source.cloneNode(true);
-      copy.removeAttribute("id");
-      copy.removeAttribute("tabindex");
-      copy.classList.remove("message-grouped");
-      copy.querySelector(".message-toolbar")?.remove();
-      slot?.replaceChildren(copy);
-      const link = box.querySelector("[data-accepted-link]");
-      if (link) link.href = `#m${source.dataset.seq}`;
+      this.fillAccepted(source);
     }
-    box.hidden = false;
+  }
+
+  fillAccepted(source) {
+    let box = this.list.querySelector(":scope > .accepted-answer");
+    if (!box) {
+      box = document.createElement("section");
+      box.className = "accepted-answer";
+      box.setAttribute("aria-label", t("acceptedAnswer", "Accepted answer"));
+      const first = this.articles()[0];
+      if (first && first.dataset.seq === this.data.firstSeq) first.after(box);
+      else this.list.prepend(box);
+    }
+    const copy = source.cloneNode(true);
+    copy.id = `answer-m${source.dataset.seq}`;
+    copy.classList.remove("message-grouped");
+    copy.querySelector(".message-toolbar")?.remove();
+    copy.querySelector(".message-edit")?.remove();
+    box.replaceChildren(copy);
   }
 
   pendingMessage(clientId, body) {

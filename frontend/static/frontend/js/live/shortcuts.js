@@ -17,7 +17,7 @@ export class Shortcuts {
     this.roving(this.defaultArticle());
     this.list.addEventListener("focusin", (event) => {
       const article = event.target.closest("article.message[data-seq]");
-      if (article && this.list.contains(article)) this.roving(article);
+      if (article?.parentElement === this.list) this.roving(article);
     });
     this.list.addEventListener("keydown", (event) => this.listKey(event));
     document.addEventListener("keydown", (event) => this.globalKey(event));
@@ -60,7 +60,7 @@ export class Shortcuts {
   listKey(event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     const article = event.target.closest("article.message[data-seq]");
-    if (!article) return;
+    if (article?.parentElement !== this.list) return;
     const key = event.key;
     if (key === "ArrowDown" || key === "j") this.move(article, 1);
     else if (key === "ArrowUp" || key === "k") this.move(article, -1);

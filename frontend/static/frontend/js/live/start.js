@@ -24,8 +24,6 @@ export function startConversation(root, live) {
   for (const [clientId, post] of live.pending) {
     if (post.topic === view.topicId) view.pendingMessage(clientId, post.body);
   }
-  const accepted = view.list.querySelector("article[data-accepted]");
-  if (accepted) view.showAccepted(accepted.dataset.messageId);
   unread.open();
   root.dataset.ready = "true";
   return { view, composer, toolbar, shortcuts, unread, reactions };

@@ -18,11 +18,11 @@ export class Toolbar {
     const list = view.list;
     list.addEventListener("mouseover", (event) => {
       const article = event.target.closest("article.message[data-seq]");
-      if (article && list.contains(article) && !article.closest("[data-editing]")) this.attach(article);
+      if (article?.parentElement === list && !article.hasAttribute("data-editing")) this.attach(article);
     });
     list.addEventListener("focusin", (event) => {
       const article = event.target.closest("article.message[data-seq]");
-      if (article && list.contains(article)) this.attach(article);
+      if (article?.parentElement === list) this.attach(article);
     });
     view.on("replaced", (old) => {
       if (this.current === old) this.detach();

@@ -99,23 +99,23 @@ export class UnreadTracker {
 
   async loadOlder() {
     const data = this.list.dataset;
-    if (this.loadingOlder || data.hasOlder !== "true" || !data.oldestSeq) return;
+    if (this.loadingOlder || data.hasOlder !== "true" || !data.oldestSeq || !data.olderUrl) return;
     this.loadingOlder = true;
     this.list.setAttribute("aria-busy", "true");
     try {
-      const response = await fetch(`/gemeenschappen/onderwerp/${this.view.topicId}/berichten/?before=${data.oldestSeq}`, {
+      const response = await fetch(`${data.olderUrl}?before=${data.oldestSeq}`, {
         credentials: "same-origin",
         headers: { Accept: "text/html" },
       });
       if (!response.ok) throw new Error(String(response.status));
       const template = document.createElement("template");
       template.innerHTML = await response.text();
-      const articles = [...template.content.querySelectorAll("article.message[data-seq]")].filter(
+      const articles = [...template.content.querySelectorAll(":scope > article.message[data-seq]")].filter(
         (a) => !this.view.article(a.dataset.seq),
       );
       const before = this.list.scrollHeight;
       const top = this.list.scrollTop;
-      const first = this.list.querySelector("article.message[data-seq]");
+      const first = this.list.querySelector(":scope > article.message[data-seq]");
       for (const article of articles) {
         this.list.insertBefore(article, first);
         formatTimes(article);
