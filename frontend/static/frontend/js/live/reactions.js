@@ -20,6 +20,15 @@ export class Reactions {
     this.view = view;
     this.live = live;
     this.popover = document.querySelector("[data-emoji-popover]");
+    this.menu = document.querySelector("[data-reaction-menu]");
+    this.menu?.addEventListener("click", (event) => {
+      const choice = event.target.closest("[data-emoji]");
+      if (!choice) return;
+      const callback = this.onPick;
+      this.closeMenu();
+      callback?.(choice.dataset.emoji);
+    });
+    this.menu?.addEventListener("keydown", (event) => this.menuKey(event));
     this.picker = null;
     this.onPick = null;
     this.returnFocus = null;
@@ -36,6 +45,7 @@ export class Reactions {
       }
     });
     document.addEventListener("click", (event) => {
+      if (this.menu && !this.menu.hidden && !this.menu.contains(event.target) && !event.target.closest("[data-action=react]")) this.closeMenu(false);
       if (this.popover && !this.popover.hidden && !this.popover.contains(event.target) && !event.target.closest("[data-action=react], [data-emoji-button]")) this.close();
     });
   }
@@ -47,6 +57,51 @@ export class Reactions {
   toggle(article, emoji, add) {
     const sent = this.live.send({ type: "react", room: this.view.roomId, seq: Number(article.dataset.seq), emoji, add });
     if (!sent) this.view.notice(t("offlineAction", "You are offline: try again when you are back."));
+  }
+
+  // The reactions the server accepts (forum.models.REACTION_EMOJI), as a small menu by the button.
+  openMenu(anchor, pick) {
+    if (!this.menu) return;
+    this.onPick = pick;
+    this.returnFocus = anchor;
+    this.menu.hidden = false;
+    this.place(this.menu, anchor, this.menu.offsetWidth || 240, this.menu.offsetHeight || 48);
+    anchor.setAttribute("aria-expanded", "true");
+    this.menu.querySelector("[role=menuitem]")?.focus();
+  }
+
+  menuKey(event) {
+    const items = [...this.menu.querySelectorAll("[role=menuitem]")];
+    const index = items.indexOf(document.activeElement);
+    let next = null;
+    if (event.key === "ArrowRight" || event.key === "ArrowDown") next = items[(index + 1) % items.length];
+    else if (event.key === "ArrowLeft" || event.key === "ArrowUp") next = items[(index - 1 + items.length) % items.length];
+    else if (event.key === "Home") next = items[0];
+    else if (event.key === "End") next = items[items.length - 1];
+    else if (event.key === "Escape" || event.key === "Tab") {
+      event.preventDefault();
+      event.stopPropagation();
+      this.closeMenu();
+      return;
+    } else return;
+    event.preventDefault();
+    next?.focus();
+  }
+
+  closeMenu(refocus = true) {
+    if (!this.menu || this.menu.hidden) return;
+    this.menu.hidden = true;
+    this.returnFocus?.setAttribute("aria-expanded", "false");
+    if (refocus) this.returnFocus?.focus?.();
+  }
+
+  place(el, anchor, width, height) {
+    const box = anchor.getBoundingClientRect();
+    const left = Math.max(8, Math.min(box.right - width, window.innerWidth - width - 8));
+    const below = box.bottom + 4 + height < window.innerHeight;
+    const header = document.querySelector("header.app-header, header.site-header, body > header")?.getBoundingClientRect().bottom || 0;
+    el.style.left = `${left}px`;
+    el.style.top = `${below ? box.bottom + 4 : Math.max(header + 8, box.top - height - 4)}px`;
   }
 
   // Opens the picker below `anchor`; `pick(emoji)` receives the choice.
@@ -72,13 +127,7 @@ export class Reactions {
       this.popover.append(this.picker);
     }
     this.popover.hidden = false;
-    const box = anchor.getBoundingClientRect();
-    const width = Math.min(352, window.innerWidth - 16);
-    const height = this.popover.offsetHeight || 400;
-    const left = Math.max(8, Math.min(box.right - width, window.innerWidth - width - 8));
-    const below = box.bottom + 4 + height < window.innerHeight;
-    this.popover.style.left = `${left}px`;
-    this.popover.style.top = `${below ? box.bottom + 4 : Math.max(8, box.top - height - 4)}px`;
+    this.place(this.popover, anchor, Math.min(352, window.innerWidth - 16), this.popover.offsetHeight || 400);
     requestAnimationFrame(() => this.picker.shadowRoot?.querySelector("#search")?.focus());
   }
 

@@ -25,7 +25,8 @@ export class Shortcuts {
       if (old.tabIndex === 0) this.roving(article);
     });
     view.on("added", () => {
-      if (!this.list.querySelector('article.message[tabindex="0"]')) this.roving(this.defaultArticle());
+      // Unless the reader is moving through the list, its one tab stop is the newest message.
+      if (!this.list.contains(document.activeElement)) this.roving(this.defaultArticle());
     });
     document.querySelector("[data-shortcuts-open]")?.addEventListener("click", () => this.show());
   }

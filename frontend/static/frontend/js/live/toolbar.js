@@ -94,7 +94,7 @@ export class Toolbar {
     const seq = Number(article.dataset.seq);
     switch (action) {
       case "react":
-        this.reactions.open(button, (emoji) => {
+        this.reactions.openMenu(button, (emoji) => {
           const chip = article.querySelector(`button.reaction[data-emoji="${CSS.escape(emoji)}"]`);
           this.reactions.toggle(article, emoji, chip?.getAttribute("aria-pressed") !== "true");
         });
