@@ -329,3 +329,31 @@ def test_keyboard_path_shortcuts_and_live_topic_state(open_page, make_user) -> N
     assert "Warmtepompen: geluid" in page.title()
     in_thread(lambda: services.set_topic_resolved(actor=sanne, topic=topic, resolved=True))
     page.locator("[data-topic-resolved]").wait_for()
+
+
+def test_sidebar_and_title_counts_live_on_every_page(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    sanne = make_user(name="Sanne de Vries")
+    henk = make_user(name="Henk Bakker")
+    topic = in_thread(lambda: community_with(sanne, henk))
+    other = in_thread(lambda: services.create_topic(actor=sanne, room=topic.room, title="Zonneboilers", body="Wie?"))
+    member = open_page()
+    member.use_session_of(sanne)
+    page = member.visit("/")
+    page.locator("body[data-connected]").wait_for()
+    link = page.locator(f'a.sidebar-room[data-room-id="{topic.room_id}"]')
+    title = page.title()
+    in_thread(lambda: services.post_message(actor=henk, topic=topic, body="Iemand?", client_id=uuid.uuid4()))
+    link.locator("[data-unread-count]", has_text="1").wait_for()
+    page.wait_for_function("() => document.title.startsWith('(1) ')")
+    assert page.title() == f"(1) {title}"
+    mention = f"@**Sanne de Vries|{sanne.pk}** kijk even"
+    in_thread(lambda: services.post_message(actor=henk, topic=topic, body=mention, client_id=uuid.uuid4()))
+    link.locator("[data-unread-count]", has_text="2").wait_for()
+    link.locator("[data-mention-count]", has_text="1").wait_for()
+    # Reading in the open topic (read frames) lowers the room's count in this tab's sidebar.
+    page = member.visit(other.get_absolute_url())
+    page.locator("[data-live-topic][data-connected][data-ready]").wait_for()
+    in_thread(lambda: services.post_message(actor=henk, topic=other, body="Ik!", client_id=uuid.uuid4()))
+    article(page, "Ik!").wait_for()
+    page.wait_for_function("() => !document.title.startsWith('(')")
+    member.check()

@@ -67,11 +67,12 @@ export class Sidebar {
     }
   }
 
+  // A mention is a link to the member's profile whose text starts with "@" (forum/rendering.py).
   mentionsMe(frame) {
     if (!this.viewerId || !frame.article) return false;
     const template = document.createElement("template");
     template.innerHTML = frame.article;
-    return Boolean(template.content.querySelector(`.message-body [data-user-id="${this.viewerId}"], .message-body a.mention[href$="/${this.viewerId}/"]`));
+    return [...template.content.querySelectorAll(`.message-body a[href$="/${this.viewerId}/"]`)].some((a) => a.textContent.trim().startsWith("@"));
   }
 
   render() {
@@ -83,7 +84,7 @@ export class Sidebar {
         link.dataset.readSeq = String(room.read);
         badge(link.querySelector("[data-unread-count]"), room.unread);
         badge(link.querySelector("[data-mention-count]"), room.mentions);
-        link.classList.toggle("sidebar-room-unread", room.unread > 0);
+        link.classList.toggle("is-unread", room.unread > 0);
       }
     }
     if (this.totalEl && this.rooms.size) badge(this.totalEl, total);
