@@ -94,8 +94,10 @@ export class Composer {
     }
   }
 
+  // Grows with its text up to the CSS max-height (CSSOM: allowed by the CSP).
   autosize() {
-    this.textarea.classList.toggle("composer-tall", this.textarea.value.split("\n").length > 3 || this.textarea.value.length > 200);
+    this.textarea.style.height = "auto";
+    if (this.textarea.value) this.textarea.style.height = `${this.textarea.scrollHeight}px`;
   }
 
   insert(text) {
