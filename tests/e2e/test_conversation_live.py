@@ -173,7 +173,9 @@ def test_image_preview_caption_and_attachment_only_post(open_page, make_user) ->
         {"name": "schema.png", "mimeType": "image/png", "buffer": buffer.getvalue()}
     )
     page1.locator(".composer-file", has_text="schema.png").wait_for()
-    page1.get_by_label("Onderschrift (optioneel): schema.png").fill("Het schema van de warmtepomp")
+    caption = page1.locator(".composer-file", has_text="schema.png").locator("input.composer-file-caption")
+    assert caption.get_attribute("aria-label", timeout=1000).endswith(": schema.png")
+    caption.fill("Het schema van de warmtepomp")
     page1.get_by_role("button", name="Versturen").click()
     image = page2.locator("section.messages > article .attachment-image img")
     image.wait_for()
@@ -357,3 +359,30 @@ def test_sidebar_and_title_counts_live_on_every_page(open_page, make_user) -> No
     article(page, "Ik!").wait_for()
     page.wait_for_function("() => !document.title.startsWith('(')")
     member.check()
+
+
+def test_older_messages_load_on_scroll_to_the_top_keeping_the_position(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    sanne = make_user(name="Sanne de Vries")
+
+    def setup():  # type: ignore[no-untyped-def]
+        topic = community_with(sanne)
+        for i in range(1, 71):
+            services.post_message(actor=sanne, topic=topic, body=f"Stap {i:02d}", client_id=uuid.uuid4())
+        return topic
+
+    topic = in_thread(setup)
+    member = open_page()
+    page = connected(member, sanne, topic.get_absolute_url())
+    messages = page.locator("section.messages > article.message[data-seq]")
+    shown = messages.count()
+    assert shown == 50
+    first = messages.first
+    first_seq = first.get_attribute("data-seq")
+    page.locator("section.messages").evaluate("(list) => { list.scrollTop = 0; }")
+    page.wait_for_function(f"() => document.querySelectorAll('section.messages > article[data-seq]').length > {shown}")
+    assert messages.first.inner_text().find("Welkom!") >= 0  # all 71, the opening message first
+    assert page.locator("section.messages").get_attribute("data-has-older") == "false"
+    # The message that was on top stays where the reader was looking (not thrown to the top).
+    top = page.locator(f'section.messages > article[data-seq="{first_seq}"]').bounding_box()
+    box = page.locator("section.messages").bounding_box()
+    assert top is not None and box is not None and top["y"] >= box["y"] - 5
