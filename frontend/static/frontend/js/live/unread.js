@@ -110,8 +110,9 @@ export class UnreadTracker {
       if (!response.ok) throw new Error(String(response.status));
       const template = document.createElement("template");
       template.innerHTML = await response.text();
-      const articles = [...template.content.querySelectorAll(":scope > article.message[data-seq]")].filter(
-        (a) => !this.view.article(a.dataset.seq),
+      // Top-level articles only (:scope matches nothing in a fragment); the accepted answer's copy is not one.
+      const articles = [...template.content.children].filter(
+        (a) => a.matches("article.message[data-seq]") && !this.view.article(a.dataset.seq),
       );
       const before = this.list.scrollHeight;
       const top = this.list.scrollTop;
