@@ -70,7 +70,7 @@ test: install-dev browser nginx peers translations lint
 	$(BIN)/python manage.py translations check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: install-dev
+bench: install-dev browser lighthouse-deps
 	$(BIN)/python -m bench.run
 
 faults: install-dev
@@ -87,3 +87,29 @@ $(VENDOR_STAMP): frontend/emoji-picker/package.json frontend/emoji-picker/packag
 	@touch $@
 run test static $(STATIC_STAMP): $(VENDOR_STAMP)
 .PHONY: emoji-picker
+
+# --- shell (design system): the vendored Lucide icons ---------------------------------------------
+.PHONY: icons icons-check
+## Refresh frontend/static/frontend/icons from lucide-static as pinned in frontend/package.json (needs npm)
+icons:
+	@scripts/vendor-frontend
+## Fail when the committed icons differ from the pinned lucide-static (needs npm)
+icons-check:
+	@scripts/vendor-frontend --check
+
+# --- measure (issue 14): Lighthouse, screenshots ---------------------------------------------
+.PHONY: lighthouse lighthouse-deps screenshots
+
+## Lighthouse (npm, pinned in bench/node/package-lock.json) for make bench and make lighthouse
+lighthouse-deps: bench/node/node_modules/.package-lock.json
+
+bench/node/node_modules/.package-lock.json: bench/node/package.json bench/node/package-lock.json
+	npm ci --prefix bench/node --no-audit --no-fund --loglevel=error
+
+## Lighthouse alone on the topic page (200 messages), home, directory and a lesson, beside its baseline
+lighthouse: install-dev browser lighthouse-deps translations
+	$(BIN)/python -m bench.run --only lighthouse $(LIGHTHOUSE_ARGS)
+
+## The main screens at 1280 and 360 px into docs/screenshots/ (demo content on a temporary SQLite)
+screenshots: install-dev browser translations
+	$(BIN)/python scripts/screenshots.py $(SCREENSHOTS_ARGS)

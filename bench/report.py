@@ -16,6 +16,7 @@ TARGET_SEARCH_P95_MS = 100
 TARGET_SUGGEST_MS = 200
 TARGET_ROUND_RATIO = 2.0
 TARGET_POST_CPU_MS = 2.0  # issue 13
+TARGET_LIGHTHOUSE = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 95}  # issue 14
 SCENARIOS = {"big": "1 room x {n}", "mid": "1 room x 100", "small": "100 rooms x 10"}
 
 
@@ -104,6 +105,54 @@ def fanout_rows(res: dict[str, Any]) -> tuple[list[str], list[tuple[str, bool | 
             checks.append((f"{s.get('sockets')}-member room on {server}: p99 < 250 ms at {rate} msg/s (target >= {want})",
                            rate >= want))  # fmt: skip
     return lines, checks
+
+
+def lighthouse_rows(lh: dict[str, Any], checks: list[tuple[str, bool | None]]) -> list[str]:
+    """Lighthouse's four scores per page beside the static baseline; targets from issue 14."""
+    if not lh:
+        return []
+    if "error" in lh:
+        return ["", f"LIGHTHOUSE: error {lh['error'][:300]}"]
+    lines = [
+        "",
+        f"LIGHTHOUSE ({lh.get('preset')}, Lighthouse's default throttling; median of {lh.get('runs')} run(s); "
+        "scores 0-100, metrics in ms)",
+        f"  {'page':<32}{'perf':>5}{'a11y':>5}{'bp':>5}{'seo':>5}{'FCP':>7}{'LCP':>7}{'TBT':>6}{'CLS':>7}"
+        f"{'KiB':>6}  console errors / failing audits",
+    ]
+    for name, page in lh.get("pages", {}).items():
+        if "error" in page:
+            lines.append(f"  {name:<32}FAILED: {page['error'][:120]}")
+            if not name.startswith("baseline"):
+                checks.append((f"Lighthouse {name}: no result", False))
+            continue
+        s, m = page["scores"], page["metrics"]
+        weight = (page.get("total_byte_weight") or 0) / 1024
+        notes = [f"{len(page['console_errors'])} console errors", *page.get("failing_audits", [])]
+        lines.append(
+            f"  {name:<32}{_f(s['performance']):>5}{_f(s['accessibility']):>5}{_f(s['best-practices']):>5}"
+            f"{_f(s['seo']):>5}{_f(m.get('fcp_ms')):>7}{_f(m.get('lcp_ms')):>7}{_f(m.get('tbt_ms')):>6}"
+            f"{_f(m.get('cls'), 3):>7}{weight:>6.0f}  {'; '.join(notes)}"
+        )
+        lines += [f"{'':<34}console: {c}" for c in page["console_errors"][:5]]
+        if name.startswith("baseline"):
+            continue
+        met = (
+            (s["performance"] or 0) >= TARGET_LIGHTHOUSE["performance"]
+            and s["accessibility"] == 100
+            and s["best-practices"] == 100
+            and (s["seo"] or 0) >= TARGET_LIGHTHOUSE["seo"]
+            and not page["console_errors"]
+        )
+        checks.append(
+            (
+                f"Lighthouse {name}: perf {s['performance']} a11y {s['accessibility']} bp {s['best-practices']} "
+                f"seo {s['seo']}, {len(page['console_errors'])} console errors "
+                "(targets >= 95 / 100 / 100 / >= 95, 0 errors)",
+                met,
+            )
+        )
+    return lines
 
 
 def table(out: dict[str, Any]) -> str:
@@ -224,6 +273,7 @@ def table(out: dict[str, Any]) -> str:
         )
     elif kb:
         lines += ["", f"KNOWLEDGE SEARCH: error {kb['error'][:200]}"]
+    lines += lighthouse_rows(res.get("lighthouse") or {}, checks)
     if out.get("skipped"):
         lines += ["", "SKIPPED (did not fit the time budget): " + ", ".join(out["skipped"])]
     if checks:

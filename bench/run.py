@@ -22,7 +22,7 @@ from typing import Any
 from bench.common import LOAD_CPUS, NCPU, ROOT, SERVER_CPUS, bench_env, loadavg
 
 RESULTS = ROOT / "bench" / "results"
-ALL = ["fanout", "scaleout", "idle", "posting", "history", "directory", "matching", "knowledge"]
+ALL = ["fanout", "scaleout", "idle", "posting", "history", "directory", "matching", "knowledge", "lighthouse"]
 APPS = ["kring", "channels_chat", "asgi_hub", "ws_broadcast"]
 
 # Targets from issue 7.
@@ -85,6 +85,8 @@ def parse() -> argparse.Namespace:
     p.add_argument(
         "--all-servers", action="store_true", help="scale-out and idle sockets on every server, not the first"
     )
+    p.add_argument("--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page (the median is kept)")
+    p.add_argument("--lighthouse-preset", default="mobile", choices=["mobile", "desktop"])
     p.add_argument("--budget", type=float, default=870, help="seconds for the whole run; what does not fit is skipped")
     return p.parse_args()
 
@@ -264,6 +266,16 @@ def main() -> int:
         except Exception as exc:
             res["knowledge"] = {"error": repr(exc)}
         log(f"  {json.dumps(res['knowledge'])[:600]}")
+        save()
+
+    if "lighthouse" in only and time_left(150 + 40 * args.lighthouse_runs, "lighthouse"):
+        from bench import lighthouse
+
+        log("Lighthouse on the topic page (200 messages), home, directory and a lesson, beside its baseline …")
+        try:
+            res["lighthouse"] = lighthouse.run(args.lighthouse_runs, args.lighthouse_preset, log)
+        except Exception as exc:
+            res["lighthouse"] = {"error": repr(exc)[:600]}
         save()
 
     save()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -68,14 +70,37 @@ class TopicForm(TextRuleMixin, forms.Form):
     client_id = forms.UUIDField(widget=forms.HiddenInput)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (``<input type="file" multiple>``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 class PostForm(TextRuleMixin, forms.Form):
+    """A reply: text, or attachments without text (each with an optional caption), maybe answering a message."""
+
     body = forms.CharField(
         label=_("Your message"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=MAX_MESSAGE_BODY,
+        required=False,
         help_text=_("Markdown works. Mention someone with @**Name**."),
     )
-    attachments = forms.FileField(label=_("Attachment (optional)"), required=False)
+    attachments = MultipleFileField(label=_("Attachments (optional)"), required=False)
+    caption = forms.CharField(label=_("Caption (optional)"), max_length=300, required=False)
+    reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     client_id = forms.UUIDField(widget=forms.HiddenInput)
 
 

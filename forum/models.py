@@ -206,6 +206,9 @@ class Message(models.Model):
     is_hidden = models.BooleanField(default=False)  # hidden by a moderator, restorable
     is_pinned = models.BooleanField(default=False)
     search_text = models.TextField(blank=True)  # plain text for search
+    # The message this one answers, in the same topic (the posting service checks; on PostgreSQL
+    # a composite foreign key (reply_to, topic) -> (id, topic) enforces it too, migration 0005).
+    reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         constraints = [
@@ -261,6 +264,13 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     is_image = models.BooleanField(default=False)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    # Images only: the stored image's size, and a thumbnail at most THUMBNAIL_WIDTH wide beside it.
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail = models.FileField(max_length=300, blank=True)
+    thumbnail_width = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail_height = models.PositiveIntegerField(null=True, blank=True)
 
 
 class ReadState(models.Model):

@@ -197,3 +197,16 @@ def can_manage_topic(actor: Who, topic: Topic) -> bool:
     if can_moderate_community(actor, topic.room.community) and can_read_room(actor, topic.room):
         return True
     return actor.is_authenticated and topic.created_by_id == actor.pk and can_post_in_room(actor, topic.room)
+
+
+def is_room_member(actor: Who, room: Room) -> bool:
+    """A member of the room: listed in a restricted room, else an active member of its community.
+
+    Readers of an open community who have not joined can read along but not see who is in it
+    (the mention autocomplete asks this)."""
+    actor = as_actor(actor)
+    if not actor.is_authenticated or is_banned(actor, room.community):
+        return False
+    if room.is_restricted:
+        return _is_listed(actor, room)
+    return is_active_member(actor, room.community) or actor.is_platform_admin

@@ -19,30 +19,59 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}, "th": {"align"}, "td": {"align"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+# ``@**Name**`` (by name) or ``@**Name|id**`` (by identity: exactly that member).
 MENTION = re.compile(r"@\*\*([^*\n]{1,80})\*\*")
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+!|~-]")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Mention:
+    """One mention as written: a name, and the member's id when written by identity."""
+
+    name: str
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)
 class Rendered:
     html: str
     text: str
-    mentioned_names: frozenset[str]
+    mentions: frozenset[Mention]
+
+    @property
+    def mentioned_names(self) -> frozenset[str]:
+        return frozenset(m.name for m in self.mentions)
+
+
+def _mention(inner: str) -> Mention | None:
+    name, bar, ident = inner.rpartition("|")
+    if bar and ident.strip().isdigit() and name.strip():
+        return Mention(name=name.strip(), user_id=int(ident.strip()))
+    if inner.strip():
+        return Mention(name=inner.strip())
+    return None
+
+
+def mentions_in(source: str) -> frozenset[Mention]:
+    return frozenset(m for m in (_mention(inner) for inner in MENTION.findall(source)) if m is not None)
 
 
 def mentioned_names(source: str) -> frozenset[str]:
-    return frozenset(name.strip() for name in MENTION.findall(source))
+    return frozenset(m.name for m in mentions_in(source))
 
 
-def render(source: str, mentions: dict[str, str] | None = None) -> Rendered:
-    """Render Markdown; ``mentions`` maps display names to profile URLs."""
-    mentions = mentions or {}
+def render(source: str, links: dict[Mention, tuple[str, str]] | None = None) -> Rendered:
+    """Render Markdown; ``links`` maps a mention to (the member's name, their profile URL)."""
+    links = links or {}
 
     def link(match: re.Match[str]) -> str:
-        name = match.group(1).strip()
-        url = mentions.get(name)
-        if url is None:
+        mention = _mention(match.group(1))
+        found = links.get(mention) if mention is not None else None
+        if found is None:
             return match.group(0)
-        return f"[@{name}]({url})"
+        name, url = found
+        escaped = _MARKDOWN_SPECIAL.sub(lambda c: "\\" + c.group(0), name)
+        return f"[@{escaped}](<{url}>)"
 
     html = _markdown.render(MENTION.sub(link, source))
     clean = nh3.clean(
@@ -53,4 +82,4 @@ def render(source: str, mentions: dict[str, str] | None = None) -> Rendered:
         link_rel="nofollow noopener noreferrer ugc",
     )
     text = htmllib.unescape(nh3.clean(html, tags=set())).strip()
-    return Rendered(html=clean, text=text, mentioned_names=mentioned_names(source))
+    return Rendered(html=clean, text=text, mentions=mentions_in(source))

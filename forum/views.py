@@ -10,21 +10,20 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.actor import Actor
 from accounts.models import User
-from core.http import add_to_form
+from core.http import add_to_form, json_error, json_form_errors, wants_json
 from forum import permissions, selectors, services
-from forum.errors import Forbidden, ForumError
+from forum.errors import Forbidden, ForumError, Invalid, NotFound
 from forum.forms import (
     BanForm,
     CommunityForm,
@@ -41,6 +40,7 @@ from forum.forms import (
     TopicForm,
     TopicRenameForm,
 )
+from forum.message_markup import MessageView, render_list
 from forum.models import Attachment, Community, Membership, Message, Room, Topic
 
 
@@ -199,6 +199,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         "can_manage_roles": permissions.can_manage_roles(actor, found),
         "invite_form": InviteForm(),
         "mute_form": MuteForm(),
+        "now": timezone.now(),
     }
     return render(request, "forum/members.html", context)
 
@@ -369,9 +370,60 @@ def room(request: HttpRequest, slug: str, room_slug: str) -> HttpResponse:
         "topics": selectors.room_topics(actor=actor, room=found, page=_int(request.GET.get("page"))),
         "form": form,
         "can_post": permissions.can_post_in_room(actor, found),
+        # Why not, when not: muted (until when), archived, banned, not a member (forum-pages).
+        "post_blocked_reason": selectors.post_blocked_reason(actor, found),
         "can_moderate": permissions.can_moderate_community(actor, found.community),
     }
     return render(request, "forum/room.html", context, status=400 if form.errors else 200)
+
+
+def _post_reply(request: HttpRequest, actor: Actor, found: Topic, form: PostForm) -> HttpResponse | None:
+    """The reply form's POST: the one write path; JSON for ``Accept: application/json``.
+
+    Answers a redirect (HTML) or 201 ``{"seq", "id"}`` (JSON) when posted, a 400 JSON answer when
+    refused, and None when an HTML form with errors should be shown again.
+    """
+    as_json = wants_json(request)
+    if not form.is_valid():
+        return json_form_errors(form) if as_json else None
+    data = form.cleaned_data
+    try:
+        message = services.post_message(
+            actor=actor,
+            topic=found,
+            body=data["body"],
+            client_id=data["client_id"],
+            attachments=data.get("attachments") or [],
+            captions=request.POST.getlist("caption"),
+            reply_to=data.get("reply_to"),
+        )
+    except ForumError as error:
+        if as_json:
+            return json_error(error, fields={error.field or "__all__": [error.message]})
+        add_to_form(form, error)
+        return None
+    if as_json:
+        return JsonResponse({"seq": message.seq, "id": message.pk}, status=201)
+    return redirect(f"{found.get_absolute_url()}#m{message.seq}")
+
+
+def _before(request: HttpRequest) -> int | None:
+    before = request.GET.get("before")
+    return int(before) if before and before.isdigit() and len(before) < 18 else None
+
+
+def _accepted_under_question(found: Topic, page: selectors.MessagePage) -> tuple[int | None, MessageView | None]:
+    """The topic's first message's seq and the accepted answer to show again under it, when the
+    first message is in ``page`` (the answer from the page, or one more query)."""
+    shown = page.messages
+    if not shown or page.has_older:
+        return None, None
+    if found.accepted_answer_id is None:
+        return shown[0].seq, None
+    accepted = next((m for m in shown if m.pk == found.accepted_answer_id), None) or selectors.message_view(
+        message_id=found.accepted_answer_id, accepted_id=found.accepted_answer_id
+    )
+    return shown[0].seq, accepted
 
 
 @login_required
@@ -383,20 +435,14 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
         raise Http404
     found = with_markers.topic
     form = PostForm(request.POST or None, request.FILES or None, initial={"client_id": uuid.uuid4()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        uploads = [data["attachments"]] if data.get("attachments") else []
-        try:
-            message = services.post_message(
-                actor=actor, topic=found, body=data["body"], client_id=data["client_id"], attachments=uploads
-            )
-        except ForumError as error:
-            add_to_form(form, error)
-        else:
-            return redirect(f"{found.get_absolute_url()}#m{message.seq}")
-    before = request.GET.get("before")
-    history = selectors.topic_messages(topic=found, before_seq=int(before) if before and before.isdigit() else None)
-    shown = history.pop("topic_messages")
+    if request.method == "POST":
+        answered = _post_reply(request, actor, found, form)
+        if answered is not None:
+            return answered
+    before = _before(request)
+    page = selectors.topic_messages(topic=found, before_seq=before)
+    shown = page.messages
+    read_seq = with_markers.topic_read_seq if with_markers.topic_read_seq is not None else with_markers.room_read_seq
     if shown and before is None:
         services.mark_read(
             actor=actor,
@@ -406,13 +452,19 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
             room_read_seq=with_markers.room_read_seq,
             topic_read_seq=with_markers.topic_read_seq,
         )
-    # Permissions once per page for the viewer's role; each row combines them with authorship.
+    # Permissions once per page for the viewer's role; the client combines them with each article's data.
     can_moderate = permissions.can_moderate_community(actor, found.room.community)
+    can_manage = permissions.can_manage_topic(actor, found)
     viewer = selectors.TopicViewer(
         user_id=actor.pk,
         can_post=permissions.can_post_in_room(actor, found.room),
         can_moderate=can_moderate,
-        can_manage=permissions.can_manage_topic(actor, found),
+        can_manage=can_manage,
+        can_accept=found.is_question and can_manage,
+    )
+    first_message_seq, accepted = _accepted_under_question(found, page)
+    first_unread = (
+        selectors.first_unread_seq(read_seq=read_seq, shown_seqs=[m.seq for m in shown]) if before is None else None
     )
     context = {
         "actor": actor,
@@ -420,25 +472,75 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
         "room": found.room,
         "community": found.room.community,
         "form": form,
-        # The same options for every message: made once, not once per message in the template.
-        "react_options": format_html_join(
-            "",
-            '<option value="{}">{}</option>',
-            ReactForm.base_fields["emoji"].choices,  # type: ignore[attr-defined]
-        ),
-        # {% csrf_token %}'s markup, made once: the list has up to six forms per message.
-        "csrf_input": format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)),
         "can_post": viewer.can_post,
         "can_moderate": can_moderate,
-        "can_manage": viewer.can_manage,
+        "can_manage": can_manage,
+        "can_accept": viewer.can_accept,
+        "topic_viewer": viewer,
         "realtime_strings": realtime_strings(),
         "other_rooms": Room.objects.filter(community=found.room.community).exclude(pk=found.room_id).order_by("name")
         if can_moderate
         else [],
-        "message_rows": selectors.message_rows(messages=shown, topic=found, viewer=viewer),
-        **history,
+        "message_rows": page,
+        "accepted_view": accepted,
+        "first_message_seq": first_message_seq,
+        "first_unread_seq": first_unread,
+        "has_older": page.has_older,
+        "oldest_seq": page.oldest_seq,
+        "members_url": reverse("forum:topic_members", args=[found.pk]),
+        "older_url": reverse("forum:topic_older", args=[found.pk]),
     }
+    context["messages_section_attrs"] = selectors.section_attributes(
+        room_id=found.room_id,
+        topic_id=found.pk,
+        head_seq=found.room.last_seq,
+        viewer=viewer,
+        first_unread=first_unread,
+        oldest_seq=page.oldest_seq,
+        has_older=page.has_older,
+    )
     return render(request, "forum/topic.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def topic_older(request: HttpRequest, topic_id: int) -> HttpResponse:
+    """Up to 50 articles older than ``?before=<seq>`` (keyset; without it the newest), as HTML;
+    ``X-Has-Older: 1|0``."""
+    actor = Actor(user=request.user)
+    found = _readable_topic(actor, topic_id)
+    before = _before(request)
+    if before is None and request.GET.get("before"):
+        raise Invalid(_("Say which message to load older ones before (?before=seq)."), field="before")
+    page = selectors.topic_messages(topic=found, before_seq=before)
+    first_seq, accepted = _accepted_under_question(found, page)
+    html = render_list(
+        page.messages,
+        show_hidden=permissions.can_moderate_community(actor, found.room.community),
+        names=page.names,
+        viewer_id=actor.pk,
+        accepted=accepted,
+        first_seq=first_seq,
+    )
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["X-Has-Older"] = "1" if page.has_older else "0"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def topic_members(request: HttpRequest, topic_id: int) -> HttpResponse:
+    """Mention autocomplete: up to 8 members who can read the topic's room, by name prefix or word (JSON).
+
+    Only the room's own members may ask (403 JSON for anyone else, signed in or not)."""
+    actor = Actor(user=request.user)
+    if not actor.is_authenticated:
+        return json_error(Forbidden(_("Log in to see the members.")))
+    found = selectors.topic_with_room(topic_id=topic_id)
+    if found is None or not permissions.can_read_room(actor, found.room):
+        return json_error(NotFound(_("This topic does not exist.")))
+    if not permissions.is_room_member(actor, found.room):
+        return json_error(Forbidden(_("Only members of this community can see its members.")))
+    results = selectors.room_readers(room=found.room, q=request.GET.get("q", "")[:80])
+    return JsonResponse({"results": results})
 
 
 @login_required
@@ -446,15 +548,17 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
 def topic_manage(request: HttpRequest, topic_id: int) -> HttpResponse:
     actor = Actor(user=request.user)
     found = _readable_topic(actor, topic_id)
-    actor = actor
     action = request.POST.get("action")
+    as_json = wants_json(request)
     try:
         if action == "rename":
             form = TopicRenameForm(request.POST)
-            if form.is_valid():
-                services.rename_topic(actor=actor, topic=found, title=form.cleaned_data["title"])
-            else:  # e.g. a NUL byte, which used to reach PostgreSQL and answer 500
+            if not form.is_valid():  # e.g. a NUL byte, which used to reach PostgreSQL and answer 500
+                if as_json:
+                    return json_form_errors(form)
                 flash.error(request, " ".join(str(e) for e in form.errors["title"]))
+                return redirect(found)
+            services.rename_topic(actor=actor, topic=found, title=form.cleaned_data["title"])
         elif action == "move":
             target = get_object_or_404(Room, pk=_int(request.POST.get("room")), community=found.room.community)
             services.move_topic(actor=actor, topic=found, room=target)
@@ -464,11 +568,15 @@ def topic_manage(request: HttpRequest, topic_id: int) -> HttpResponse:
             answer = get_object_or_404(Message, pk=_int(request.POST.get("message")), topic=found)
             services.accept_answer(actor=actor, topic=found, message=answer)
         else:
-            flash.error(request, _("Unknown action."))
+            raise Invalid(_("Unknown action."), field="action")
     except Forbidden:
-        raise  # answered 403 by core.http's middleware
+        raise  # answered 403 by core.http's middleware (JSON when asked)
     except ForumError as error:
+        if as_json:
+            return json_error(error)
         flash.error(request, error.message)
+    if as_json:
+        return JsonResponse({"ok": True})
     return redirect(found)
 
 
@@ -531,18 +639,18 @@ def message_history(request: HttpRequest, message_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def message_action(request: HttpRequest, message_id: int, action: str) -> HttpResponse:
+    """Delete, react, pin, hide, dismiss flags, flag: a redirect back, or ``{"ok": true}`` for JSON."""
     actor = Actor(user=request.user)
     message = _message(actor, message_id)
-    actor = actor
     fallback = f"{message.topic.get_absolute_url()}#m{message.seq}"
+    as_json = wants_json(request)
     try:
         if action == "delete":
             services.delete_message(actor=actor, message=message)
         elif action == "react":
             form = ReactForm(request.POST)
             if not form.is_valid():
-                flash.error(request, _("Choose one of the offered reactions."))
-                return _back(request, fallback)
+                raise Invalid(_("Choose one of the offered reactions."), field="emoji")
             services.react(actor=actor, message=message, emoji=form.cleaned_data["emoji"])
         elif action in {"pin", "unpin"}:
             services.pin_message(actor=actor, message=message, pinned=action == "pin")
@@ -553,24 +661,30 @@ def message_action(request: HttpRequest, message_id: int, action: str) -> HttpRe
         elif action == "flag":
             flag_form = FlagForm(request.POST)
             if not flag_form.is_valid():
-                flash.error(request, _("Say why this message should be looked at."))
-                return _back(request, fallback)
+                raise Invalid(_("Say why this message should be looked at."), field="reason")
             services.flag_message(actor=actor, message=message, reason=flag_form.cleaned_data["reason"])
-            flash.success(request, _("Thank you. The facilitators will look at it."))
+            if not as_json:
+                flash.success(request, _("Thank you. The facilitators will look at it."))
         else:
             raise Http404
     except Forbidden:
-        raise  # answered 403 by core.http's middleware
+        raise  # answered 403 by core.http's middleware (JSON when asked)
     except ForumError as error:
+        if as_json:
+            return json_error(error)
         flash.error(request, error.message)
+    if as_json:
+        return JsonResponse({"ok": True})
     return _back(request, fallback)
 
 
-@login_required
-def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+def _serve_attachment(request: HttpRequest, attachment_id: int, *, thumbnail: bool) -> HttpResponseBase:
     actor = Actor(user=request.user)
     found = get_object_or_404(Attachment.objects.select_related("message__room__community"), pk=attachment_id)
     if not permissions.can_read_room(actor, found.message.room) or found.message.deleted_at or found.message.is_hidden:
+        raise Http404
+    stored = found.thumbnail if thumbnail else found.file
+    if thumbnail and not found.thumbnail:
         raise Http404
     # Only re-encoded raster images are shown inline; everything else is a download.
     response: HttpResponseBase
@@ -579,11 +693,11 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
         # is a URI, so the stored name is percent-encoded. nginx keeps Content-Type and
         # Content-Disposition from this answer and adds the other headers below itself.
         response = HttpResponse(content_type=found.content_type)
-        response["X-Accel-Redirect"] = settings.KRING_X_ACCEL_PREFIX + quote(found.file.name)
+        response["X-Accel-Redirect"] = settings.KRING_X_ACCEL_PREFIX + quote(stored.name)
         response["Content-Disposition"] = content_disposition_header(not found.is_image, found.original_name) or ""
     else:
         response = FileResponse(
-            found.file.open("rb"),
+            stored.open("rb"),
             as_attachment=not found.is_image,
             filename=found.original_name,
             content_type=found.content_type,
@@ -594,6 +708,17 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     return response
 
 
+@login_required
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    return _serve_attachment(request, attachment_id, thumbnail=False)
+
+
+@login_required
+def attachment_thumbnail(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    """An image attachment's thumbnail (at most 640 px wide), with the same access check as the file."""
+    return _serve_attachment(request, attachment_id, thumbnail=True)
+
+
 # --- notifications and search ---------------------------------------------------------------------
 
 
@@ -601,9 +726,18 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
 def notifications(request: HttpRequest) -> HttpResponse:
     actor = Actor(user=request.user)
     if request.method == "POST":
-        services.mark_notifications_read(actor=actor)
-        return redirect("forum:notifications")
-    page = selectors.notifications(user=actor.member, page=_int(request.GET.get("page")))
+        group = request.POST.get("group")
+        if group:  # one group: its unread notifications
+            ids = selectors.notification_ids_in_group(user=actor.member, key=group)
+            if ids is None:
+                raise Http404
+            services.mark_notifications_read(actor=actor, ids=ids)
+        else:
+            services.mark_notifications_read(actor=actor)
+        page_number = _int(request.POST.get("page"))
+        target = reverse("forum:notifications")
+        return redirect(f"{target}?page={page_number}" if page_number > 1 else target)
+    page = selectors.notification_groups(user=actor.member, page=_int(request.GET.get("page")))
     return render(request, "forum/notifications.html", {"page": page})
 
 

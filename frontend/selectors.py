@@ -6,8 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from accounts.models import Organisation, User, display_name_of
+from forum.models import Membership, MembershipState, Notification, NotificationKind, ReadState, Room, RoomMember
 
 
 def home_page_data(*, user: Any) -> dict[str, Any]:
@@ -63,3 +67,102 @@ def header(*, user: User) -> Header:
         unread_messages=int(unread),
         unread_notifications=int(notifications),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SidebarRoom:
+    id: int
+    name: str
+    url: str
+    read_seq: int
+    head_seq: int
+    unread: int
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
+class SidebarCommunity:
+    id: int
+    name: str
+    url: str
+    rooms: list[SidebarRoom]
+
+    @property
+    def unread(self) -> int:
+        return sum(room.unread for room in self.rooms)
+
+
+_sidebar_sql: dict[str, tuple[tuple[str, tuple[Any, ...]], tuple[str, tuple[Any, ...]]]] = {}
+
+
+def _sidebar_queries() -> tuple[tuple[str, tuple[Any, ...]], tuple[str, tuple[Any, ...]]]:
+    """The sidebar's two queries, compiled once per database vendor with the stand-in member (as
+    the header's): building and compiling them cost more CPU than running them."""
+    vendor = connection.vendor
+    if vendor not in _sidebar_sql:
+        member = _STAND_IN
+        active = Membership.objects.filter(user=member, state=MembershipState.ACTIVE)
+        communities = active.order_by("community__name", "community_id").values_list(
+            "community_id", "community__name", "community__slug"
+        )
+        read = ReadState.objects.filter(user=member, room=OuterRef("pk")).values("last_read_seq")[:1]
+        mentions = (
+            Notification.objects.filter(
+                user=member, kind=NotificationKind.MENTION, read_at__isnull=True, message__room=OuterRef("pk")
+            )
+            .values("user_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        rooms = (
+            Room.objects.filter(community_id__in=active.values("community_id"), is_archived=False)
+            .filter(Q(is_restricted=False) | Q(pk__in=RoomMember.objects.filter(user=member).values("room_id")))
+            .annotate(read_seq=Coalesce(Subquery(read), F("last_seq")), mentions=Coalesce(Subquery(mentions), 0))
+            .order_by("name", "pk")
+            .values_list("pk", "community_id", "name", "slug", "last_seq", "read_seq", "mentions")
+        )
+        _sidebar_sql[vendor] = (communities.query.sql_with_params(), rooms.query.sql_with_params())
+    return _sidebar_sql[vendor]
+
+
+def _run(query: tuple[str, tuple[Any, ...]], user: User) -> list[tuple[Any, ...]]:
+    sql, params = query
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk if p == _STAND_IN else p for p in params])
+        return list(cursor.fetchall())
+
+
+def sidebar(*, user: User) -> list[SidebarCommunity]:
+    """The member's communities with the rooms they read, unread and mention counts: two queries.
+
+    Unread is counted as ``forum.selectors.unread_total`` counts it (a room without a read marker
+    has nothing unread), so the rooms add up to the header's total. Mentions are the member's
+    unread mention notifications per room.
+    """
+    communities_query, rooms_query = _sidebar_queries()
+    communities = _run(communities_query, user)
+    if not communities:
+        return []
+    # URLs from one reversed pattern each: slugs are [-a-zA-Z0-9_], nothing to quote.
+    room_url = reverse("forum:room", args=["c0mmunity", "r00m"])
+    community_url = reverse("forum:community", args=["c0mmunity"])
+    by_community: dict[int, list[SidebarRoom]] = {c[0]: [] for c in communities}
+    slugs = {c[0]: c[2] for c in communities}
+    for pk, community_id, name, slug, head, read_seq, mention_count in _run(rooms_query, user):
+        by_community[community_id].append(
+            SidebarRoom(
+                id=pk,
+                name=name,
+                url=room_url.replace("/c0mmunity/r00m/", f"/{slugs[community_id]}/{slug}/", 1),
+                read_seq=int(read_seq),
+                head_seq=int(head),
+                unread=max(0, int(head) - int(read_seq)),
+                mentions=int(mention_count),
+            )
+        )
+    return [
+        SidebarCommunity(
+            id=pk, name=name, url=community_url.replace("/c0mmunity/", f"/{slug}/", 1), rooms=by_community[pk]
+        )
+        for pk, name, slug in communities
+    ]

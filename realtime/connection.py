@@ -408,7 +408,9 @@ class Connection:
     async def on_post(self, frame: Post) -> None:
         if not self._limit("write", frame.ref, frame.room, frame.client_id):
             return
-        seq = await self.hub.posts.post(self.user, frame.room, frame.topic, frame.body, frame.client_id)
+        seq = await self.hub.posts.post(
+            self.user, frame.room, frame.topic, frame.body, frame.client_id, reply_to=frame.reply_to
+        )
         self.send(protocol.Ack(room=frame.room, client_id=frame.client_id, seq=seq, ref=frame.ref))
 
     async def on_edit(self, frame: Edit) -> None:

@@ -39,10 +39,21 @@ class PostBatcher:
         self.queue: list[tuple[NewMessage, asyncio.Future[int]]] = []
         self.writing = False
 
-    async def post(self, user: User, room_id: int, topic_id: int, body: str, client_id: str) -> int:
-        """Queue one post and wait for its seq; raises the ``ForumError`` that refused it."""
+    async def post(
+        self, user: User, room_id: int, topic_id: int, body: str, client_id: str, *, reply_to: int | None = None
+    ) -> int:
+        """Queue one post and wait for its seq; raises the ``ForumError`` that refused it.
+
+        ``reply_to`` is the id of the message this post answers (in the same topic)."""
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        request = NewMessage(actor=user, room_id=room_id, topic_id=topic_id, body=body, client_id=uuid.UUID(client_id))
+        request = NewMessage(
+            actor=user,
+            room_id=room_id,
+            topic_id=topic_id,
+            body=body,
+            client_id=uuid.UUID(client_id),
+            reply_to=reply_to,
+        )
         self.queue.append((request, future))
         if not self.writing:
             self.writing = True

@@ -81,6 +81,7 @@ class Post(ClientFrame, tag="post"):
     topic: Id
     body: str
     client_id: ClientId
+    reply_to: Id | None = None  # the id of the message this post answers, in the same topic
 
     def __post_init__(self) -> None:
         _check_client_id(self.client_id)
@@ -188,6 +189,8 @@ class MessageFrame(ServerFrame, tag="message"):
     pinned: bool
     created_at: str
     reactions: dict[str, list[int]]
+    reply_to: Id | None  # the seq of the message this one answers
+    article: str  # the rendered <article> (forum.message_markup), the same as the page's
 
 
 class MessageEdited(MessageFrame, tag="message_edited"):
@@ -205,15 +208,19 @@ class Reaction(ServerFrame, tag="reaction"):
     topic: Id
     seq: Id
     reactions: dict[str, list[int]]
+    chips: str  # the rendered inside of the message's reactions bar
 
 
-class TopicUpdated(ServerFrame, tag="topic_updated"):
+class TopicFrame(ServerFrame, tag="topic"):
     room: Id
     topic: Id
     title: str
     resolved: bool
     accepted_answer: int | None
-    moved_to: Id | None = None
+    message_count: int
+    last_seq: Id
+    moved_to: Id | None
+    row: str  # the rendered <li class="topic-row"> of the room page
 
 
 class Ack(ServerFrame, tag="ack"):
@@ -273,7 +280,7 @@ AnyServerFrame = (
     | MessageEdited
     | MessageDeleted
     | Reaction
-    | TopicUpdated
+    | TopicFrame
     | Ack
     | ReadState
     | TypingFrame

@@ -14,22 +14,27 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from accounts.actor import as_actor
 from forum import permissions
 from forum.models import (
     Community,
+    CommunityKind,
     Membership,
     MembershipState,
     ReadState,
     Role,
     Room,
     RoomMember,
+    Scope,
     Visibility,
 )
 from forum.permissions import Who
+from forum.selectors.unread import counted_read_states
 
 
 @dataclass
@@ -90,8 +95,14 @@ def directory(*, actor: Who, filters: DirectoryFilters, page: int = 1, per_page:
             by_scope[row["scope"]] = by_scope.get(row["scope"], 0) + row["n"]
         if kind_ok and scope_ok:
             total += row["n"]
+    # Options say their label ("Centre of Expertise", "Landelijk"), never the stored value.
+    kind_labels = dict(CommunityKind.choices)
+    scope_labels = dict(Scope.choices)
     facets = {
-        "kind": [{"kind": k, "n": by_kind[k]} for k in sorted(by_kind)],
+        "kind": sorted(
+            ({"kind": k, "label": kind_labels.get(k, k), "n": by_kind[k]} for k in by_kind),
+            key=lambda f: str(f["label"]).lower(),
+        ),
         "sector": list(
             narrowed("sector")
             .filter(sectors__isnull=False)
@@ -106,7 +117,9 @@ def directory(*, actor: Who, filters: DirectoryFilters, page: int = 1, per_page:
             .annotate(n=Count("pk", distinct=True))
             .order_by("facet_name")
         ),
-        "scope": [{"scope": k, "n": by_scope[k]} for k in sorted(by_scope)],
+        "scope": [
+            {"scope": k, "label": scope_labels.get(k, k), "n": by_scope[k]} for k in Scope.values if k in by_scope
+        ],
     }
     results = narrowed().distinct().order_by("-member_count", "name")
     paginator = Paginator(results, per_page)
@@ -131,10 +144,41 @@ def directory(*, actor: Who, filters: DirectoryFilters, page: int = 1, per_page:
             .values_list("community_id", "region__name")
         ):
             regions.setdefault(community_id, []).append(name)
+    unread = unread_by_community(actor=actor, community_ids=ids)
     for community in communities:
         community.sector_names = sectors.get(community.pk, [])  # type: ignore[attr-defined]
         community.region_names = regions.get(community.pk, [])  # type: ignore[attr-defined]
-    return {"page": result_page, "facets": facets}
+        community.unread = unread.get(community.pk, 0)  # type: ignore[attr-defined]
+    active = [
+        (name, label, value)
+        for name, label, value in (
+            ("kind", _("Kind"), kind_labels.get(filters.kind, filters.kind)),
+            ("scope", _("Scope"), scope_labels.get(filters.scope, filters.scope)),
+            ("sector", _("Sector"), _facet_name(facets["sector"], filters.sector)),
+            ("region", _("Region"), _facet_name(facets["region"], filters.region)),
+        )
+        if getattr(filters, name)
+    ]
+    return {"page": result_page, "facets": facets, "active_filters": active}
+
+
+def _facet_name(options: list[dict[str, Any]], slug: str) -> str:
+    return next((str(o["facet_name"]) for o in options if o["facet_slug"] == slug), slug)
+
+
+def unread_by_community(*, actor: Who, community_ids: list[int]) -> dict[int, int]:
+    """Unread messages per community for a member, over the rooms they read there (one query)."""
+    actor = as_actor(actor)
+    if not actor.is_authenticated or not community_ids:
+        return {}
+    rows = (
+        counted_read_states(actor.member_id)
+        .filter(room__community_id__in=community_ids)
+        .values("room__community_id")
+        .annotate(n=Sum(F("room__last_seq") - F("last_read_seq")))
+        .order_by()
+    )
+    return {row["room__community_id"]: max(0, int(row["n"] or 0)) for row in rows}
 
 
 def community_detail(*, actor: Who, slug: str) -> Community | None:

@@ -1,19 +1,16 @@
-"""The topic page's message list: display data computed once per page, not per template tag."""
+"""What the topic page's message section tells the client about the viewer, decided once per page.
+
+The articles themselves are viewer-independent (``forum.message_markup``); the section's data
+attributes carry the viewer's capabilities and read state, from which the client shows actions.
+The server still checks every action.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
-from django.utils.safestring import SafeString, mark_safe
-
-from forum.models import (
-    Topic,
-)
-from forum.selectors.topics import PageMessage
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,121 +21,41 @@ class TopicViewer:
     can_post: bool
     can_moderate: bool
     can_manage: bool
+    can_accept: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class AttachmentRow:
-    url: str
-    name: str
-    size: str
+def first_unread_seq(*, read_seq: int | None, shown_seqs: list[int]) -> int | None:
+    """The first message shown after the viewer's read marker (None when everything is read)."""
+    marker = read_seq or 0
+    return next((seq for seq in shown_seqs if seq > marker), None)
 
 
-@dataclass(frozen=True, slots=True)
-class MessageRow:
-    """One message as the topic page shows it. An empty URL means the viewer may not do that.
+def section_attributes(
+    *,
+    room_id: int,
+    topic_id: int,
+    head_seq: int,
+    viewer: TopicViewer,
+    first_unread: int | None,
+    oldest_seq: int | None,
+    has_older: bool,
+) -> SafeString:
+    """The ``data-*`` attributes of ``<section class="messages">`` (the contract), escaped."""
 
-    ``pk`` and ``seq`` are text: the template would put an int through number localisation each time.
-    """
+    def flag(value: bool) -> str:
+        return "true" if value else "false"
 
-    pk: str
-    seq: str
-    author_name: str  # "" for a former member
-    author_url: str
-    created_iso: str
-    created_label: str  # as {{ created_at|date:"j M Y H:i" }}
-    history_url: str  # edited and not deleted
-    is_pinned: bool
-    is_hidden: bool
-    is_accepted: bool
-    is_deleted: bool
-    hidden_from_viewer: bool  # hidden by a facilitator; facilitators still see it
-    body_html: SafeString
-    attachments: list[AttachmentRow]
-    reactions: list[tuple[str, int]]
-    actions: bool  # shown, to a signed-in viewer
-    react_url: str
-    edit_url: str
-    delete_url: str
-    pin_url: str
-    hide_url: str
-    can_accept: bool
-    flag_url: str
-
-
-_MARK = 987654321
-
-
-class _UrlFormat:
-    """Reverse a URL once with a marker for the id, then make each row's URL by joining strings."""
-
-    def __init__(self, name: str, *rest: str) -> None:
-        self.head, self.tail = reverse(name, args=[_MARK, *rest]).split(str(_MARK))
-
-    def __call__(self, pk: int) -> str:
-        return f"{self.head}{pk}{self.tail}"
-
-
-def message_rows(*, messages: list[PageMessage], topic: Topic, viewer: TopicViewer) -> list[MessageRow]:
-    """The topic page's rows: URLs, labels, dates and the viewer's actions, without a query."""
-    profile = _UrlFormat("accounts:profile")
-    history = _UrlFormat("forum:message_history")
-    edit = _UrlFormat("forum:message_edit")
-    attachment = _UrlFormat("forum:attachment")
-    action = {
-        name: _UrlFormat("forum:message_action", name)
-        for name in ("react", "delete", "pin", "unpin", "hide", "restore", "flag")
-    }
-    uid, can_post, can_moderate = viewer.user_id, viewer.can_post, viewer.can_moderate
-    accept_possible = topic.is_question and viewer.can_manage
-    signed_in = uid is not None
-    current = timezone.get_current_timezone()
-    months: dict[int, str] = {}
-
-    def month(number: int) -> str:
-        """As the date filter's "M" (translated once per month per page, not per message)."""
-        if number not in months:
-            months[number] = MONTHS_3[number].title()
-        return months[number]
-
-    rows = []
-    for m in messages:
-        pk = m.pk
-        deleted = m.deleted_at is not None
-        hidden = m.is_hidden and not can_moderate
-        shown = not deleted and not hidden
-        acts = signed_in and shown
-        own = m.author_id == uid
-        created = timezone.localtime(m.created_at, current)
-        rows.append(
-            MessageRow(
-                pk=str(pk),
-                seq=str(m.seq),
-                author_name=m.author_name,
-                author_url=profile(m.author_id) if m.author_id is not None else "",
-                created_iso=created.isoformat(),
-                created_label=f"{created.day} {month(created.month)} {created.year:04d} {created:%H:%M}",
-                history_url=history(pk) if m.edited_at and not deleted else "",
-                is_pinned=m.is_pinned,
-                is_hidden=m.is_hidden,
-                is_accepted=topic.accepted_answer_id == pk,
-                is_deleted=deleted,
-                hidden_from_viewer=hidden,
-                body_html=mark_safe(m.body_html) if shown else SafeString(),  # noqa: S308  (sanitised at write time)
-                attachments=[
-                    AttachmentRow(attachment(a_id), name, filesizeformat(size))
-                    for a_id, name, size in m.attachment_list
-                ]
-                if shown
-                else [],
-                reactions=[(emoji, len(users)) for emoji, users in m.reaction_summary.items()],
-                actions=acts,
-                react_url=action["react"](pk) if acts and can_post else "",
-                edit_url=edit(pk) if acts and own and can_post else "",
-                delete_url=action["delete"](pk) if acts and (own or can_moderate) else "",
-                pin_url=action["unpin" if m.is_pinned else "pin"](pk) if acts and can_moderate else "",
-                hide_url=action["restore" if m.is_hidden else "hide"](pk) if acts and can_moderate else "",
-                can_accept=acts and accept_possible and topic.accepted_answer_id != pk,
-                flag_url=action["flag"](pk) if acts and not own else "",
-            )
-        )
-    return rows
+    return format_html(
+        'data-room="{}" data-topic="{}" data-head-seq="{}" data-first-unread-seq="{}" data-viewer-id="{}" '
+        'data-can-post="{}" data-can-moderate="{}" data-can-accept="{}" data-oldest-seq="{}" data-has-older="{}"',
+        room_id,
+        topic_id,
+        head_seq,
+        "" if first_unread is None else first_unread,
+        "" if viewer.user_id is None else viewer.user_id,
+        flag(viewer.can_post),
+        flag(viewer.can_moderate),
+        flag(viewer.can_accept),
+        "" if oldest_seq is None else oldest_seq,
+        flag(has_older),
+    )

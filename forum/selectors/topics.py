@@ -11,6 +11,8 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
+    QuerySet,
     Subquery,
     Value,
 )
@@ -18,13 +20,17 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from accounts.actor import as_actor
-from accounts.models import display_name_of
+from accounts.models import User, display_name_of
+from forum.message_markup import AttachmentView, MessageView, ReplyView, avatar_url, excerpt_of, initials
 from forum.models import (
     Attachment,
+    Membership,
+    MembershipState,
     Message,
     Reaction,
     ReadState,
     Room,
+    RoomMember,
     Topic,
     TopicReadState,
 )
@@ -130,7 +136,7 @@ def read_markers(*, actor: Who, room: Room, topic: Topic | None = None) -> tuple
     return found[0], found[1]
 
 
-# The columns the topic page shows: not the source text, search text or the author's whole profile.
+# The columns an article shows: not the source text, search text or the author's whole profile.
 _PAGE_FIELDS = (
     "pk",
     "seq",
@@ -141,70 +147,54 @@ _PAGE_FIELDS = (
     "deleted_at",
     "is_hidden",
     "is_pinned",
+    "reply_to_id",
+    "room_id",
+    "topic_id",
+    "client_id",
     "author__email",
     "author__first_name",
     "author__last_name",
     "author__profile__display_name",
+    "author__profile__organisation__name",
+    "author__profile__avatar",
 )
 
 
 @dataclass(slots=True)
-class PageMessage:
-    """One message of the topic page, read as plain values (no model instances: ~1.5 ms a page).
+class MessagePage:
+    """Articles' data for a page or fragment, oldest first, and the names of who reacted."""
 
-    ``author_name`` is the author's ``User.display_name``, "" for a former member;
-    ``reaction_summary`` is {emoji: [user ids]}; ``attachment_list`` holds (id, name, size).
-    """
+    messages: list[MessageView]
+    names: dict[int, str]
+    has_older: bool
 
-    pk: int
-    seq: int
-    author_id: int | None
-    author_name: str
-    body_html: str
-    created_at: Any
-    edited_at: Any
-    deleted_at: Any
-    is_hidden: bool
-    is_pinned: bool
-    has_attachments: bool
-    reaction_summary: dict[str, list[int]]
-    attachment_list: list[tuple[int, str, int]]
+    @property
+    def oldest_seq(self) -> int | None:
+        return self.messages[0].seq if self.messages else None
 
 
-def topic_messages(*, topic: Topic, before_seq: int | None = None, limit: int = HISTORY_PAGE) -> dict[str, Any]:
-    """Keyset pagination backwards from the newest: ``before_seq`` is the oldest seq shown.
-
-    ``topic_messages`` is a list of ``PageMessage``, oldest first. Reactions come from one flat
-    query for the whole page (a prefetch costs more per message) and attachments from one more,
-    only when a message on the page has one.
-    """
-    qs = Message.objects.filter(topic=topic)
-    if before_seq is not None:
-        qs = qs.filter(seq__lt=before_seq)
-    rows = list(
-        # Few messages have attachments: ask for them only when this page has some.
-        qs.annotate(has_attachments=Exists(Attachment.objects.filter(message=OuterRef("pk"))))
-        .order_by("-seq")
-        .values_list(*_PAGE_FIELDS, "has_attachments")[: limit + 1]
-    )
-    has_older = len(rows) > limit
-    rows = rows[:limit]
-    rows.reverse()
-    batch = [
-        PageMessage(
+def _views(rows: list[tuple[Any, ...]], accepted_id: int | None) -> list[MessageView]:
+    return [
+        MessageView(
             pk=pk,
             seq=seq,
             author_id=author_id,
             author_name=display_name_of(profile_name, first, last, email) if author_id is not None else "",
-            body_html=body_html,
+            organisation=organisation or "",
+            avatar=avatar or "",
             created_at=created_at,
-            edited_at=edited_at,
-            deleted_at=deleted_at,
-            is_hidden=is_hidden,
-            is_pinned=is_pinned,
+            edited=edited_at is not None,
+            deleted=deleted_at is not None,
+            hidden=is_hidden,
+            pinned=is_pinned,
+            body_html=body_html,
+            accepted=pk == accepted_id,
+            reply=ReplyView(seq=0, author_name="", excerpt="", gone=True) if reply_to_id else None,
+            reply_to_id=reply_to_id,
             has_attachments=attached,
-            reaction_summary={},
-            attachment_list=[],
+            room_id=room_id,
+            topic_id=topic_id,
+            client_id=str(client_id),
         )
         for (
             pk,
@@ -216,33 +206,202 @@ def topic_messages(*, topic: Topic, before_seq: int | None = None, limit: int = 
             deleted_at,
             is_hidden,
             is_pinned,
+            reply_to_id,
+            room_id,
+            topic_id,
+            client_id,
             email,
             first,
             last,
             profile_name,
+            organisation,
+            avatar,
             attached,
         ) in rows
     ]
+
+
+def load_messages(
+    queryset: QuerySet[Message], *, accepted_id: int | None = None, limit: int | None = None, oldest: bool = False
+) -> MessagePage:
+    """The articles' data for ``queryset``'s messages, the newest ``limit`` of them (``oldest``: the
+    oldest ``limit``), oldest first; ``has_older`` says whether more matched.
+
+    One query for the messages (with author, organisation and avatar joined), one flat query for
+    their reactions with the reactors' names, and only when needed one for attachments and one
+    for the messages replied to.
+    """
+    qs = queryset.annotate(has_attachments=Exists(Attachment.objects.filter(message=OuterRef("pk"))))
+    fetched = qs.order_by("seq" if oldest else "-seq").values_list(*_PAGE_FIELDS, "has_attachments")
+    rows = list(fetched[: limit + 1] if limit is not None else fetched)
+    has_older = limit is not None and len(rows) > limit
+    rows = rows[:limit] if limit is not None else rows
+    if not oldest:
+        rows.reverse()
+    batch = _views(rows, accepted_id)
     by_pk = {m.pk: m for m in batch}
+    names: dict[int, str] = {}
     if by_pk:
-        # The unique index's order, the order live reaction frames have had (by member, then emoji).
-        for message_id, emoji, user_id in (
+        # The unique index's order, the order live reaction frames have (by member, then emoji).
+        for message_id, emoji, user_id, name in (
             Reaction.objects.filter(message_id__in=list(by_pk))
             .order_by("message_id", "user_id", "emoji")
-            .values_list("message_id", "emoji", "user_id")
+            .values_list("message_id", "emoji", "user_id", "user__profile__display_name")
         ):
-            by_pk[message_id].reaction_summary.setdefault(emoji, []).append(user_id)
+            by_pk[message_id].reactions.setdefault(emoji, []).append(user_id)
+            names[user_id] = name or ""
     with_attachments = [m.pk for m in batch if m.has_attachments]
     if with_attachments:
-        for attachment_id, message_id, name, size in (
-            Attachment.objects.filter(message_id__in=with_attachments)
+        for message_id, view in attachment_views(with_attachments):
+            by_pk[message_id].attachments.append(view)
+    replied = {m.reply_to_id for m in batch if m.reply_to_id}
+    if replied:
+        targets = reply_views(replied)
+        for m in batch:
+            if m.reply_to_id:
+                m.reply = targets.get(m.reply_to_id, m.reply)
+    return MessagePage(messages=batch, names=names, has_older=has_older)
+
+
+def attachment_views(message_ids: list[int]) -> list[tuple[int, AttachmentView]]:
+    """(message id, attachment) for these messages' attachments, in upload order: one query."""
+    return [
+        (
+            message_id,
+            AttachmentView(
+                pk=pk,
+                name=name,
+                size=size,
+                is_image=is_image,
+                caption=caption,
+                width=thumb_w or width,
+                height=thumb_h or height,
+                has_thumbnail=bool(thumbnail),
+            ),
+        )
+        for pk, message_id, name, size, is_image, caption, width, height, thumbnail, thumb_w, thumb_h in (
+            Attachment.objects.filter(message_id__in=message_ids)
             .order_by("pk")
-            .values_list("pk", "message_id", "original_name", "size")
-        ):
-            by_pk[message_id].attachment_list.append((attachment_id, name, size))
-    return {"topic_messages": batch, "has_older": has_older, "oldest_seq": batch[0].seq if batch else None}
+            .values_list(
+                "pk",
+                "message_id",
+                "original_name",
+                "size",
+                "is_image",
+                "caption",
+                "width",
+                "height",
+                "thumbnail",
+                "thumbnail_width",
+                "thumbnail_height",
+            )
+        )
+    ]
+
+
+def reply_views(message_ids: set[int]) -> dict[int, ReplyView]:
+    """The messages replied to, as a reply shows them: one query."""
+    found = {}
+    for (
+        pk,
+        seq,
+        author_id,
+        email,
+        first,
+        last,
+        profile_name,
+        search_text,
+        deleted_at,
+        is_hidden,
+    ) in Message.objects.filter(pk__in=message_ids).values_list(
+        "pk",
+        "seq",
+        "author_id",
+        "author__email",
+        "author__first_name",
+        "author__last_name",
+        "author__profile__display_name",
+        "search_text",
+        "deleted_at",
+        "is_hidden",
+    ):
+        gone = deleted_at is not None or is_hidden
+        found[pk] = ReplyView(
+            seq=seq,
+            author_name=display_name_of(profile_name, first, last, email) if author_id is not None else "",
+            excerpt="" if gone else excerpt_of(search_text),
+            gone=gone,
+        )
+    return found
+
+
+def topic_messages(*, topic: Topic, before_seq: int | None = None, limit: int = HISTORY_PAGE) -> MessagePage:
+    """Keyset pagination backwards from the newest: ``before_seq`` is the oldest seq shown."""
+    qs = Message.objects.filter(topic=topic)
+    if before_seq is not None:
+        qs = qs.filter(seq__lt=before_seq)
+    return load_messages(qs, accepted_id=topic.accepted_answer_id, limit=limit)
+
+
+def message_view(*, message_id: int, accepted_id: int | None = None) -> MessageView | None:
+    """One message's article data (for the accepted answer and for frames of edits and moderation)."""
+    page = load_messages(Message.objects.filter(pk=message_id), accepted_id=accepted_id)
+    return page.messages[0] if page.messages else None
+
+
+def first_seq(*, topic: Topic) -> int | None:
+    return Message.objects.filter(topic=topic).order_by("seq").values_list("seq", flat=True).first()
 
 
 def latest_messages(*, topic: Topic, limit: int = 5) -> list[Message]:
     qs = Message.objects.filter(topic=topic, deleted_at__isnull=True, is_hidden=False).order_by("-seq")
     return list(reversed(list(qs.select_related("author__profile")[:limit])))
+
+
+MENTION_SUGGESTIONS = 8
+
+
+def room_readers(*, room: Room, q: str, limit: int = MENTION_SUGGESTIONS) -> list[dict[str, Any]]:
+    """Members of the room whose name starts with ``q``'s words (each word a name's start or a later
+    word's), for mention autocomplete: one query, at most ``limit``, same-named members told apart
+    by organisation and avatar, each with the unambiguous mention ``@**Name|id**``."""
+    people = User.objects.filter(is_active=True)
+    if room.is_restricted:
+        people = people.filter(pk__in=RoomMember.objects.filter(room=room).values("user_id")).exclude(
+            pk__in=Membership.objects.filter(community_id=room.community_id, state=MembershipState.BANNED).values(
+                "user_id"
+            )
+        )
+    else:
+        people = people.filter(
+            pk__in=Membership.objects.filter(community_id=room.community_id, state=MembershipState.ACTIVE).values(
+                "user_id"
+            )
+        )
+    for word in q.split()[:4]:
+        people = people.filter(
+            Q(profile__display_name__istartswith=word) | Q(profile__display_name__icontains=f" {word}")
+        )
+    rows = people.order_by("profile__display_name", "pk").values_list(
+        "pk",
+        "email",
+        "first_name",
+        "last_name",
+        "profile__display_name",
+        "profile__organisation__name",
+        "profile__avatar",
+    )[:limit]
+    results = []
+    for pk, email, first, last, profile_name, organisation, avatar in rows:
+        name = display_name_of(profile_name, first, last, email)
+        results.append(
+            {
+                "id": pk,
+                "name": name,
+                "organisation": organisation or "",
+                "avatar_url": avatar_url(avatar or ""),
+                "initials": initials(name),
+                "mention": f"@**{name}|{pk}**",
+            }
+        )
+    return results

@@ -27,7 +27,7 @@ from forum.models import (
 )
 
 
-def _counted_read_states(user: User | int) -> QuerySet[ReadState]:
+def counted_read_states(user: User | int) -> QuerySet[ReadState]:
     """The member's markers in the rooms they read: those of their communities, and listed rooms."""
     active = Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values("community_id")
     listed = RoomMember.objects.filter(user=user).values("room_id")
@@ -40,7 +40,7 @@ def unread_total(*, user: Member) -> int:
     """Unread messages over all rooms this member reads: one query."""
     if not isinstance(user, User):  # not logged in
         return 0
-    total = _counted_read_states(user).aggregate(n=Sum(F("room__last_seq") - F("last_read_seq")))["n"]
+    total = counted_read_states(user).aggregate(n=Sum(F("room__last_seq") - F("last_read_seq")))["n"]
     return max(0, int(total or 0))
 
 
@@ -57,7 +57,7 @@ def unread_counts(*, user: User | int) -> dict[str, Any]:
     ``frontend.selectors.header``); both are 0 or more, as the functions above return them.
     """
     messages = (
-        _counted_read_states(user)
+        counted_read_states(user)
         .values("user_id")
         .annotate(n=Sum(F("room__last_seq") - F("last_read_seq")))
         .values("n")

@@ -20,8 +20,10 @@ from forum.models import (
     Reaction,
     ReadState,
     Role,
+    Topic,
 )
-from forum.serializers import group_reactions
+from forum.selectors.topics import load_messages
+from forum.serializers import group_reactions, view_frame
 
 SYSTEM_MENTORING_SLUG = "mentorkoppels"
 
@@ -91,3 +93,11 @@ def _catch_up_read_state(user: User, community: Community) -> None:
 
 def _reactions_of(message: Message) -> dict[str, list[int]]:
     return group_reactions(Reaction.objects.filter(message=message).values_list("emoji", "user_id"))
+
+
+def announce_message_changed(message: Message) -> None:
+    """After commit, a ``message_edited`` frame with the message's article rendered again (edit, pin, hide)."""
+    accepted = Topic.objects.filter(pk=message.topic_id).values_list("accepted_answer_id", flat=True).first()
+    page = load_messages(Message.objects.filter(pk=message.pk), accepted_id=accepted)
+    if page.messages:
+        events.announce_room(message.room_id, view_frame(page.messages[0], names=page.names, kind="message_edited"))

@@ -16,9 +16,8 @@ from forum.models import (
     Topic,
 )
 from forum.rendering import render
-from forum.serializers import message_frame
-from forum.services._common import _audit, _reactions_of
-from forum.services.posting import mention_links, mention_targets, validate_body
+from forum.services._common import _audit, announce_message_changed
+from forum.services.posting import MentionTargets, mention_links, mention_targets, validate_body
 
 
 @transaction.atomic
@@ -32,15 +31,15 @@ def edit_message(*, actor: Actor | User, message: Message, body: str) -> Message
         return message
     MessageRevision.objects.create(message=message, body=message.body)
     room = message.room
-    targets = mention_targets({room.pk: room}, {room.pk: set(render(body).mentioned_names)}).get(room.pk, {})
-    rendered = render(body, mention_links(targets))
+    mentions = render(body).mentions
+    targets = mention_targets({room.pk: room}, {room.pk: set(mentions)}).get(room.pk, MentionTargets())
+    rendered = render(body, mention_links(targets, mentions))
     message.body = body
     message.body_html = rendered.html
     message.search_text = f"{message.topic.title}\n{rendered.text}"
     message.edited_at = timezone.now()
     message.save(update_fields=["body", "body_html", "search_text", "edited_at"])
-    frame = message_frame(message, author_name=actor.member.display_name, reactions=_reactions_of(message))
-    events.announce_room(message.room_id, {**frame, "type": "message_edited"})
+    announce_message_changed(message)
     return message
 
 

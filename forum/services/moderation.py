@@ -22,8 +22,7 @@ from forum.models import (
     Message,
     Role,
 )
-from forum.serializers import author_name, message_frame
-from forum.services._common import _audit, _owners, _reactions_of, _refresh_member_count
+from forum.services._common import _audit, _owners, _refresh_member_count, announce_message_changed
 
 
 @transaction.atomic
@@ -73,8 +72,7 @@ def pin_message(*, actor: Actor | User, message: Message, pinned: bool) -> Messa
     message.is_pinned = pinned
     message.save(update_fields=["is_pinned"])
     _audit(message.room.community, actor, "pin" if pinned else "unpin", f"#{message.seq} in {message.room.name}")
-    frame = message_frame(message, author_name=author_name(message), reactions=_reactions_of(message))
-    events.announce_room(message.room_id, {**frame, "type": "message_edited"})
+    announce_message_changed(message)
     return message
 
 
@@ -107,8 +105,7 @@ def hide_message(*, actor: Actor | User, message: Message, hidden: bool, reason:
     message.save(update_fields=["is_hidden"])
     Flag.objects.filter(message=message, state=FlagState.OPEN).update(state=FlagState.RESOLVED)
     _audit(community, actor, "hide" if hidden else "restore", f"#{message.seq} in {message.room.name}", reason)
-    frame = message_frame(message, author_name=author_name(message), reactions=_reactions_of(message))
-    events.announce_room(message.room_id, {**frame, "type": "message_edited"})
+    announce_message_changed(message)
     return message
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TypeAlias
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,20 +19,23 @@ from forum.models import (
     Topic,
 )
 
-# A message just written with the names it mentions (as its body names them).
-Written: TypeAlias = tuple[Message, frozenset[str]]
+
+class Written(NamedTuple):
+    """A message just written, the readers it mentions, and the author of the message it answers."""
+
+    message: Message
+    mentioned: frozenset[int]
+    replied_to: int | None = None
 
 
-def notify_mentions(written: Sequence[Written], targets: dict[int, dict[str, User]]) -> set[int]:
+def notify_mentions(written: Sequence[Written]) -> set[int]:
     """One notification per mentioned reader, written in one statement; returns who was told."""
     fresh: list[Notification] = []
-    for message, mentions in written:
+    for message, mentioned, _replied in written:
         actor = message.author
         assert actor is not None
-        room_targets = targets.get(message.room_id, {})
-        for name in sorted(mentions):
-            user = room_targets.get(name)
-            if user is not None and user.pk != actor.pk:
+        for user_id in sorted(mentioned):
+            if user_id != actor.pk:
                 text = _("%(name)s mentioned you in “%(topic)s”") % {
                     "name": actor.display_name,
                     "topic": message.topic.title,
@@ -40,7 +43,7 @@ def notify_mentions(written: Sequence[Written], targets: dict[int, dict[str, Use
                 url = f"{message.topic.get_absolute_url()}#m{message.seq}"
                 fresh.append(
                     Notification(
-                        user_id=user.pk, kind=NotificationKind.MENTION, text=text[:300], url=url[:300], message=message
+                        user_id=user_id, kind=NotificationKind.MENTION, text=text[:300], url=url[:300], message=message
                     )
                 )
     Notification.objects.bulk_create(fresh, ignore_conflicts=True)
@@ -52,17 +55,16 @@ def notify_mentions(written: Sequence[Written], targets: dict[int, dict[str, Use
 PARTICIPANTS_NOTIFIED = 50
 
 
-def notify_participants(
-    topics: dict[int, Topic], by_topic: dict[int, list[Written]], targets: dict[int, dict[str, User]]
-) -> set[int]:
+def notify_participants(topics: dict[int, Topic], by_topic: dict[int, list[Written]]) -> set[int]:
     """Tell earlier participants about replies: one unread notification per topic and person.
 
     For the whole batch, whatever the number of topics: one query for the participants and
     who already has an unread reply notification, one insert. Mentioned people
-    got a mention instead. Returns who was told.
+    got a mention instead. The author of a message replied to (reply/quote) is told of that
+    reply whatever they have unread: it answers them. Returns who was told.
     """
-    new_ids = [m.pk for ms in by_topic.values() for m, _names in ms]
-    authors = {tid: [m.author_id for m, _names in ms] for tid, ms in by_topic.items()}
+    new_ids = [w.message.pk for ws in by_topic.values() for w in ws]
+    authors = {tid: [w.message.author_id for w in ws] for tid, ws in by_topic.items()}
     participants: dict[int, set[int]] = {tid: set() for tid in by_topic}
     waiting: set[tuple[int, int]] = set()  # (topic, member) with an unread reply notification
     for tid, uid, participated, has_unread in _participants_and_waiting(by_topic, authors, new_ids):
@@ -70,18 +72,32 @@ def notify_participants(
             participants[tid].add(uid)
         if has_unread:
             waiting.add((tid, uid))
-    if not any(people or len(set(authors[tid])) > 1 for tid, people in participants.items()):
+    replies = any(w.replied_to is not None for ws in by_topic.values() for w in ws)
+    if not replies and not any(people or len(set(authors[tid])) > 1 for tid, people in participants.items()):
         return set()  # nobody to tell: every topic has only this batch's one author so far
     fresh: list[Notification] = []
     for tid, messages in by_topic.items():
         topic = topics[tid]
         people = participants[tid]
-        for message, mentions in messages:
+        for message, mentioned, replied_to in messages:
             actor = message.author
             assert actor is not None
-            room_targets = targets.get(message.room_id, {})
-            mentioned = {room_targets[n].pk for n in mentions if n in room_targets}
             text = url = ""
+            if replied_to is not None and replied_to != actor.pk and replied_to not in mentioned:
+                fresh.append(
+                    Notification(
+                        user_id=replied_to,
+                        kind=NotificationKind.REPLY,
+                        text=(
+                            _("%(name)s replied to your message in “%(topic)s”")
+                            % {"name": actor.display_name, "topic": topic.title}
+                        )[:300],
+                        url=f"{topic.get_absolute_url()}#m{message.seq}"[:300],
+                        message=message,
+                        topic=topic,
+                    )
+                )
+                waiting.add((tid, replied_to))
             for uid in sorted(people - mentioned - {actor.pk}):
                 if (tid, uid) in waiting:
                     continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeAlias
@@ -11,18 +11,19 @@ from typing import Any, TypeAlias
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.actor import Actor, as_actor
-from accounts.models import User
+from accounts.models import Profile, User, display_name_of
 from core.limits import MAX_MESSAGE_BODY
 from core.text import text_problem
 from forum import _sql as sql
 from forum import events, permissions
 from forum.errors import SLOW_MODE, Conflict, Forbidden, ForumError, Invalid, NotFound, RateLimited
+from forum.message_markup import MessageView, ReplyView, excerpt_of, render_article
 from forum.models import (
     Attachment,
     Message,
@@ -31,9 +32,9 @@ from forum.models import (
     Topic,
     TopicReadState,
 )
-from forum.rendering import Rendered, render
-from forum.serializers import message_frame
-from forum.services.attachments import PreparedFile, prepare_attachment
+from forum.rendering import Mention, Rendered, render
+from forum.serializers import attachment_view, message_frame
+from forum.services.attachments import MAX_ATTACHMENTS, PreparedFile, prepare_attachment, store_thumbnail
 from forum.services.notifications import Written, notify_mentions, notify_participants
 
 MAX_BODY = MAX_MESSAGE_BODY
@@ -57,7 +58,10 @@ def _check_slow_mode(actor: Actor, room: Room, *, posted_now: bool = False) -> N
         )
 
 
-def validate_body(body: str) -> str:
+def validate_body(body: str, *, attachments: bool = False) -> str:
+    """A message's text; empty only when the message brings attachments."""
+    if (not body or not body.strip()) and attachments:
+        return ""
     if not body or not body.strip():
         raise Invalid(_("Write a message first."), field="body")
     if len(body) > MAX_BODY:
@@ -87,6 +91,8 @@ class NewMessage:
     body: str
     client_id: uuid.UUID
     attachments: Sequence[UploadedFile] = ()
+    captions: Sequence[str] = ()  # one per attachment, "" for none
+    reply_to: int | None = None  # the id of the message this one answers, in the same topic
 
     @property
     def author_id(self) -> int | None:
@@ -103,6 +109,8 @@ def post_message(
     body: str,
     client_id: uuid.UUID,
     attachments: Sequence[UploadedFile] = (),
+    captions: Sequence[str] = (),
+    reply_to: int | None = None,
 ) -> Message:
     """Post a message. Posting twice with the same (author, client_id) returns the first.
 
@@ -110,7 +118,14 @@ def post_message(
     are 1, 2, 3 … per room with no gaps or duplicates whatever the number of writers.
     """
     post = NewMessage(
-        actor=actor, room_id=topic.room_id, topic_id=topic.pk, body=body, client_id=client_id, attachments=attachments
+        actor=actor,
+        room_id=topic.room_id,
+        topic_id=topic.pk,
+        body=body,
+        client_id=client_id,
+        attachments=attachments,
+        captions=captions,
+        reply_to=reply_to,
     )
     result = post_messages(posts=[post])[0]
     if isinstance(result, ForumError):
@@ -221,28 +236,74 @@ def _as_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def mention_targets(rooms: dict[int, Room], names_by_room: dict[int, set[str]]) -> dict[int, dict[str, User]]:
+@dataclass(slots=True)
+class MentionTargets:
+    """Per room: the mentioned people who can read it, by id and by name (several may share one)."""
+
+    by_id: dict[int, User] = field(default_factory=dict)
+    by_name: dict[str, list[User]] = field(default_factory=dict)
+
+    def resolve(self, mentions: Iterable[Mention]) -> tuple[dict[Mention, tuple[str, str]], set[int]]:
+        """The links to render and the members to notify; a plain name that two readers share is refused."""
+        links: dict[Mention, tuple[str, str]] = {}
+        people: set[int] = set()
+        for mention in sorted(mentions):
+            if mention.user_id is not None:
+                found = self.by_id.get(mention.user_id)
+            else:
+                named = self.by_name.get(mention.name, [])
+                if len(named) > 1:
+                    raise Invalid(
+                        _(
+                            "Several members are called %(name)s: choose the one you mean from the suggestions, "
+                            "so that the mention reads @**%(name)s|number**."
+                        )
+                        % {"name": mention.name},
+                        field="body",
+                        code="ambiguous_mention",
+                    )
+                found = named[0] if named else None
+            if found is not None:
+                links[mention] = (found.display_name, reverse("accounts:profile", args=[found.pk]))
+                people.add(found.pk)
+        return links, people
+
+
+def mention_targets(rooms: dict[int, Room], mentions_by_room: dict[int, set[Mention]]) -> dict[int, MentionTargets]:
     """Per room, the mentioned people who can read it: one query for the people, one for their memberships."""
-    every_name = set().union(*names_by_room.values()) if names_by_room else set()
-    if not every_name:
+    every = set().union(*mentions_by_room.values()) if mentions_by_room else set()
+    names = {m.name for m in every if m.user_id is None}
+    ids = {m.user_id for m in every if m.user_id is not None}
+    if not every:
         return {}
-    users = list(User.objects.filter(is_active=True, profile__display_name__in=every_name).select_related("profile"))
+    users = list(
+        User.objects.filter(Q(profile__display_name__in=names) | Q(pk__in=ids), is_active=True).select_related(
+            "profile"
+        )
+    )
     readers = {u.pk: Actor(user=u) for u in users}
-    permissions.load_memberships(list(readers.values()), {rooms[room_id].community_id for room_id in names_by_room})
-    targets: dict[int, dict[str, User]] = {}
-    for room_id, names in names_by_room.items():
+    permissions.load_memberships(list(readers.values()), {rooms[room_id].community_id for room_id in mentions_by_room})
+    targets: dict[int, MentionTargets] = {}
+    for room_id, mentions in mentions_by_room.items():
         room = rooms[room_id]
-        targets[room_id] = {
-            u.profile.display_name: u
-            for u in users
-            if u.profile.display_name in names and permissions.can_read_room(readers[u.pk], room)
-        }
+        wanted_names = {m.name for m in mentions if m.user_id is None}
+        wanted_ids = {m.user_id for m in mentions if m.user_id is not None}
+        found = MentionTargets()
+        for u in users:
+            named = u.profile.display_name in wanted_names
+            if not (named or u.pk in wanted_ids) or not permissions.can_read_room(readers[u.pk], room):
+                continue
+            if u.pk in wanted_ids:
+                found.by_id[u.pk] = u
+            if named:
+                found.by_name.setdefault(u.profile.display_name, []).append(u)
+        targets[room_id] = found
     return targets
 
 
-def mention_links(targets: dict[str, User]) -> dict[str, str]:
-    """Mentioned name -> profile URL, for ``render``."""
-    return {name: reverse("accounts:profile", args=[u.pk]) for name, u in targets.items()}
+def mention_links(targets: MentionTargets, mentions: Iterable[Mention]) -> dict[Mention, tuple[str, str]]:
+    """Mention -> (name, profile URL), for ``render``; raises ``Invalid`` for an ambiguous name."""
+    return targets.resolve(mentions)[0]
 
 
 @dataclass(slots=True)
@@ -257,6 +318,47 @@ class _Post:
     rendered: Rendered | None = None
     files: list[PreparedFile] = field(default_factory=list)
     message: Message | None = None
+    reply: _ReplyTarget | None = None
+    mentioned: set[int] = field(default_factory=set)  # the members this post mentions (readers only)
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _ReplyTarget:
+    pk: int
+    topic_id: int
+    seq: int
+    author_id: int | None
+    author_name: str
+    excerpt: str
+
+
+def _reply_targets(ids: set[int]) -> dict[int, _ReplyTarget]:
+    """The messages a batch's posts answer (not deleted or hidden): one query, only when some post replies."""
+    if not ids:
+        return {}
+    rows = Message.objects.filter(pk__in=ids, deleted_at__isnull=True, is_hidden=False).values_list(
+        "pk",
+        "topic_id",
+        "seq",
+        "author_id",
+        "author__email",
+        "author__first_name",
+        "author__last_name",
+        "author__profile__display_name",
+        "search_text",
+    )
+    return {
+        pk: _ReplyTarget(
+            pk=pk,
+            topic_id=topic_id,
+            seq=seq,
+            author_id=author_id,
+            author_name=display_name_of(profile_name, first, last, email) if author_id is not None else "",
+            excerpt=excerpt_of(search_text),
+        )
+        for pk, topic_id, seq, author_id, email, first, last, profile_name, search_text in rows
+    }
 
 
 class PostBatch:
@@ -302,7 +404,8 @@ class PostBatch:
         ]
         self.accepted: list[_Post] = []
         self.now = timezone.now()
-        self.targets: dict[int, dict[str, User]] = {}
+        self.replies = _reply_targets({r.reply_to for r in requests if r.reply_to is not None})
+        self.targets: dict[int, MentionTargets] = {}
         self.notified: set[int] = set()
         self.writes: list[tuple[str, list[Any]]] = []  # statements the counters and read state phases queue
 
@@ -310,7 +413,8 @@ class PostBatch:
         """Every phase; returns one answer per request, in order."""
         self.check()
         if self.accepted:
-            self.allocate_seqs()
+            self.allocate_seqs()  # may refuse posts with an ambiguous mention
+        if self.accepted:
             self.insert()
             self.count()
             self.attach()
@@ -335,9 +439,21 @@ class PostBatch:
                     raise NotFound(_("This topic does not exist in this room."))
                 if not permissions.can_post_in_room(post.actor, room):
                     raise Forbidden(_("You cannot post in this room."))
-                validate_body(request.body)
+                validate_body(request.body, attachments=bool(request.attachments))
+                if request.reply_to is not None:
+                    post.reply = self.replies.get(request.reply_to)
+                    if post.reply is None or post.reply.topic_id != topic.pk:
+                        raise Invalid(_("You can only reply to a message in this topic."), field="reply_to")
                 _check_slow_mode(post.actor, room, posted_now=(room.pk, post.actor.pk) in posted_now)
+                if len(request.attachments) > MAX_ATTACHMENTS:
+                    raise Invalid(
+                        _("Attach at most %(count)d files to one message.") % {"count": MAX_ATTACHMENTS},
+                        field="attachments",
+                    )
                 post.files = [prepare_attachment(upload) for upload in request.attachments]
+                for caption in request.captions:
+                    if len(caption) > 300 or text_problem(caption, multiline=False):
+                        raise Invalid(_("A caption is at most 300 characters of plain text."), field="caption")
             except ForumError as exc:
                 post.answer = exc
                 continue
@@ -346,18 +462,29 @@ class PostBatch:
             self.accepted.append(post)
 
     def allocate_seqs(self) -> None:
-        """The next seqs of each locked room, in arrival order; mentions linked to who may read them."""
-        names_by_room: dict[int, set[str]] = {}
+        """The next seqs of each locked room, in arrival order; mentions linked to who may read them.
+
+        A post whose plain ``@**Name**`` matches several readers is refused here (``Invalid``, field
+        "body") before it takes a seq.
+        """
+        mentions_by_room: dict[int, set[Mention]] = {}
         for post in self.accepted:
             assert post.rendered is not None
-            if post.rendered.mentioned_names:
-                names_by_room.setdefault(post.request.room_id, set()).update(post.rendered.mentioned_names)
-        self.targets = mention_targets(self.rooms, names_by_room)
+            if post.rendered.mentions:
+                mentions_by_room.setdefault(post.request.room_id, set()).update(post.rendered.mentions)
+        self.targets = mention_targets(self.rooms, mentions_by_room)
+        kept = []
         for post in self.accepted:
             room, topic, rendered = post.room, post.topic, post.rendered
             assert room is not None and topic is not None and rendered is not None
-            if rendered.mentioned_names:
-                rendered = post.rendered = render(post.request.body, mention_links(self.targets.get(room.pk, {})))
+            if rendered.mentions:
+                try:
+                    links, post.mentioned = self.targets.get(room.pk, MentionTargets()).resolve(rendered.mentions)
+                except ForumError as exc:
+                    post.answer = exc
+                    continue
+                rendered = post.rendered = render(post.request.body, links)
+            kept.append(post)
             room.last_seq += 1
             post.message = Message(
                 room=room,
@@ -369,7 +496,9 @@ class PostBatch:
                 body_html=rendered.html,
                 search_text=f"{topic.title}\n{rendered.text}",
                 created_at=self.now,
+                reply_to_id=post.reply.pk if post.reply is not None else None,
             )
+        self.accepted = kept
 
     @property
     def messages(self) -> list[Message]:
@@ -393,16 +522,23 @@ class PostBatch:
     def attach(self) -> None:
         """Each post's checked files, stored with their message."""
         for post in self.accepted:
-            for prepared in post.files:
+            captions = list(post.request.captions)
+            for i, prepared in enumerate(post.files):
                 attachment = Attachment(
                     message=post.message,
                     original_name=prepared.name,
                     content_type=prepared.content_type,
                     size=len(prepared.content),
+                    caption=" ".join(captions[i].split()) if i < len(captions) else "",
+                    is_image=prepared.is_image,
+                    width=prepared.width,
+                    height=prepared.height,
                 )
-                attachment.is_image = prepared.is_image
                 attachment.file.save(prepared.name, ContentFile(prepared.content), save=False)
+                if prepared.thumbnail is not None:
+                    store_thumbnail(attachment, prepared)
                 attachment.save()
+                post.attachments.append(attachment)
 
     def mark_read(self) -> None:
         """Authors have read their own messages: one upsert per table for the whole batch."""
@@ -428,25 +564,58 @@ class PostBatch:
         )
 
     def notify(self) -> None:
-        """Mentioned readers, then earlier participants of each topic."""
+        """Mentioned readers, the authors replied to, then earlier participants of each topic."""
         written: list[Written] = []
         by_topic: dict[int, list[Written]] = {}
         for post in self.accepted:
-            assert post.message is not None and post.rendered is not None
-            pair = (post.message, post.rendered.mentioned_names)
-            written.append(pair)
-            by_topic.setdefault(post.message.topic_id, []).append(pair)
-        self.notified = notify_mentions(written, self.targets)
-        self.notified |= notify_participants(self.topics, by_topic, self.targets)
+            assert post.message is not None
+            replied = post.reply.author_id if post.reply is not None else None
+            entry = Written(post.message, frozenset(post.mentioned), replied)
+            written.append(entry)
+            by_topic.setdefault(post.message.topic_id, []).append(entry)
+        self.notified = notify_mentions(written)
+        self.notified |= notify_participants(self.topics, by_topic)
 
     def announce(self) -> None:
-        """After commit: one layer event per room, one per notified member."""
+        """After commit: one layer event per room (each message's article rendered once), one per notified member."""
+        authors = {p.actor.pk for p in self.accepted if p.actor.pk is not None}
+        profiles = {
+            uid: (org or "", avatar or "")
+            for uid, org, avatar in Profile.objects.filter(user_id__in=authors).values_list(
+                "user_id", "organisation__name", "avatar"
+            )
+        }
         frames: dict[int, list[dict[str, Any]]] = {}
         for post in self.accepted:
             message = post.message
             assert message is not None
+            name = post.actor.member.display_name
+            organisation, avatar = profiles.get(post.actor.pk or 0, ("", ""))
+            view = MessageView(
+                pk=message.pk,
+                seq=message.seq,
+                author_id=message.author_id,
+                author_name=name,
+                organisation=organisation,
+                avatar=avatar,
+                created_at=message.created_at,
+                edited=False,
+                deleted=False,
+                hidden=False,
+                pinned=False,
+                body_html=message.body_html,
+                reply=ReplyView(post.reply.seq, post.reply.author_name, post.reply.excerpt)
+                if post.reply is not None
+                else None,
+                attachments=[attachment_view(a) for a in post.attachments],
+            )
             frames.setdefault(message.room_id, []).append(
-                message_frame(message, author_name=post.actor.member.display_name)
+                message_frame(
+                    message,
+                    author_name=name,
+                    article=render_article(view),
+                    reply_to_seq=post.reply.seq if post.reply is not None else None,
+                )
             )
         events.announce_batch(frames, self.notified)
 

@@ -14,7 +14,7 @@ from forum.models import (
     Message,
     Reaction,
 )
-from forum.services._common import _reactions_of
+from forum.serializers import reaction_frame
 
 
 @transaction.atomic
@@ -32,9 +32,7 @@ def react(*, actor: Actor | User, message: Message, emoji: str, add: bool | None
         Reaction.objects.get_or_create(message=message, user=actor.member, emoji=emoji)
     elif not want and exists:
         Reaction.objects.filter(message=message, user=actor.member, emoji=emoji).delete()
-    reactions = _reactions_of(message)
-    events.announce_room(
-        room.pk,
-        {"type": "reaction", "room": room.pk, "topic": message.topic_id, "seq": message.seq, "reactions": reactions},
-    )
+    frame = reaction_frame(message)
+    events.announce_room(room.pk, frame)
+    reactions: dict[str, list[int]] = frame["reactions"]
     return reactions

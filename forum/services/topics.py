@@ -46,6 +46,7 @@ def create_topic(
     topic = Topic.objects.create(room=room, title=title, created_by=actor.member, is_question=is_question)
     if body.strip():
         post_message(actor=actor, topic=topic, body=body, client_id=client_id or uuid.uuid4())
+        topic.refresh_from_db(fields=["message_count", "last_seq", "last_message_at"])
     events.announce_room(room.pk, topic_frame(topic))
     return topic
 
@@ -87,9 +88,13 @@ def move_topic(*, actor: Actor | User, topic: Topic, room: Room) -> Topic:
     topic.save(update_fields=["room", "last_seq"])
     TopicReadState.objects.filter(topic=topic).update(last_read_seq=0)
     _audit(source.community, actor, "move_topic", topic.title, f"{source.name} → {target.name}")
-    frame = topic_frame(topic)
-    events.announce_room(source.pk, {**frame, "moved_to": target.pk})
-    events.announce_room(target.pk, {"type": "resync", "room": target.pk, "reason": "topic_moved"})
+    # Both rooms hear of it: the source's list drops the row, the target's gains it.
+    events.announce_room(source.pk, topic_frame(topic, moved_to=target.pk, room_id=source.pk))
+    events.announce_room(target.pk, topic_frame(topic, moved_to=target.pk))
+    events.announce_room(
+        target.pk,
+        {"type": "resync", "room": target.pk, "reason": "topic_moved", "head_seq": topic.last_seq or target.last_seq},
+    )
     return topic
 
 

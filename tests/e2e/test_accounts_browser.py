@@ -45,7 +45,8 @@ def test_signup_verify_login_enable_totp_and_login_with_code(open_page) -> None:
     tab.check()
     assert "/accounts/2fa/" in page.url
 
-    page.locator("header form button[type=submit]").click()  # log out
+    page.locator(".header-profile").click()  # the profile menu
+    page.get_by_role("menuitem", name="Uitloggen").click()
     tab.check()
     page = tab.visit("/accounts/login/")
     page.locator("#id_login").fill("lotte@example.nl")

@@ -45,7 +45,7 @@ def test_join_approve_mention_notification(open_page, make_user) -> None:  # typ
     member.check()
     page.get_by_role("button", name="Vragen om lid te worden").click()
     member.check()
-    assert page.get_by_text("Je aanvraag wacht op een kringcoördinator.").is_visible()
+    assert page.get_by_text("Je aanvraag wacht op een begeleider.").is_visible()
 
     fpage = facilitator.visit(f"/gemeenschappen/{community.slug}/leden/")
     fpage.get_by_role("button", name="Toelaten").click()
@@ -58,10 +58,11 @@ def test_join_approve_mention_notification(open_page, make_user) -> None:  # typ
     page.locator("[data-seq] .message-body a", has_text="@Olga Oosterhuis").wait_for()
 
     fpage = facilitator.visit("/")
-    badge = fpage.locator("nav a[href='/gemeenschappen/meldingen/'] .badge")
-    assert int(badge.inner_text().split()[0]) >= 1
-    unread = fpage.locator("nav a[href='/gemeenschappen/'] .badge")
-    assert unread.inner_text().split()[0] == "1"
+    badge = fpage.locator("header a[href='/gemeenschappen/meldingen/'] [data-notification-count]")
+    assert int(badge.inner_text()) >= 1
+    unread = fpage.locator("header [data-unread-total]")
+    assert unread.text_content() == "1"
+    assert fpage.locator(".sidebar-room", has_text="Algemeen").locator("[data-unread-count]").inner_text() == "1"
     fpage.get_by_role("link", name="Meldingen").click()
     facilitator.check()
     fpage.get_by_role("link", name="Eva Jansen noemde je in “Eerste ervaringen”").click()

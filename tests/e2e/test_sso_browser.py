@@ -85,7 +85,8 @@ def test_sso_login_name_from_id_token_and_logout_ends_the_provider_session(oidc_
     assert page.get_by_text("Mijn school").first.is_visible()
 
     # Logging out of Kring ends the school's session too (RP-initiated logout)...
-    page.locator(".account-links button[type=submit]").click()
+    page.locator(".header-profile").click()  # the profile menu
+    page.get_by_role("menuitem", name="Uitloggen").click()
     page.wait_for_url(f"{issuer}/session/end**")
     page.get_by_role("button", name="Ja, log mij uit").click()
     page.wait_for_url(tab.base_url + "/")

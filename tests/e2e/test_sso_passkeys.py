@@ -65,7 +65,8 @@ def test_staff_must_add_a_passkey_first_and_can_then_sign_in_with_it(open_page, 
     assert page.url == tab.base_url + "/gemeenschappen/"
 
     # Log out, and sign in with the passkey alone.
-    page.locator(".account-links button[type=submit]").click()
+    page.locator(".header-profile").click()  # the profile menu
+    page.get_by_role("menuitem", name="Uitloggen").click()
     page.wait_for_url(tab.base_url + "/")
     tab.check()
     tab.visit("/accounts/login/")

@@ -86,6 +86,11 @@ def test_topic_page_constant_queries_with_reactions_and_attachments(
         Message.objects.filter(pk__in=[m.pk for m in shown[::4]]).update(edited_at=timezone.now(), is_pinned=True)
         Message.objects.filter(pk__in=[m.pk for m in shown[1::5]]).update(is_hidden=True)
         Message.objects.filter(pk__in=[m.pk for m in shown[2::7]]).update(deleted_at=timezone.now())
+        # Replies (to messages on and off the page) and an accepted answer: one more query for the replies.
+        oldest = Message.objects.filter(topic=topic).order_by("seq").first()
+        Message.objects.filter(pk__in=[m.pk for m in shown[::6]]).update(reply_to=oldest)
+        Message.objects.filter(pk__in=[m.pk for m in shown[1::6]]).update(reply_to=shown[-1])
+        Topic.objects.filter(pk=topic.pk).update(accepted_answer=shown[-1])
     for viewer in (owner, member):  # a facilitator sees every action, a member fewer
         client.force_login(viewer)
         _count(client, small.get_absolute_url())
@@ -113,18 +118,22 @@ def test_topic_page_shows_each_message_once_with_its_actions(
         message=newest, file="x/a.pdf", original_name="plan <v2>.pdf", content_type="application/pdf", size=2048
     )
     client.force_login(owner)
-    html = client.get(topic.get_absolute_url()).content.decode()
-    assert html.count('<article class="message"') == 50
-    assert f'action="/gemeenschappen/bericht/{newest.pk}/react/"' in html
-    assert f'action="/gemeenschappen/bericht/{newest.pk}/pin/"' in html
-    assert f'href="/gemeenschappen/bijlage/{attachment.pk}/">plan &lt;v2&gt;.pdf</a>' in html
-    assert "👍 2" in html
+    response = client.get(topic.get_absolute_url())
+    html = response.content.decode()
+    assert html.count('<article class="message') == 50
+    assert html.count(f'data-message-id="{newest.pk}"') == 1
+    # No per-message forms: the actions come from the section's capabilities and the article's data.
+    assert f"/bericht/{newest.pk}/react/" not in html and '<select name="emoji"' not in html
+    assert f'href="/gemeenschappen/bijlage/{attachment.pk}/" download>plan &lt;v2&gt;.pdf <span>' in html
+    assert f'data-users="{owner.pk},{member.pk}"' in html and "👍 <span>2</span>" in html
     assert 'class="flash' not in html  # the page's messages are not flash messages
+    attrs = str(response.context["messages_section_attrs"])
+    assert 'data-can-moderate="true"' in attrs and 'data-can-accept="true"' in attrs
+    assert f'data-viewer-id="{owner.pk}"' in attrs and 'data-has-older="true"' in attrs
     client.force_login(member)
-    html = client.get(topic.get_absolute_url()).content.decode()
-    assert f'href="/gemeenschappen/bericht/{newest.pk}/bewerken/"' in html
-    assert f"/bericht/{newest.pk}/pin/" not in html
-    assert f"/bericht/{newest.pk}/flag/" not in html  # not your own message
+    attrs = str(client.get(topic.get_absolute_url()).context["messages_section_attrs"])
+    assert 'data-can-moderate="false"' in attrs and 'data-can-post="true"' in attrs
+    assert 'data-can-accept="true"' in attrs  # the member asked the question
 
 
 def test_room_page_constant_queries(client, make_community, owner) -> None:  # type: ignore[no-untyped-def]
@@ -219,41 +228,37 @@ def test_directory_counts_match_the_results(client, owner) -> None:  # type: ign
     assert {f["kind"]: f["n"] for f in response.context["facets"]["kind"]} == {"coci": 5, "fieldlab": 5, "hub": 5}
 
 
-def test_message_rows_dates_match_the_date_filter() -> None:
-    """message_rows formats dates itself (once per month, not per message): as the date filter did."""
+def test_article_dates_match_the_date_filter() -> None:
+    """The renderer formats dates itself (months translated once per page): as the date filter did."""
     import datetime as dt
 
     from django.template.defaultfilters import date as date_filter
     from django.utils import translation
 
-    from forum import selectors
+    from forum.message_markup import MessageView, render_list
 
-    topic = Topic(pk=1, is_question=False)
     start = dt.datetime(2026, 1, 1, 0, 5, tzinfo=dt.UTC)
-    messages = []
-    for i in range(40):  # every month, both sides of the clock changes, around midnight
-        messages.append(
-            selectors.PageMessage(
-                pk=i + 1,
-                seq=i + 1,
-                author_id=None,
-                author_name="",
-                body_html="",
-                created_at=start + dt.timedelta(days=9.3 * i),
-                edited_at=None,
-                deleted_at=None,
-                is_hidden=False,
-                is_pinned=False,
-                has_attachments=False,
-                reaction_summary={},
-                attachment_list=[],
-            )
+    messages = [
+        MessageView(
+            pk=i + 1,
+            seq=i + 1,
+            author_id=None,
+            author_name="",
+            organisation="",
+            avatar="",
+            created_at=start + dt.timedelta(days=9.3 * i),
+            edited=False,
+            deleted=False,
+            hidden=False,
+            pinned=False,
+            body_html="",
         )
-    viewer = selectors.TopicViewer(user_id=None, can_post=False, can_moderate=False, can_manage=False)
+        for i in range(40)  # every month, both sides of the clock changes, around midnight
+    ]
     for language in ("nl", "en"):
         with translation.override(language):
-            rows = selectors.message_rows(messages=messages, topic=topic, viewer=viewer)
-            for m, row in zip(messages, rows, strict=True):
+            html = render_list(messages)
+            for m in messages:
                 local = timezone.localtime(m.created_at)
-                assert row.created_label == date_filter(local, "j M Y H:i")
-                assert row.created_iso == date_filter(local, "c")
+                expected = f'<time datetime="{date_filter(local, "c")}" data-format="relative">'
+                assert f"{expected}{date_filter(local, 'j M Y H:i')}</time>" in html

@@ -12,6 +12,7 @@ import uuid
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.actor import Actor
 from forum import selectors, services
@@ -132,5 +133,6 @@ def test_page_shows_authors_as_user_display_name(client, topic, owner, make_user
     html = client.get(topic.get_absolute_url()).content.decode()
     for author in (named, full, bare):
         name = User.objects.get(pk=author.pk).display_name
-        assert f'/">{name.replace("<", "&lt;").replace(">", "&gt;")}</a></span>' in html
+        url = reverse("accounts:profile", args=[author.pk])
+        assert f'class="message-author" href="{url}">{name.replace("<", "&lt;").replace(">", "&gt;")}</a>' in html
     assert "Fenna de Vries" in html and "zonder.profiel" in html and "Nina &lt;Naam&gt;" in html

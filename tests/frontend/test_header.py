@@ -88,6 +88,7 @@ def test_page_header_shows_the_counts_and_escapes_the_name(client: Any, make_use
     Notification.objects.create(user=reader, kind="reply", text="a", url="/")
     client.force_login(reader)
     html = client.get("/gemeenschappen/").content.decode()
-    assert "Rik &lt;Reader&gt;</a>" in html
+    assert '<span class="header-profile-name">Rik &lt;Reader&gt;</span>' in html
+    assert "Rik <Reader>" not in html
     assert html.count("data-unread-total>2<") == 1  # messages
-    assert "data-unread-total>1<" in html  # notifications
+    assert html.count("data-notification-count>1<") == 1  # notifications

@@ -256,6 +256,9 @@ SPEC: dict[str, tuple[Params, str]] = {
     "forum:message_history": (lambda w: {"message_id": w.message.pk}, COMMUNITY),
     "forum:message_action": (lambda w: {"message_id": w.message.pk, "action": "pin"}, ACTION),
     "forum:attachment": (lambda w: {"attachment_id": w.attachment.pk}, COMMUNITY),
+    "forum:attachment_thumbnail": (lambda w: {"attachment_id": _image_attachment(w).pk}, COMMUNITY),
+    "forum:topic_older": (lambda w: {"topic_id": w.topic.pk}, COMMUNITY),
+    "forum:topic_members": (lambda w: {"topic_id": w.topic.pk}, COMMUNITY),
     "forum:community": (lambda w: {"slug": w.community.slug}, COMMUNITY),
     "forum:community_edit": (lambda w: {"slug": w.community.slug}, ACTION),
     "forum:join": (lambda w: {"slug": w.community.slug}, ACTION),
@@ -337,6 +340,30 @@ def admit(owner: Any, community: Any, user: Any) -> None:
     forum_services.invite(actor=owner, community=community, email=user.email)
     forum_services.join_community(actor=user, community=community)
     assert Membership.objects.get(community=community, user=user).state == MembershipState.ACTIVE
+
+
+def _image_attachment(w: World) -> Any:
+    """An image wide enough for a thumbnail, in the private community's topic (made once per world)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from forum.models import Attachment
+
+    found = Attachment.objects.filter(message__topic=w.topic, is_image=True).first()
+    if found is not None:
+        return found
+    png = io.BytesIO()
+    Image.new("RGB", (1000, 500)).save(png, format="PNG")
+    message = forum_services.post_message(
+        actor=w.topic.created_by,
+        topic=w.topic,
+        body="",
+        client_id=uuid.uuid4(),
+        attachments=[SimpleUploadedFile("GEHEIM-schema.png", png.getvalue(), content_type="image/png")],
+    )
+    return message.attachments.get()
 
 
 def _membership(w: World) -> Any:
@@ -539,6 +566,7 @@ def frame_for(kind: str, world: RoomWorld) -> dict[str, Any]:
         "to_seq": 1,
         "emoji": "👍",
         "add": True,
+        "reply_to": world.message.pk,
     }
     return {"type": kind, **{f: values[f] for f in protocol.CLIENT_FRAMES[kind]}}
 

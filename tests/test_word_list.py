@@ -1,0 +1,78 @@
+"""One word per concept in Dutch: the word list of issue 14, checked over every app's catalogue.
+
+A synonym that crept back in (``kringcoördinator`` for *begeleider*, ``reageren`` for a reply,
+``Aanmelden`` for logging in or signing up) fails here, naming the entry.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUES = sorted(ROOT.glob("*/locale/nl/LC_MESSAGES/django.po"))
+
+# A Dutch word that must not be used, and the word the list asks for instead.
+FORBIDDEN = {
+    r"\bkringcoördinator": "begeleider (facilitator)",
+    r"\bregistreren\b": "Account maken (sign up)",
+    r"\bafmelden\b": "Uitloggen (log out)",
+    r"\bdraad\b|\bdraadje": "onderwerp (topic)",
+    r"\bkanaal\b|\bkamer\b": "ruimte (room)",
+    r"\bnotificatie": "melding (notification)",
+}
+
+
+def _entries() -> list[tuple[str, polib.POEntry]]:
+    out = []
+    for path in CATALOGUES:
+        app = path.parts[-5]
+        out += [(app, e) for e in polib.pofile(str(path)) if not e.obsolete and e.msgid]
+    return out
+
+
+def _translations(entry: polib.POEntry) -> list[str]:
+    return list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+
+
+def test_catalogues_found() -> None:
+    assert {p.parts[-5] for p in CATALOGUES} >= {"forum", "mentoring", "knowledge_base"}
+
+
+@pytest.mark.parametrize("pattern", sorted(FORBIDDEN))
+def test_no_synonym_for_a_listed_concept(pattern: str) -> None:
+    found = [
+        f"{app}: {e.msgid!r} -> {text!r}"
+        for app, e in _entries()
+        for text in _translations(e)
+        if re.search(pattern, text, flags=re.IGNORECASE)
+    ]
+    assert not found, f"use {FORBIDDEN[pattern]}:\n" + "\n".join(found)
+
+
+def test_a_reply_is_antwoorden_and_reageren_is_only_for_emoji() -> None:
+    """ "Reply" is antwoord(en); "reageren"/"reactie" only where the English says react/reaction."""
+    wrong = []
+    for app, e in _entries():
+        english = e.msgid.lower()
+        for text in _translations(e):
+            dutch = text.lower()
+            if re.search(r"\brepl(y|ies|ied)\b", english) and re.search(r"reag|reactie", dutch):
+                wrong.append(f"{app}: {e.msgid!r} -> {text!r}")
+            if re.search(r"reag|reactie", dutch) and not re.search(r"react|reaction", english):
+                wrong.append(f"{app}: {e.msgid!r} -> {text!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_log_in_and_sign_up_are_told_apart() -> None:
+    """ "Aanmelden" meant both logging in and signing up: neither may use it."""
+    wrong = [
+        f"{app}: {e.msgid!r} -> {text!r}"
+        for app, e in _entries()
+        for text in _translations(e)
+        if re.search(r"\b(log in|login|sign up|sign in)\b", e.msgid, flags=re.IGNORECASE) and "aanmeld" in text.lower()
+    ]
+    assert not wrong, "\n".join(wrong)
