@@ -79,6 +79,15 @@ faults: install-dev
 clean:
 	rm -rf $(VENV) staticfiles .test-db.sqlite3*
 
+## convo-client: the browser libraries vendored from npm (emoji picker), before anything serves or tests static files
+VENDOR_STAMP := frontend/static/frontend/vendor/emoji-picker-element/.vendored
+emoji-picker: $(VENDOR_STAMP)
+$(VENDOR_STAMP): frontend/emoji-picker/package.json frontend/emoji-picker/package-lock.json scripts/vendor-emoji-picker
+	@scripts/vendor-emoji-picker
+	@touch $@
+run test static $(STATIC_STAMP): $(VENDOR_STAMP)
+.PHONY: emoji-picker
+
 # --- shell (design system): the vendored Lucide icons ---------------------------------------------
 .PHONY: icons icons-check
 ## Refresh frontend/static/frontend/icons from lucide-static as pinned in frontend/package.json (needs npm)

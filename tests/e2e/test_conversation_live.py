@@ -1,0 +1,388 @@
+"""The conversation screen with two members in two Chromium contexts: live messages keep every
+action, reaction chips toggle on both sides, reply and quote, the right one of two same-named
+members is mentioned (and only that one notified), images are previewed, a draft survives a
+reload, the topic opens at the first unread and marks read on scroll, the room's topic list is
+live, and the keyboard path reaches the composer in one keystroke."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from io import BytesIO
+from typing import Any
+
+import pytest
+
+from forum import services
+from forum.models import Membership, MembershipState, Message, Notification
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def in_thread(fn: Any) -> Any:
+    """Database work in a worker thread: Playwright's event loop occupies this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(fn).result()
+
+
+def community_with(owner: Any, *members: Any, title: str = "Warmtepompen", body: str = "Welkom!") -> Any:
+    community = services.create_community(
+        actor=owner, name="Energie Kring", kind="hub", description="d", waaromvraag="w"
+    )
+    for member in members:
+        Membership.objects.create(community=community, user=member, state=MembershipState.ACTIVE)
+    return services.create_topic(actor=owner, room=community.rooms.get(), title=title, body=body)
+
+
+def connected(member: Any, user: Any, path: str) -> Any:
+    member.use_session_of(user)
+    page = member.visit(path)
+    page.locator("[data-live-topic][data-connected][data-ready]").wait_for()
+    return page
+
+
+def send(page: Any, text: str) -> None:
+    box = page.get_by_label("Je bericht")
+    box.fill(text)
+    box.press("Enter")
+
+
+def article(page: Any, text: str) -> Any:
+    return page.locator("section.messages > article.message[data-seq]", has_text=text)
+
+
+def test_live_message_actions_reactions_reply_and_edit(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    sanne = make_user(name="Sanne de Vries")
+    henk = make_user(name="Henk Bakker")
+    topic = in_thread(lambda: community_with(sanne, henk))
+    one, two = open_page(), open_page()
+    page1 = connected(one, sanne, topic.get_absolute_url())
+    page2 = connected(two, henk, topic.get_absolute_url())
+
+    # Henk sends with Enter (no page load); Sanne gets it live, rendered by the server.
+    send(page2, "Hoe zit het met **geluid**?")
+    live = article(page1, "Hoe zit het met geluid").first
+    live.locator(".message-body strong", has_text="geluid").wait_for()
+    assert live.locator("a.message-author", has_text="Henk Bakker").count() == 1
+    assert live.locator("time[data-format=relative]").get_attribute("title")  # exact time on hover
+    assert page2.url.endswith(topic.get_absolute_url())
+
+    # The live message has the toolbar: react through the emoji picker.
+    live.hover()
+    toolbar = page1.locator("[data-message-toolbar]")
+    toolbar.get_by_role("button", name="Reageren").click()
+    page1.get_by_role("menu", name="Reageren").get_by_role("menuitem", name="👍").click()
+    chip1 = live.locator("button.reaction").first
+    chip1.wait_for()
+    emoji = chip1.get_attribute("data-emoji")
+    assert chip1.get_attribute("aria-pressed") == "true"
+    chip2 = article(page2, "Hoe zit het met geluid").first.locator(f'button.reaction[data-emoji="{emoji}"]')
+    chip2.wait_for()
+    assert chip2.get_attribute("aria-pressed") == "false"
+    # Henk adds his: 2 on both sides; Sanne takes hers back: 1 on both sides, no reload.
+    chip2.click()
+    page1.locator(f'button.reaction[data-emoji="{emoji}"] span', has_text="2").wait_for()
+    page2.locator(f'button.reaction[data-emoji="{emoji}"][aria-pressed=true] span', has_text="2").wait_for()
+    page1.locator(f'button.reaction[data-emoji="{emoji}"]').click()
+    page2.locator(f'button.reaction[data-emoji="{emoji}"] span', has_text="1").wait_for()
+    page1.locator(f'button.reaction[data-emoji="{emoji}"][aria-pressed=false] span', has_text="1").wait_for()
+
+    # Reply to the live message from the toolbar: the reply bar, then a link back on both sides.
+    live.hover()
+    toolbar.get_by_role("button", name="Antwoorden").click()
+    page1.locator("[data-reply-bar]", has_text="Henk Bakker").wait_for()
+    send(page1, "Nauwelijks hoorbaar.")
+    reply = article(page2, "Nauwelijks hoorbaar.")
+    reply.locator(".message-reply a", has_text="Henk Bakker").wait_for()
+    original = Message.objects.get(body="Hoe zit het met **geluid**?")
+    assert Message.objects.get(body="Nauwelijks hoorbaar.").reply_to_id == original.pk
+    assert page1.locator("[data-reply-bar]").is_hidden()
+
+    # Quote: the composer gets the quoted text, the message quotes it.
+    article(page2, "Nauwelijks hoorbaar.").hover()
+    page2.locator("[data-message-toolbar]").get_by_role("button", name="Citeren").click()
+    assert "> Nauwelijks hoorbaar." in page2.get_by_label("Je bericht").input_value()
+    page2.get_by_label("Je bericht").press("End")
+    page2.get_by_label("Je bericht").type("Mooi zo.")
+    page2.get_by_label("Je bericht").press("Enter")
+    article(page1, "Mooi zo.").locator(".message-body blockquote", has_text="Nauwelijks hoorbaar.").wait_for()
+
+    # Henk edits his live message in place (Enter saves); Sanne sees the edit live.
+    mine = article(page2, "Hoe zit het met geluid").first
+    mine.hover()
+    page2.locator("[data-message-toolbar]").get_by_role("button", name="Bewerken").click()
+    editor = mine.locator(".message-edit textarea")
+    editor.fill("Hoe zit het met **trillingen**?")
+    editor.press("Enter")
+    article(page1, "Hoe zit het met trillingen").locator(".message-edited").wait_for()
+    one.check()
+    two.check()
+
+
+def test_mention_autocomplete_picks_the_right_one_of_two_same_named_members(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    from accounts.models import Organisation
+
+    henk = make_user(name="Henk Bakker")
+    sanne_a = make_user(name="Sanne de Vries")
+    sanne_b = make_user(name="Sanne de Vries")
+
+    def setup():  # type: ignore[no-untyped-def]
+        for user, org in ((sanne_a, "Hogeschool Utrecht"), (sanne_b, "Installatiebedrijf Noord")):
+            organisation = Organisation.objects.create(
+                name=org, slug=org.lower().replace(" ", "-"), kind="knowledge_institution"
+            )
+            user.profile.organisation = organisation
+            user.profile.save()
+        return community_with(henk, sanne_a, sanne_b)
+
+    topic = in_thread(setup)
+    page = connected(open_page(), henk, topic.get_absolute_url())
+    box = page.get_by_label("Je bericht")
+    box.type("Vraag het @Sanne")
+    listbox = page.get_by_role("listbox", name="Suggesties")
+    options = listbox.get_by_role("option")
+    options.nth(1).wait_for()
+    assert options.count() == 2
+    assert box.get_attribute("aria-expanded") == "true"
+    target = listbox.get_by_role("option", name="Installatiebedrijf Noord")
+    assert "Sanne de Vries" in target.inner_text()
+    while page.locator("[role=option][aria-selected=true]", has_text="Installatiebedrijf Noord").count() == 0:
+        box.press("ArrowDown")
+    box.press("Enter")  # picks; does not send
+    assert box.input_value() == f"Vraag het @**Sanne de Vries|{sanne_b.pk}** "
+    box.type("eens.")
+    box.press("Enter")
+    page.locator("section.messages > article[data-seq] a", has_text="@Sanne de Vries").wait_for()
+    notified = set(Notification.objects.filter(kind="mention").values_list("user_id", flat=True))
+    assert notified == {sanne_b.pk}
+
+
+def test_image_preview_caption_and_attachment_only_post(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    sanne = make_user(name="Sanne de Vries")
+    henk = make_user(name="Henk Bakker")
+    topic = in_thread(lambda: community_with(sanne, henk))
+    one, two = open_page(), open_page()
+    page1 = connected(one, sanne, topic.get_absolute_url())
+    page2 = connected(two, henk, topic.get_absolute_url())
+    buffer = BytesIO()
+    Image.new("RGB", (640, 360), (40, 120, 200)).save(buffer, format="PNG")
+    page1.locator("form[data-composer] input[type=file]").set_input_files(
+        {"name": "schema.png", "mimeType": "image/png", "buffer": buffer.getvalue()}
+    )
+    page1.locator(".composer-file", has_text="schema.png").wait_for()
+    caption = page1.locator(".composer-file", has_text="schema.png").locator("input.composer-file-caption")
+    assert caption.get_attribute("aria-label", timeout=1000).endswith(": schema.png")
+    caption.fill("Het schema van de warmtepomp")
+    page1.get_by_role("button", name="Versturen").click()
+    image = page2.locator("section.messages > article .attachment-image img")
+    image.wait_for()
+    assert image.get_attribute("alt") == "Het schema van de warmtepomp"
+    image.scroll_into_view_if_needed()
+    page2.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    assert Message.objects.filter(topic=topic, body="").count() == 1  # an attachment without text
+    page1.locator("section.messages > article .attachment-image img").wait_for()
+    assert page1.locator("[data-pending]").count() == 0
+    one.check()
+    two.check()
+
+
+def test_draft_survives_reload_and_is_cleared_on_send(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    sanne = make_user(name="Sanne de Vries")
+    topic = in_thread(lambda: community_with(sanne))
+    member = open_page()
+    errors: list[str] = []
+    member.page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page = connected(member, sanne, topic.get_absolute_url())
+    # The emoji picker (vendored, loaded on first open, data served locally) works under the CSP.
+    page.get_by_role("button", name="Emoji invoegen").click()
+    picker = page.locator("emoji-picker")
+    picker.locator("#search").fill("duim omhoog")
+    picker.locator('[id^="emo-"]').first.click()
+    assert "👍" in page.get_by_label("Je bericht").input_value()
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+    # A :shortcode suggests emoji from the same data.
+    page.get_by_label("Je bericht").fill("")
+    page.get_by_label("Je bericht").type(":duim")
+    page.get_by_role("listbox", name="Suggesties").get_by_role("option").first.wait_for()
+    page.get_by_label("Je bericht").press("Enter")
+    chosen = page.get_by_label("Je bericht").input_value().strip()
+    assert chosen and ":" not in chosen and not chosen.isascii()
+    page.get_by_label("Je bericht").fill("Half af: de COP van een")
+    page.wait_for_timeout(500)
+    page.reload()
+    member.check()
+    page.locator("[data-live-topic][data-ready]").wait_for()
+    assert page.get_by_label("Je bericht").input_value() == "Half af: de COP van een"
+    page.get_by_label("Je bericht").press("End")
+    page.get_by_label("Je bericht").type(" lucht-waterpomp")
+    page.get_by_label("Je bericht").press("Enter")
+    article(page, "lucht-waterpomp").wait_for()
+    page.reload()
+    member.check()
+    page.locator("[data-live-topic][data-ready]").wait_for()
+    assert page.get_by_label("Je bericht").input_value() == ""
+
+
+def test_opens_at_first_unread_and_marks_read_on_scroll(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    sanne = make_user(name="Sanne de Vries")
+    henk = make_user(name="Henk Bakker")
+
+    def setup():  # type: ignore[no-untyped-def]
+        topic = community_with(sanne, henk)
+        for i in range(1, 41):
+            services.post_message(
+                actor=sanne if i <= 10 else henk, topic=topic, body=f"Bericht {i:02d}", client_id=uuid.uuid4()
+            )
+        return topic
+
+    topic = in_thread(setup)
+    first_unread = Message.objects.get(body="Bericht 11").seq
+    member = open_page()
+    member.use_session_of(sanne)
+    page = member.page
+    page.set_viewport_size({"width": 1280, "height": 700})
+    reads: list[int] = []
+
+    def watch(socket: Any) -> None:
+        def sent(payload: Any) -> None:
+            frame = json.loads(payload)
+            if frame.get("type") == "read":
+                reads.append(frame["seq"])
+
+        socket.on("framesent", sent)
+
+    page.on("websocket", watch)
+    member.visit(topic.get_absolute_url())
+    page.locator("[data-live-topic][data-connected][data-ready]").wait_for()
+    divider = page.locator("[data-unread-divider]")
+    assert divider.inner_text().strip().lower() == "nieuw"
+    assert page.evaluate("(d) => d.nextElementSibling.dataset.seq", divider.element_handle()) == str(first_unread)
+    list_box = page.locator("section.messages").bounding_box()
+    divider_box = divider.bounding_box()
+    assert list_box["y"] <= divider_box["y"] < list_box["y"] + list_box["height"] / 2  # near the top
+    head = max(Message.objects.filter(topic=topic).values_list("seq", flat=True))
+    # Only what came into sight is read (read frames on the socket); the rest after scrolling down.
+    page.wait_for_timeout(1500)
+    assert reads and first_unread <= max(reads) < head
+    assert page.get_by_role("button", name="Naar nieuwste").is_visible()
+    page.get_by_role("button", name="Naar nieuwste").click()
+    page.wait_for_timeout(1500)
+    assert max(reads) == head
+    assert page.get_by_role("button", name="Naar nieuwste").is_hidden()
+
+
+def test_topic_list_and_counts_live_on_the_room_page(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    sanne = make_user(name="Sanne de Vries")
+    henk = make_user(name="Henk Bakker")
+    topic = in_thread(lambda: community_with(sanne, henk))
+    member = open_page()
+    member.use_session_of(sanne)
+    page = member.visit(topic.room.get_absolute_url())
+    page.locator("body[data-connected]").wait_for()
+    row = page.locator(f'[data-topic-list] [data-topic-id="{topic.pk}"]')
+    assert row.locator("[data-message-count]").inner_text().startswith("1 ")
+    in_thread(lambda: services.post_message(actor=henk, topic=topic, body="Nog een", client_id=uuid.uuid4()))
+    row.locator("[data-message-count]", has_text="2 berichten").wait_for()  # the page's plural form
+    new = in_thread(lambda: services.create_topic(actor=henk, room=topic.room, title="Zonneboilers", body="Wie?"))
+    page.locator(f'[data-topic-list] [data-topic-id="{new.pk}"]', has_text="Zonneboilers").wait_for()
+    in_thread(lambda: services.rename_topic(actor=sanne, topic=topic, title="Warmtepompen en geluid"))
+    row.get_by_role("link", name="Warmtepompen en geluid").wait_for()
+    member.check()
+
+
+def test_keyboard_path_shortcuts_and_live_topic_state(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    sanne = make_user(name="Sanne de Vries")
+    topic = in_thread(lambda: community_with(sanne))
+    member = open_page()
+    page = connected(member, sanne, topic.get_absolute_url())
+    # One keystroke from page load to the composer; Enter sends, Shift+Enter breaks the line.
+    page.keyboard.press("c")
+    assert page.evaluate("document.activeElement.id") == "id_body"
+    page.keyboard.type("Regel een")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("regel twee")
+    page.keyboard.press("Enter")
+    sent = article(page, "regel twee")
+    sent.wait_for()
+    assert Message.objects.filter(body="Regel een\nregel twee").count() == 1
+    # Esc leaves the composer; ? lists the shortcuts; arrows move between messages (one tab stop).
+    page.keyboard.press("Escape")
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Sneltoetsen")
+    dialog.wait_for()
+    member.check()
+    page.keyboard.press("Escape")
+    assert page.locator('section.messages > article[tabindex="0"]').count() == 1
+    page.keyboard.press("k")
+    assert page.evaluate("document.activeElement.dataset.seq") == str(sent.get_attribute("data-seq"))
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.innerText").find("Welkom!") >= 0
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("e")  # edit own message in place, Esc cancels
+    page.locator(".message-edit textarea").wait_for()
+    page.keyboard.press("Escape")
+    assert page.locator(".message-edit").count() == 0
+    # The topic's state follows live: rename changes the h1 and the title, resolve shows the tag.
+    in_thread(lambda: services.rename_topic(actor=sanne, topic=topic, title="Warmtepompen: geluid"))
+    page.locator("h1", has_text="Warmtepompen: geluid").wait_for()
+    assert "Warmtepompen: geluid" in page.title()
+    in_thread(lambda: services.set_topic_resolved(actor=sanne, topic=topic, resolved=True))
+    page.locator("[data-topic-resolved]").wait_for()
+
+
+def test_sidebar_and_title_counts_live_on_every_page(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    sanne = make_user(name="Sanne de Vries")
+    henk = make_user(name="Henk Bakker")
+    topic = in_thread(lambda: community_with(sanne, henk))
+    other = in_thread(lambda: services.create_topic(actor=sanne, room=topic.room, title="Zonneboilers", body="Wie?"))
+    member = open_page()
+    member.use_session_of(sanne)
+    page = member.visit("/")
+    page.locator("body[data-connected]").wait_for()
+    link = page.locator(f'a.sidebar-room[data-room-id="{topic.room_id}"]')
+    title = page.title()
+    in_thread(lambda: services.post_message(actor=henk, topic=topic, body="Iemand?", client_id=uuid.uuid4()))
+    link.locator("[data-unread-count]", has_text="1").wait_for()
+    page.wait_for_function("() => document.title.startsWith('(1) ')")
+    assert page.title() == f"(1) {title}"
+    mention = f"@**Sanne de Vries|{sanne.pk}** kijk even"
+    in_thread(lambda: services.post_message(actor=henk, topic=topic, body=mention, client_id=uuid.uuid4()))
+    link.locator("[data-unread-count]", has_text="2").wait_for()
+    link.locator("[data-mention-count]", has_text="1").wait_for()
+    # Reading in the open topic (read frames) lowers the room's count in this tab's sidebar.
+    page = member.visit(other.get_absolute_url())
+    page.locator("[data-live-topic][data-connected][data-ready]").wait_for()
+    in_thread(lambda: services.post_message(actor=henk, topic=other, body="Ik!", client_id=uuid.uuid4()))
+    article(page, "Ik!").wait_for()
+    page.wait_for_function("() => !document.title.startsWith('(')")
+    member.check()
+
+
+def test_older_messages_load_on_scroll_to_the_top_keeping_the_position(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    sanne = make_user(name="Sanne de Vries")
+
+    def setup():  # type: ignore[no-untyped-def]
+        topic = community_with(sanne)
+        for i in range(1, 71):
+            services.post_message(actor=sanne, topic=topic, body=f"Stap {i:02d}", client_id=uuid.uuid4())
+        return topic
+
+    topic = in_thread(setup)
+    member = open_page()
+    page = connected(member, sanne, topic.get_absolute_url())
+    messages = page.locator("section.messages > article.message[data-seq]")
+    shown = messages.count()
+    assert shown == 50
+    first = messages.first
+    first_seq = first.get_attribute("data-seq")
+    page.locator("section.messages").evaluate("(list) => { list.scrollTop = 0; }")
+    page.wait_for_function(f"() => document.querySelectorAll('section.messages > article[data-seq]').length > {shown}")
+    assert messages.first.inner_text().find("Welkom!") >= 0  # all 71, the opening message first
+    assert page.locator("section.messages").get_attribute("data-has-older") == "false"
+    # The message that was on top stays where the reader was looking (not thrown to the top).
+    top = page.locator(f'section.messages > article[data-seq="{first_seq}"]').bounding_box()
+    box = page.locator("section.messages").bounding_box()
+    assert top is not None and box is not None and top["y"] >= box["y"] - 5
