@@ -21,9 +21,9 @@ from forum.models import Notification, ReadState, Room, Topic, TopicReadState
 pytestmark = pytest.mark.django_db
 
 # session, user, topic (with the reader's markers), membership, messages, reactions,
-# header (name and unread counts), the app shell's sidebar (rooms with unread counts), the
-# knowledge base's lesson status.
-TOPIC_PAGE_QUERIES = 9
+# header (name and unread counts), the app shell's sidebar (communities; rooms with unread
+# counts), the knowledge base's lesson status.
+TOPIC_PAGE_QUERIES = 10
 
 
 def _get(client, url: str) -> list[str]:  # type: ignore[no-untyped-def]
