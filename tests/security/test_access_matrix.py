@@ -239,6 +239,7 @@ SPEC: dict[str, tuple[Params, str]] = {
     "healthz": (lambda w: {}, PUBLIC),
     "frontend:home": (lambda w: {}, PUBLIC),
     "frontend:favicon": (lambda w: {}, PUBLIC),
+    "frontend:style": (lambda w: {}, PUBLIC),
     "accounts:two_factor_required": (lambda w: {}, LOGIN),
     "accounts:profile_edit": (lambda w: {}, LOGIN),
     "accounts:profile": (lambda w: {"user_id": w.users["member"].pk}, PUBLIC),
