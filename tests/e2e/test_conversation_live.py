@@ -386,3 +386,30 @@ def test_older_messages_load_on_scroll_to_the_top_keeping_the_position(open_page
     top = page.locator(f'section.messages > article[data-seq="{first_seq}"]').bounding_box()
     box = page.locator("section.messages").bounding_box()
     assert top is not None and box is not None and top["y"] >= box["y"] - 5
+
+
+def test_a_member_of_many_rooms_opening_pages_quickly_is_never_told_to_slow_down(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    """The sidebar subscribes to every room of the member. Unpaced, 45 rooms on three quick page
+    loads spent the member's read budget (60, then 20 a second) and the server's refusal
+    ("Too many frames; slow down.") was shown on the topic page."""
+    sanne = make_user(name="Sanne de Vries")
+
+    def many_rooms() -> Any:
+        first = community_with(sanne, title="Eerste vraag")
+        for n in range(22):  # two rooms each (Algemeen and the default), 45 in all
+            community = services.create_community(
+                actor=sanne, name=f"Kring {n}", kind="hub", description="d", waaromvraag="w"
+            )
+            services.create_room(actor=sanne, community=community, name="Praktijkvragen")
+        return first
+
+    topic = in_thread(many_rooms)
+    member = open_page()
+    member.use_session_of(sanne)
+    for _ in range(3):
+        page = member.visit(topic.get_absolute_url())
+        page.locator("[data-live-topic][data-connected][data-ready]").wait_for()
+    page.wait_for_timeout(4000)  # the paced subscriptions finish (45 at 30, then 10 a second)
+    status = page.locator("#live-status")
+    assert "slow down" not in (status.text_content() or "")
+    assert status.get_attribute("data-state") != "notice"

@@ -53,6 +53,11 @@ export class KringLive {
     this.attempt = 0;
     this.stopped = false;
     this.maxSubscriptions = 100;
+    this.readBurst = 60; // hello's limits replace these
+    this.readRate = 20;
+    this.toSubscribe = [];
+    this.subscribeTokens = 0;
+    this.subscribePacer = null;
     this.pending = new Map(this.loadPending()); // client_id -> {room, topic, body}
     this.lastTyping = 0;
     this.pinger = null;
@@ -99,6 +104,8 @@ export class KringLive {
     this.socket = null;
     delete this.view.root.dataset.connected;
     clearInterval(this.pinger);
+    clearInterval(this.subscribePacer);
+    this.toSubscribe = [];
     if (event.code === 4401 || event.code === 4403) {
       this.stopped = true;
       return this.view.status("ended");
@@ -124,10 +131,44 @@ export class KringLive {
 
   subscribeAll() {
     // The open topic's room first, then the sidebar's rooms, never past the server's limit.
+    // Paced: a member of 50 rooms who opens three pages in a few seconds would otherwise spend
+    // the per-member read budget (hello's read_burst, reads_per_second) on subscriptions alone
+    // and have the server refuse them with rate_limited. Half the budget is left for reads.
     const rooms = [...this.rooms.values()].sort((a, b) => Number(b.primary) - Number(a.primary));
-    for (const room of rooms.slice(0, this.maxSubscriptions)) {
-      this.send({ type: "subscribe", room: room.id, after_seq: room.lastSeq });
+    this.toSubscribe = rooms.slice(0, this.maxSubscriptions).map((room) => room.id);
+    this.subscribeTokens = Math.max(1, Math.floor(this.readBurst / 2));
+    clearInterval(this.subscribePacer);
+    this.subscribePacer = setInterval(() => {
+      this.subscribeTokens = Math.min(this.readBurst / 2, this.subscribeTokens + this.readRate / 2);
+      this.drainSubscriptions();
+    }, 1000);
+    this.drainSubscriptions();
+  }
+
+  drainSubscriptions() {
+    while (this.toSubscribe.length && this.subscribeTokens >= 1) {
+      const room = this.rooms.get(this.toSubscribe.shift());
+      if (!room) continue;
+      if (!this.send({ type: "subscribe", room: room.id, after_seq: room.lastSeq, ref: `sub:${room.id}` })) return;
+      this.subscribeTokens -= 1;
     }
+    if (!this.toSubscribe.length) clearInterval(this.subscribePacer);
+  }
+
+  retrySubscription(roomId, waitSeconds) {
+    // Refused for rate: ask again later, quietly (the member did nothing wrong).
+    setTimeout(() => {
+      if (!this.rooms.has(roomId) || this.toSubscribe.includes(roomId)) return;
+      this.toSubscribe.push(roomId);
+      if (this.toSubscribe.length === 1) {
+        clearInterval(this.subscribePacer);
+        this.subscribePacer = setInterval(() => {
+          this.subscribeTokens = Math.min(this.readBurst / 2, this.subscribeTokens + this.readRate / 2);
+          this.drainSubscriptions();
+        }, 1000);
+      }
+      this.drainSubscriptions();
+    }, Math.max(1, waitSeconds || 1) * 1000);
   }
 
   // --- frames from the server ------------------------------------------------------------
@@ -136,6 +177,8 @@ export class KringLive {
       case "hello":
         this.attempt = 0;
         this.maxSubscriptions = frame.limits?.max_subscriptions || this.maxSubscriptions;
+        this.readBurst = frame.limits?.read_burst || this.readBurst;
+        this.readRate = frame.limits?.reads_per_second || this.readRate;
         this.view.status("online");
         this.view.root.dataset.connected = "true";
         clearInterval(this.pinger);
@@ -240,6 +283,11 @@ export class KringLive {
   }
 
   error(frame) {
+    if (frame.code === "rate_limited" && typeof frame.ref === "string" && frame.ref.startsWith("sub:")) {
+      return this.retrySubscription(Number(frame.ref.slice(4)), frame.wait_seconds);
+    }
+    // A background frame (a read marker, typing) refused for rate is not the member's concern.
+    if (frame.code === "rate_limited" && !frame.client_id) return undefined;
     if (!frame.client_id || !this.pending.has(frame.client_id)) return this.view.notice(frame.message);
     if (RETRYABLE.has(frame.code)) {
       const wait = Math.max(1, frame.wait_seconds || 2) * 1000;
