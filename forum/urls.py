@@ -13,6 +13,7 @@ urlpatterns = [
     path("onderwerp/<int:topic_id>/beheer/", views.topic_manage, name="topic_manage"),
     path("onderwerp/<int:topic_id>/berichten/", views.topic_older, name="topic_older"),
     path("onderwerp/<int:topic_id>/leden/", views.topic_members, name="topic_members"),
+    path("onderwerp/<int:topic_id>/voorbeeld/", views.topic_preview, name="topic_preview"),
     path("bericht/<int:message_id>/bewerken/", views.message_edit, name="message_edit"),
     path("bericht/<int:message_id>/geschiedenis/", views.message_history, name="message_history"),
     path("bericht/<int:message_id>/<slug:action>/", views.message_action, name="message_action"),

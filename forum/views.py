@@ -41,7 +41,7 @@ from forum.forms import (
     TopicRenameForm,
 )
 from forum.message_markup import MessageView, render_list
-from forum.models import Attachment, Community, Membership, Message, Room, Topic
+from forum.models import REACTION_EMOJI, Attachment, Community, Membership, Message, Room, Topic
 
 
 def realtime_strings() -> dict[str, str]:
@@ -489,6 +489,8 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
         "oldest_seq": page.oldest_seq,
         "members_url": reverse("forum:topic_members", args=[found.pk]),
         "older_url": reverse("forum:topic_older", args=[found.pk]),
+        "post_blocked_reason": None if viewer.can_post else selectors.post_blocked_reason(actor, found.room),
+        "reaction_emoji": " ".join(REACTION_EMOJI),
     }
     context["messages_section_attrs"] = selectors.section_attributes(
         room_id=found.room_id,
@@ -525,6 +527,26 @@ def topic_older(request: HttpRequest, topic_id: int) -> HttpResponse:
     response["X-Has-Older"] = "1" if page.has_older else "0"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+def topic_preview(request: HttpRequest, topic_id: int) -> HttpResponse:
+    """The composer's preview: the body as it will look (the one renderer, mentions resolved
+    against the room's readers), as JSON ``{"html": …}``; nothing is stored."""
+    actor = Actor(user=request.user)
+    if not actor.is_authenticated:
+        return json_error(Forbidden(_("Log in to write here.")))
+    found = selectors.topic_with_room(topic_id=topic_id)
+    if found is None or not permissions.can_read_room(actor, found.room):
+        return json_error(NotFound(_("This topic does not exist.")))
+    if not permissions.can_post_in_room(actor, found.room):
+        return json_error(Forbidden(_("You cannot write in this room.")))
+    body = request.POST.get("body", "")
+    try:
+        html = services.preview_html(room=found.room, body=body)
+    except ForumError as error:
+        return json_error(error)
+    return JsonResponse({"html": html})
 
 
 def topic_members(request: HttpRequest, topic_id: int) -> HttpResponse:

@@ -27,6 +27,7 @@ from forum.services.posting import (
     existing_messages_query,
     post_message,
     post_messages,
+    preview_html,
     validate_body,
 )
 from forum.services.reactions import react
@@ -77,6 +78,7 @@ __all__ = [
     "pin_message",
     "post_message",
     "post_messages",
+    "preview_html",
     "react",
     "remove_room_member",
     "rename_topic",

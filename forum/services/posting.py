@@ -58,6 +58,15 @@ def _check_slow_mode(actor: Actor, room: Room, *, posted_now: bool = False) -> N
         )
 
 
+def preview_html(*, room: Room, body: str) -> str:
+    """The composer's preview: ``body`` rendered as a post to ``room`` would be (mentions linked
+    to the members who can read it), checked by the same rules; nothing is stored."""
+    validate_body(body)
+    mentions = render(body).mentions
+    targets = mention_targets({room.pk: room}, {room.pk: set(mentions)}).get(room.pk, MentionTargets())
+    return render(body, mention_links(targets, mentions)).html
+
+
 def validate_body(body: str, *, attachments: bool = False) -> str:
     """A message's text; empty only when the message brings attachments."""
     if (not body or not body.strip()) and attachments:

@@ -187,6 +187,7 @@ NOT_PAGES: dict[str, str] = {
     "forum:attachment_thumbnail": "an image (the topic page loads it: its request is checked there)",
     "forum:topic_older": "an HTML fragment of older messages for the topic page's script",
     "forum:topic_members": "JSON for the composer's mention autocomplete",
+    "forum:topic_preview": "POST only: JSON for the composer's preview",
     "forum:join": "POST only",
     "forum:leave": "POST only",
     "forum:decide": "POST only",

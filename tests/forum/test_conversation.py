@@ -364,3 +364,35 @@ def test_the_page_knows_the_first_unread_and_shows_the_accepted_answer(
     older = client.get(f"{question.get_absolute_url()}?before={answer.seq}")
     assert older.status_code == 200 and f'id="m{first.seq}"' in older.content.decode()
     assert json.loads(json.dumps(older.context["has_older"])) is False
+
+
+# --- the composer's preview and why a member cannot write ------------------------------------------
+
+
+def test_the_preview_renders_as_a_post_would_and_stores_nothing(client, world, two_sannes, make_user) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("forum:topic_preview", args=[world["topic"].pk])
+    second = two_sannes[1]
+    before = Message.objects.count()
+    assert client.post(url, {"body": "x"}).status_code == 403  # not logged in: JSON, not a redirect
+    client.force_login(world["member"])
+    answer = client.post(url, {"body": f"**Vet** voor @**Sanne de Vries|{second.pk}** <script>x</script>"})
+    assert answer.status_code == 200
+    html = answer.json()["html"]
+    assert "<strong>Vet</strong>" in html and "<script>" not in html
+    assert f'href="{reverse("accounts:profile", args=[second.pk])}"' in html
+    ambiguous = client.post(url, {"body": "@**Sanne de Vries**"})
+    assert ambiguous.status_code == 400 and ambiguous.json()["error"]["field"] == "body"
+    too_long = client.post(url, {"body": "x" * 10_001})
+    assert too_long.status_code == 400 and too_long.json()["error"]["field"] == "body"
+    assert client.get(url).status_code == 405
+    assert Message.objects.count() == before and not Notification.objects.filter(user=second).exists()
+    client.force_login(make_user(name="Buiten Staander"))
+    assert client.post(url, {"body": "x"}).status_code in (403, 404)
+
+
+def test_a_muted_member_is_told_why_on_the_topic_page(client, world, owner) -> None:  # type: ignore[no-untyped-def]
+    services.mute_member(actor=owner, community=world["community"], user=world["member"], minutes=60)
+    client.force_login(world["member"])
+    html = client.get(world["topic"].get_absolute_url()).content.decode()
+    assert "Join the community to reply" not in html
+    assert "muted" in html.lower() or "gedempt" in html

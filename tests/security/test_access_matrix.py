@@ -260,6 +260,7 @@ SPEC: dict[str, tuple[Params, str]] = {
     "forum:attachment_thumbnail": (lambda w: {"attachment_id": _image_attachment(w).pk}, COMMUNITY),
     "forum:topic_older": (lambda w: {"topic_id": w.topic.pk}, COMMUNITY),
     "forum:topic_members": (lambda w: {"topic_id": w.topic.pk}, COMMUNITY),
+    "forum:topic_preview": (lambda w: {"topic_id": w.topic.pk}, ACTION),
     "forum:community": (lambda w: {"slug": w.community.slug}, COMMUNITY),
     "forum:community_edit": (lambda w: {"slug": w.community.slug}, ACTION),
     "forum:join": (lambda w: {"slug": w.community.slug}, ACTION),
