@@ -7,12 +7,14 @@ live, and the keyboard path reaches the composer in one keystroke."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from forum import services
 from forum.models import Membership, MembershipState, Message, Notification
@@ -201,7 +203,8 @@ def test_draft_survives_reload_and_is_cleared_on_send(open_page, make_user) -> N
     picker = page.locator("emoji-picker")
     picker.locator("#search").fill("duim omhoog")
     picker.locator('[id^="emo-"]').first.click()
-    assert "👍" in page.get_by_label("Je bericht").input_value()
+    # The picker looks the emoji up in its IndexedDB before it fires emoji-click: wait, don't race.
+    expect(page.get_by_label("Je bericht")).to_have_value(re.compile("👍"))
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
     # A :shortcode suggests emoji from the same data.
     page.get_by_label("Je bericht").fill("")
@@ -315,11 +318,13 @@ def test_keyboard_path_shortcuts_and_live_topic_state(open_page, make_user) -> N
     dialog.wait_for()
     member.check()
     page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")  # closing returns focus to where it was; then move on
     assert page.locator('section.messages > article[tabindex="0"]').count() == 1
     page.keyboard.press("k")
-    assert page.evaluate("document.activeElement.dataset.seq") == str(sent.get_attribute("data-seq"))
+    seq = str(sent.get_attribute("data-seq"))
+    page.wait_for_function(f"document.activeElement?.dataset?.seq === '{seq}'", timeout=5000)
     page.keyboard.press("ArrowUp")
-    assert page.evaluate("document.activeElement.innerText").find("Welkom!") >= 0
+    page.wait_for_function("document.activeElement?.innerText?.includes('Welkom!')", timeout=5000)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("e")  # edit own message in place, Esc cancels
     page.locator(".message-edit textarea").wait_for()
