@@ -44,6 +44,16 @@ def connected(member: Any, user: Any, path: str) -> Any:
     return page
 
 
+def focused(page: Any, check: Any, seconds: float = 5.0) -> None:
+    """Wait until ``check()`` holds, polling from here: ``wait_for_function`` with a string needs
+    'unsafe-eval', which Kring's CSP refuses."""
+    for _ in range(int(seconds * 20)):
+        if check():
+            return
+        page.wait_for_timeout(50)
+    assert check()
+
+
 def send(page: Any, text: str) -> None:
     box = page.get_by_label("Je bericht")
     box.fill(text)
@@ -322,9 +332,9 @@ def test_keyboard_path_shortcuts_and_live_topic_state(open_page, make_user) -> N
     assert page.locator('section.messages > article[tabindex="0"]').count() == 1
     page.keyboard.press("k")
     seq = str(sent.get_attribute("data-seq"))
-    page.wait_for_function(f"document.activeElement?.dataset?.seq === '{seq}'", timeout=5000)
+    focused(page, lambda: page.evaluate("document.activeElement?.dataset?.seq") == seq)
     page.keyboard.press("ArrowUp")
-    page.wait_for_function("document.activeElement?.innerText?.includes('Welkom!')", timeout=5000)
+    focused(page, lambda: "Welkom!" in (page.evaluate("document.activeElement?.innerText") or ""))
     page.keyboard.press("ArrowDown")
     page.keyboard.press("e")  # edit own message in place, Esc cancels
     page.locator(".message-edit textarea").wait_for()

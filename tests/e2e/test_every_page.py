@@ -483,6 +483,11 @@ def measure(page: Page, context: BrowserContext, base: str, sizes: Sizes, result
             failed.append(f"{response.status} {response.url.removeprefix(base)}")
 
     def on_failed(request: Any) -> None:
+        # Chromium itself sometimes cancels the favicon fetch (net::ERR_ABORTED) while the page
+        # is measured; that is the browser's choice, not a request the page failed. A favicon
+        # that is missing answers 404 and is caught by on_response.
+        if "ERR_ABORTED" in str(request.failure) and request.url.endswith(("favicon.svg", "favicon.ico")):
+            return
         failed.append(f"{request.failure} {request.url.removeprefix(base)}")
 
     page.on("console", on_console)
