@@ -32,7 +32,10 @@ logger = logging.getLogger(__name__)
 REPLAY_LIMIT = 500
 FETCH_LIMIT = 500
 MAX_QUEUED_FRAMES = 2_000
-MAX_QUEUED_BYTES = 4 * 1024 * 1024
+# A full replay (500 frames, each carrying the body and its rendered article: up to ~30 KB) must
+# fit, or a member subscribing to a room of long messages is closed as too slow before reading
+# anything (it happened at 4 MiB: 300 messages of 8 KB replay as ~5 MB).
+MAX_QUEUED_BYTES = 16 * 1024 * 1024
 TYPING_INTERVAL = 2  # seconds: at most one typing frame per member per room
 # Refused frames (bad_json, bad_frame, unknown_type, too_large) a socket may send in a
 # minute before it is closed with 4429.
