@@ -529,16 +529,25 @@ def topic_older(request: HttpRequest, topic_id: int) -> HttpResponse:
     return response
 
 
+def _topic_for_json(actor: Actor, topic_id: int, login_message: str) -> Topic | JsonResponse:
+    """The readable topic for the composer's JSON endpoints, or their JSON refusal (never a login
+    redirect: the script asks, not a person)."""
+    if not actor.is_authenticated:
+        return json_error(Forbidden(login_message))
+    found = selectors.topic_with_room(topic_id=topic_id)
+    if found is None or not permissions.can_read_room(actor, found.room):
+        return json_error(NotFound(_("This topic does not exist.")))
+    return found
+
+
 @require_POST
 def topic_preview(request: HttpRequest, topic_id: int) -> HttpResponse:
     """The composer's preview: the body as it will look (the one renderer, mentions resolved
     against the room's readers), as JSON ``{"html": …}``; nothing is stored."""
     actor = Actor(user=request.user)
-    if not actor.is_authenticated:
-        return json_error(Forbidden(_("Log in to write here.")))
-    found = selectors.topic_with_room(topic_id=topic_id)
-    if found is None or not permissions.can_read_room(actor, found.room):
-        return json_error(NotFound(_("This topic does not exist.")))
+    found = _topic_for_json(actor, topic_id, _("Log in to write here."))
+    if isinstance(found, JsonResponse):
+        return found
     if not permissions.can_post_in_room(actor, found.room):
         return json_error(Forbidden(_("You cannot write in this room.")))
     body = request.POST.get("body", "")
@@ -554,11 +563,9 @@ def topic_members(request: HttpRequest, topic_id: int) -> HttpResponse:
 
     Only the room's own members may ask (403 JSON for anyone else, signed in or not)."""
     actor = Actor(user=request.user)
-    if not actor.is_authenticated:
-        return json_error(Forbidden(_("Log in to see the members.")))
-    found = selectors.topic_with_room(topic_id=topic_id)
-    if found is None or not permissions.can_read_room(actor, found.room):
-        return json_error(NotFound(_("This topic does not exist.")))
+    found = _topic_for_json(actor, topic_id, _("Log in to see the members."))
+    if isinstance(found, JsonResponse):
+        return found
     if not permissions.is_room_member(actor, found.room):
         return json_error(Forbidden(_("Only members of this community can see its members.")))
     results = selectors.room_readers(room=found.room, q=request.GET.get("q", "")[:80])

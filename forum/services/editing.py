@@ -15,9 +15,8 @@ from forum.models import (
     MessageRevision,
     Topic,
 )
-from forum.rendering import render
 from forum.services._common import _audit, announce_message_changed
-from forum.services.posting import MentionTargets, mention_links, mention_targets, validate_body
+from forum.services.posting import render_for_room, validate_body
 
 
 @transaction.atomic
@@ -31,9 +30,7 @@ def edit_message(*, actor: Actor | User, message: Message, body: str) -> Message
         return message
     MessageRevision.objects.create(message=message, body=message.body)
     room = message.room
-    mentions = render(body).mentions
-    targets = mention_targets({room.pk: room}, {room.pk: set(mentions)}).get(room.pk, MentionTargets())
-    rendered = render(body, mention_links(targets, mentions))
+    rendered = render_for_room(room, body)
     message.body = body
     message.body_html = rendered.html
     message.search_text = f"{message.topic.title}\n{rendered.text}"

@@ -58,13 +58,18 @@ def _check_slow_mode(actor: Actor, room: Room, *, posted_now: bool = False) -> N
         )
 
 
-def preview_html(*, room: Room, body: str) -> str:
-    """The composer's preview: ``body`` rendered as a post to ``room`` would be (mentions linked
-    to the members who can read it), checked by the same rules; nothing is stored."""
-    validate_body(body)
+def render_for_room(room: Room, body: str) -> Rendered:
+    """``body`` rendered as in ``room``: mentions linked to the members who can read it (one post;
+    batches resolve their mentions together in ``PostBatch``)."""
     mentions = render(body).mentions
     targets = mention_targets({room.pk: room}, {room.pk: set(mentions)}).get(room.pk, MentionTargets())
-    return render(body, mention_links(targets, mentions)).html
+    return render(body, mention_links(targets, mentions))
+
+
+def preview_html(*, room: Room, body: str) -> str:
+    """The composer's preview: checked by the same rules as a post, rendered as one; nothing is stored."""
+    validate_body(body)
+    return render_for_room(room, body).html
 
 
 def validate_body(body: str, *, attachments: bool = False) -> str:

@@ -137,6 +137,11 @@ export class KringLive {
     const rooms = [...this.rooms.values()].sort((a, b) => Number(b.primary) - Number(a.primary));
     this.toSubscribe = rooms.slice(0, this.maxSubscriptions).map((room) => room.id);
     this.subscribeTokens = Math.max(1, Math.floor(this.readBurst / 2));
+    this.pace();
+  }
+
+  pace() {
+    // Refill half the read budget each second and send what it allows; stops when the queue is empty.
     clearInterval(this.subscribePacer);
     this.subscribePacer = setInterval(() => {
       this.subscribeTokens = Math.min(this.readBurst / 2, this.subscribeTokens + this.readRate / 2);
@@ -160,14 +165,8 @@ export class KringLive {
     setTimeout(() => {
       if (!this.rooms.has(roomId) || this.toSubscribe.includes(roomId)) return;
       this.toSubscribe.push(roomId);
-      if (this.toSubscribe.length === 1) {
-        clearInterval(this.subscribePacer);
-        this.subscribePacer = setInterval(() => {
-          this.subscribeTokens = Math.min(this.readBurst / 2, this.subscribeTokens + this.readRate / 2);
-          this.drainSubscriptions();
-        }, 1000);
-      }
-      this.drainSubscriptions();
+      if (this.toSubscribe.length === 1) this.pace(); // the pacer stopped when the queue emptied
+      else this.drainSubscriptions();
     }, Math.max(1, waitSeconds || 1) * 1000);
   }
 
@@ -200,7 +199,6 @@ export class KringLive {
       case "reaction":
         this.view.reactions(frame);
         break;
-      case "topic_updated":
       case "topic":
         this.view.topic(frame);
         break;

@@ -169,7 +169,7 @@ export class ConversationView {
     this.markOwnReactions(bar);
   }
 
-  // topic / topic_updated frames: title, resolved, moved, accepted answer.
+  // topic frames: title, resolved, moved, accepted answer.
   topic(frame) {
     if (frame.topic !== this.topicId) return;
     if (frame.title) {
