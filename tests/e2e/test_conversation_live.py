@@ -51,7 +51,8 @@ def focused(page: Any, check: Any, seconds: float = 5.0) -> None:
         if check():
             return
         page.wait_for_timeout(50)
-    assert check()
+    where = page.evaluate("document.activeElement ? document.activeElement.outerHTML.slice(0, 240) : null")
+    assert check(), f"focus is on {where}"
 
 
 def send(page: Any, text: str) -> None:
@@ -336,6 +337,12 @@ def test_keyboard_path_shortcuts_and_live_topic_state(open_page, make_user) -> N
     page.keyboard.press("ArrowUp")
     focused(page, lambda: "Welkom!" in (page.evaluate("document.activeElement?.innerText") or ""))
     page.keyboard.press("ArrowDown")
+    focused(page, lambda: page.evaluate("document.activeElement?.dataset?.seq") == seq)
+    # A message re-rendered live (an edit from another tab) keeps the keyboard on it.
+    stored = Message.objects.get(body="Regel een\nregel twee")
+    in_thread(lambda: services.edit_message(actor=sanne, message=stored, body="Regel een\nregel drie"))
+    article(page, "regel drie").wait_for()
+    focused(page, lambda: page.evaluate("document.activeElement?.dataset?.seq") == seq)
     page.keyboard.press("e")  # edit own message in place, Esc cancels
     page.locator(".message-edit textarea").wait_for()
     page.keyboard.press("Escape")

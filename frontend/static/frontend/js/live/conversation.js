@@ -134,10 +134,14 @@ export class ConversationView {
     const old = this.article(seq);
     if (!old || !html) return null;
     const article = fromHtml(html);
+    // A re-rendered message keeps the keyboard where it was: replacing the focused node would drop
+    // focus to <body> and the reader's place in the list with it.
+    const hadFocus = old.contains(document.activeElement);
     this.emit("replaced", old, article);
     old.replaceWith(article);
     this.prepare(article);
     this.regroupAround(article);
+    if (hadFocus) article.focus({ preventScroll: true });
     return article;
   }
 
