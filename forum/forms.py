@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, Region, Sector
 from core.limits import MAX_MESSAGE_BODY
 from core.text import TextRuleMixin
-from forum.models import REACTION_EMOJI, Community, CommunityKind, LearningFunction, Scope, Visibility
+from forum.models import Community, CommunityKind, LearningFunction, Scope, Visibility
 
 
 class DirectoryForm(TextRuleMixin, forms.Form):
@@ -113,7 +113,7 @@ class FlagForm(TextRuleMixin, forms.Form):
 
 
 class ReactForm(TextRuleMixin, forms.Form):
-    emoji = forms.ChoiceField(choices=[(e, e) for e in REACTION_EMOJI])
+    emoji = forms.CharField(max_length=32)  # any one emoji; the service checks it
 
 
 class InviteForm(TextRuleMixin, forms.Form):

@@ -237,19 +237,22 @@ class MessageRevision(models.Model):
         ordering = ["created_at"]
 
 
+# The quick choices offered first; any single emoji from the picker is a reaction too
+# (forum.services.reactions checks and normalises it).
 REACTION_EMOJI = ["👍", "❤️", "🎉", "💡", "🤔", "🙏"]
+REACTION_MAX_LENGTH = 32  # the longest RGI sequences (ZWJ families, tagged flags) are ~14 code points
 
 
 class Reaction(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    emoji = models.CharField(max_length=8, choices=[(e, e) for e in REACTION_EMOJI])
+    emoji = models.CharField(max_length=REACTION_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["message", "user", "emoji"], name="reaction_unique"),
-            models.CheckConstraint(condition=Q(emoji__in=REACTION_EMOJI), name="reaction_known_emoji"),
+            models.CheckConstraint(condition=~Q(emoji=""), name="reaction_not_empty"),
         ]
 
 

@@ -442,16 +442,9 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
     before = _before(request)
     page = selectors.topic_messages(topic=found, before_seq=before)
     shown = page.messages
+    # Opening a topic marks nothing read: the page opens at the first unread and the browser says
+    # what came into sight (read frames), so a long topic is not read by being opened.
     read_seq = with_markers.topic_read_seq if with_markers.topic_read_seq is not None else with_markers.room_read_seq
-    if shown and before is None:
-        services.mark_read(
-            actor=actor,
-            room=found.room,
-            seq=shown[-1].seq,
-            topic=found,
-            room_read_seq=with_markers.room_read_seq,
-            topic_read_seq=with_markers.topic_read_seq,
-        )
     # Permissions once per page for the viewer's role; the client combines them with each article's data.
     can_moderate = permissions.can_moderate_community(actor, found.room.community)
     can_manage = permissions.can_manage_topic(actor, found)
@@ -679,7 +672,7 @@ def message_action(request: HttpRequest, message_id: int, action: str) -> HttpRe
         elif action == "react":
             form = ReactForm(request.POST)
             if not form.is_valid():
-                raise Invalid(_("Choose one of the offered reactions."), field="emoji")
+                raise Invalid(_("A reaction is one emoji."), field="emoji")
             services.react(actor=actor, message=message, emoji=form.cleaned_data["emoji"])
         elif action in {"pin", "unpin"}:
             services.pin_message(actor=actor, message=message, pinned=action == "pin")

@@ -14,7 +14,7 @@ from accounts.actor import Actor
 from accounts.models import User
 from forum import permissions, selectors, services
 from forum.errors import ForumError, NotFound
-from forum.models import Message, Room
+from forum.models import Message, Room, Topic
 from realtime.protocol import BeyondHead
 
 
@@ -90,6 +90,12 @@ def react(user: User, room_id: int, seq: int, emoji: str, add: bool | None) -> N
     services.react(actor=actor, message=_message(actor, room_id, seq), emoji=emoji, add=add)
 
 
-def read(user: User, room_id: int, seq: int) -> int:
+def read(user: User, room_id: int, seq: int, topic_id: int | None = None) -> int:
     actor = Actor(user=user)
-    return services.mark_read(actor=actor, room=_room(actor, room_id), seq=seq)
+    room = _room(actor, room_id)
+    topic = None
+    if topic_id is not None:
+        topic = Topic.objects.filter(pk=topic_id, room=room).first()
+        if topic is None:
+            raise NotFound("This topic is not in that room.")
+    return services.mark_read(actor=actor, room=room, seq=seq, topic=topic)

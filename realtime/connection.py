@@ -430,7 +430,7 @@ class Connection:
 
     async def on_read(self, frame: Read) -> None:
         if self._limit("write", frame.ref, frame.room):
-            stored = await run_db(actions.read)(self.user, frame.room, frame.seq)
+            stored = await run_db(actions.read)(self.user, frame.room, frame.seq, frame.topic)
             self.send(protocol.ReadState(room=frame.room, seq=stored))
 
     async def on_typing(self, frame: Typing) -> None:

@@ -108,6 +108,7 @@ class React(ClientFrame, tag="react"):
 class Read(ClientFrame, tag="read"):
     room: Id
     seq: Id
+    topic: Id | None = None  # the topic on screen: its own marker moves too
 
 
 class Typing(ClientFrame, tag="typing"):

@@ -100,6 +100,14 @@ def test_live_message_actions_reactions_reply_and_edit(open_page, make_user) -> 
     page1.locator(f'button.reaction[data-emoji="{emoji}"]').click()
     page2.locator(f'button.reaction[data-emoji="{emoji}"] span', has_text="1").wait_for()
     page1.locator(f'button.reaction[data-emoji="{emoji}"][aria-pressed=false] span', has_text="1").wait_for()
+    # Any emoji: "Meer emoji" in the menu opens the picker; its choice is a chip on both sides.
+    live.hover()
+    toolbar.get_by_role("button", name="Reageren").click()
+    page1.get_by_role("menu", name="Reageren").get_by_role("menuitem", name="Meer emoji").click()
+    page1.locator("emoji-picker #search").fill("eenhoorn")
+    page1.locator("emoji-picker [role=option]").first.click()
+    page2.locator('button.reaction[data-emoji="🦄"] span', has_text="1").wait_for()
+    assert live.locator('button.reaction[data-emoji="🦄"][aria-pressed=true]').count() == 1
 
     # Reply to the live message from the toolbar: the reply bar, then a link back on both sides.
     live.hover()

@@ -17,7 +17,7 @@ from PIL import Image
 
 from forum import services
 from forum.errors import Invalid
-from forum.models import Attachment, Message, Notification, NotificationKind, Topic
+from forum.models import Attachment, Message, Notification, NotificationKind, Room, Topic, TopicReadState
 
 pytestmark = pytest.mark.django_db
 
@@ -343,7 +343,10 @@ def test_the_page_knows_the_first_unread_and_shows_the_accepted_answer(
     reader = make_user(name="Rik Reader")
     add_member(world["community"], reader)
     client.force_login(reader)
-    client.get(question.get_absolute_url())  # read up to here
+    client.get(question.get_absolute_url())
+    # Opening the page marks nothing read; the browser's read frame for what came into sight does.
+    assert not TopicReadState.objects.filter(user=reader, topic=question).exists()
+    services.mark_read(actor=reader, room=Room.objects.get(pk=room.pk), seq=_first(question).seq, topic=question)
     answer = services.post_message(actor=world["member"], topic=question, body="Zo!", client_id=uuid.uuid4())
     services.post_message(actor=owner, topic=question, body="Dank", client_id=uuid.uuid4())
     services.accept_answer(actor=owner, topic=Topic.objects.get(pk=question.pk), message=answer)
@@ -358,7 +361,12 @@ def test_the_page_knows_the_first_unread_and_shows_the_accepted_answer(
         < html.index(f'id="m{answer.seq}"')
     )
     assert f'id="answer-m{answer.seq}"' in html and "data-accepted" in html
-    # Everything read now: no first unread; an older page (?before=) works and marks nothing.
+    # Opened, not yet seen: still unread. Seen to the end (the read frame): no first unread;
+    # an older page (?before=) works and marks nothing.
+    assert client.get(question.get_absolute_url()).context["first_unread_seq"] == answer.seq
+    last = Message.objects.filter(topic=question).order_by("-seq").first()
+    assert last is not None
+    services.mark_read(actor=reader, room=Room.objects.get(pk=room.pk), seq=last.seq, topic=question)
     again = client.get(question.get_absolute_url())
     assert again.context["first_unread_seq"] is None
     older = client.get(f"{question.get_absolute_url()}?before={answer.seq}")

@@ -88,6 +88,28 @@ def test_reactions_one_per_member_per_emoji(make_community, owner) -> None:  # t
         services.react(actor=owner, message=message, emoji="<script>")
 
 
+def test_any_one_emoji_is_a_reaction_in_one_form(make_community, owner) -> None:  # type: ignore[no-untyped-def]
+    topic = services.create_topic(actor=owner, room=make_community().rooms.get(), title="T")
+    message = services.post_message(actor=owner, topic=topic, body="hoi", client_id=uuid.uuid4())
+    for emoji in ("🦄", "🧑🏻‍❤️‍💋‍🧑🏼", "🇳🇱", "👍🏽"):
+        services.react(actor=owner, message=message, emoji=emoji, add=True)
+    # The heart without its variation selector is the same chip as the one with it.
+    services.react(actor=owner, message=message, emoji="❤", add=True)
+    services.react(actor=owner, message=message, emoji="❤️", add=True)
+    assert sorted(Reaction.objects.values_list("emoji", flat=True)) == sorted(["🦄", "🧑🏻‍❤️‍💋‍🧑🏼", "🇳🇱", "👍🏽", "❤️"])
+    for wrong in ("", "ab", "👍👍", "1", "👍 a", "x" * 40):
+        with pytest.raises(Invalid):
+            services.react(actor=owner, message=message, emoji=wrong)
+    # A member's reactions to one message are bounded.
+    for emoji in ("😀", "😁", "😂", "🤣", "😃"):
+        services.react(actor=owner, message=message, emoji=emoji, add=True)
+    assert Reaction.objects.filter(message=message).count() == 10
+    with pytest.raises(Invalid):
+        services.react(actor=owner, message=message, emoji="😄", add=True)
+    services.react(actor=owner, message=message, emoji="😀", add=False)  # taking one back still works
+    assert Reaction.objects.filter(message=message).count() == 9
+
+
 def test_slow_mode_tells_the_wait(make_community, owner, make_user, add_member) -> None:  # type: ignore[no-untyped-def]
     community = make_community()
     room = community.rooms.get()

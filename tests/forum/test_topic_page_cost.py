@@ -16,7 +16,9 @@ from django.urls import reverse
 
 from accounts.actor import Actor
 from forum import selectors, services
+from forum.errors import NotFound
 from forum.models import Notification, ReadState, Room, Topic, TopicReadState
+from realtime import actions
 
 pytestmark = pytest.mark.django_db
 
@@ -49,42 +51,54 @@ def topic(make_community, owner) -> Topic:  # type: ignore[no-untyped-def]
     return Topic.objects.get(pk=made.pk)
 
 
-def test_viewing_a_read_topic_again_writes_nothing(client, topic, make_user, add_member) -> None:  # type: ignore[no-untyped-def]
+def test_viewing_a_topic_writes_nothing(client, topic, make_user, add_member) -> None:  # type: ignore[no-untyped-def]
+    """Opening a topic reads it from the first unread on and marks nothing: what the member saw is
+    told by the browser's read frames (tests/e2e/test_conversation_live.py)."""
     reader = make_user(name="Rik Reader")
     add_member(topic.room.community, reader)
     client.force_login(reader)
-    first = _get(client, topic.get_absolute_url())  # moves the markers to the newest message
-    assert any("readstate" in sql.lower() and sql.upper().startswith(("INSERT", "UPDATE")) for sql in first)
-    assert _markers(reader, topic) == (3, 3)
+    for _view in range(2):
+        queries = _get(client, topic.get_absolute_url())
+        assert not [
+            sql for sql in queries if sql.upper().startswith(("INSERT", "UPDATE", "DELETE", "BEGIN", "SAVEPOINT"))
+        ]
+        assert not ReadState.objects.filter(user=reader).exists()
+        assert not TopicReadState.objects.filter(user=reader).exists()
+        assert len(queries) == TOPIC_PAGE_QUERIES
+    actions.read(reader, topic.room_id, 3, topic.pk)
     again = _get(client, topic.get_absolute_url())
-    assert not [sql for sql in again if sql.upper().startswith(("INSERT", "UPDATE", "DELETE", "BEGIN", "SAVEPOINT"))]
     # The markers came with the topic's own query; the only other queries that read them are the
-    # header's unread count and the sidebar's (every page has them). Before, mark_read added two SELECTs.
+    # header's unread count and the sidebar's (every page has them).
     readers = [sql for sql in again if "forum_topicreadstate" in sql.lower() or "forum_readstate" in sql.lower()]
     assert len(readers) == 3
     assert readers[0].lower().startswith('select "forum_topic"')
     assert len(again) == TOPIC_PAGE_QUERIES
 
 
-def test_topic_page_moves_markers_forward_when_there_is_something_new(client, topic, make_user, add_member) -> None:  # type: ignore[no-untyped-def]
+def test_read_frames_move_the_topic_marker_forward_never_back(client, topic, make_user, add_member) -> None:  # type: ignore[no-untyped-def]
     reader = make_user(name="Rik Reader")
     add_member(topic.room.community, reader)
     client.force_login(reader)
-    _get(client, topic.get_absolute_url())
+    actions.read(reader, topic.room_id, 3, topic.pk)
+    assert _markers(reader, topic) == (3, 3)
     services.post_message(actor=topic.created_by, topic=topic, body="Vierde", client_id=uuid.uuid4())
     assert selectors.unread_total(user=reader) == 1
+    assert client.get(topic.get_absolute_url()).context["first_unread_seq"] == 4
     _get(client, topic.get_absolute_url())
+    assert _markers(reader, topic) == (3, 3)  # opened, not yet seen
+    actions.read(reader, topic.room_id, 4, topic.pk)
     assert _markers(reader, topic) == (4, 4)
     assert selectors.unread_total(user=reader) == 0
-    # A room marker without a topic marker (read elsewhere): the topic marker is still made.
+    # A room marker without a topic marker (read elsewhere): the read frame still makes it.
     TopicReadState.objects.filter(user=reader, topic=topic).delete()
-    _get(client, topic.get_absolute_url())
+    actions.read(reader, topic.room_id, 4, topic.pk)
     assert _markers(reader, topic) == (4, 4)
-    # An older page never moves a marker; a marker ahead of the page is never moved back.
-    ReadState.objects.filter(user=reader).update(last_read_seq=2)
-    TopicReadState.objects.filter(user=reader).update(last_read_seq=2)
-    _get(client, f"{topic.get_absolute_url()}?before=4")
-    assert _markers(reader, topic) == (2, 2)
+    # A marker ahead of the frame is never moved back.
+    actions.read(reader, topic.room_id, 2, topic.pk)
+    assert _markers(reader, topic) == (4, 4)
+    # A topic that is not in the room is refused.
+    with pytest.raises(NotFound):
+        actions.read(reader, topic.room_id, 4, 10**9)
 
 
 def test_mark_read_with_nothing_to_move_is_one_read_or_none(topic, owner) -> None:  # type: ignore[no-untyped-def]

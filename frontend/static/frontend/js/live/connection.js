@@ -183,6 +183,8 @@ export class KringLive {
         clearInterval(this.pinger);
         this.pinger = setInterval(() => this.send({ type: "ping" }), PING_MS);
         this.subscribeAll();
+        // What was read while the socket was down is told now.
+        for (const [roomId, room] of this.rooms) if (room.readWanted > room.readSent) this.markRead(roomId, room.readWanted);
         break;
       case "caught_up":
         this.caughtUp(frame);
@@ -258,16 +260,20 @@ export class KringLive {
   }
 
   // The view saw messages up to seq: tell the server (once per second at most per room).
-  markRead(roomId, seq) {
+  // With ``topicId`` the topic's own marker moves too (the topic page opens at its first unread).
+  markRead(roomId, seq, topicId = null) {
     const room = this.rooms.get(roomId);
     if (!room || seq <= room.readSent) return;
     room.readWanted = Math.max(room.readWanted || 0, seq);
+    if (topicId) room.readTopic = topicId;
     if (this.readTimers.has(roomId)) return;
     this.readTimers.set(
       roomId,
       setTimeout(() => {
         this.readTimers.delete(roomId);
-        if (room.readWanted > room.readSent && this.send({ type: "read", room: roomId, seq: room.readWanted })) {
+        const frame = { type: "read", room: roomId, seq: room.readWanted };
+        if (room.readTopic) frame.topic = room.readTopic;
+        if (room.readWanted > room.readSent && this.send(frame)) {
           room.readSent = room.readWanted;
           for (const listener of this.listeners) listener({ type: "read_sent", room: roomId, seq: room.readSent });
         }

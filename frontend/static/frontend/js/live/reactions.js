@@ -22,9 +22,16 @@ export class Reactions {
     this.popover = document.querySelector("[data-emoji-popover]");
     this.menu = document.querySelector("[data-reaction-menu]");
     this.menu?.addEventListener("click", (event) => {
+      const callback = this.onPick;
+      const anchor = this.returnFocus;
+      if (event.target.closest("[data-emoji-more]")) {
+        // The whole emoji set: the picker opens where the menu was, with the same choice to make.
+        this.closeMenu(false);
+        if (anchor && callback) this.open(anchor, callback);
+        return;
+      }
       const choice = event.target.closest("[data-emoji]");
       if (!choice) return;
-      const callback = this.onPick;
       this.closeMenu();
       callback?.(choice.dataset.emoji);
     });
@@ -59,7 +66,7 @@ export class Reactions {
     if (!sent) this.view.notice(t("offlineAction", "You are offline: try again when you are back."));
   }
 
-  // The reactions the server accepts (forum.models.REACTION_EMOJI), as a small menu by the button.
+  // The quick reactions (forum.models.REACTION_EMOJI) and "more" (the picker), as a small menu by the button.
   openMenu(anchor, pick) {
     if (!this.menu) return;
     this.onPick = pick;

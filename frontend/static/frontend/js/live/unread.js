@@ -61,7 +61,7 @@ export class UnreadTracker {
   flush() {
     if (document.visibilityState !== "visible" || this.seen <= this.readSeq) return;
     this.readSeq = this.seen;
-    this.live.markRead(this.view.roomId, this.seen);
+    this.live.markRead(this.view.roomId, this.seen, this.view.topicId);
   }
 
   added(article, frame, followed) {
