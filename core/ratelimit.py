@@ -10,6 +10,10 @@ from __future__ import annotations
 import math
 import time
 
+# The clock buckets read; a module attribute so a test can hold time still (a slow machine
+# otherwise refills a bucket between frames and the test measures the machine, not the rule).
+clock = time.monotonic
+
 
 class TokenBucket:
     __slots__ = ("capacity", "rate", "tokens", "updated")
@@ -18,11 +22,11 @@ class TokenBucket:
         self.capacity = float(capacity)
         self.rate = float(rate)
         self.tokens = float(capacity)
-        self.updated = time.monotonic() if now is None else now
+        self.updated = clock() if now is None else now
 
     def take(self, cost: float = 1.0, now: float | None = None) -> float:
         """Take ``cost`` tokens; returns 0.0 when allowed, else the seconds to wait (never 0.0)."""
-        now = time.monotonic() if now is None else now
+        now = clock() if now is None else now
         self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
         if self.tokens >= cost:
