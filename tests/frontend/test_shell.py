@@ -265,3 +265,19 @@ def test_sidebar_escapes_names(client: Any, make_user: Any) -> None:
     assert "<script>" not in sidebar and "<b>" not in sidebar
     assert "Zorg &lt;script&gt;alert(1)&lt;/script&gt;" in sidebar
     assert "Kamer &lt;b&gt;1&lt;/b&gt;" in sidebar
+
+
+def test_sidebar_marks_the_room_of_the_page(client: Any, make_user: Any) -> None:
+    """On a room page and on each of its topics, that room is the sidebar's current one (before:
+    topic pages, at /gemeenschappen/onderwerp/<id>/, marked none)."""
+    owner = make_user(name="Olga Owner")
+    energie = _community(owner, "Energie")
+    general = energie.rooms.get()
+    other = services.create_room(actor=owner, community=energie, name="Werkgroep")
+    topic = services.create_topic(actor=owner, room=general, title="T", body="een")
+    client.force_login(owner)
+    for url in (general.get_absolute_url(), topic.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert 'aria-current="page"' in _room_link(html, general.pk)
+        assert 'aria-current="page"' not in _room_link(html, other.pk)
+    assert 'aria-current="page"' not in _room_link(client.get("/").content.decode(), general.pk)
