@@ -27,13 +27,8 @@ class Command(BaseCommand):
         requeued = requeue_stale_mail()
         if requeued:
             self.stderr.write(f"Put {requeued} mail(s) of a stopped worker back in the queue.")
-        call_command(
-            "db_worker",
-            backend_name=MAIL_BACKEND,
-            queue_name="*",
-            batch=options["batch"],
-            interval=options["interval"],
-            reload=options["reload"],
-            startup_delay=not options["batch"],
-            verbosity=options["verbosity"],
-        )
+        arguments = ["--backend", MAIL_BACKEND, "--queue-name", "*", "--interval", str(options["interval"])]
+        arguments.append("--reload" if options["reload"] else "--no-reload")
+        if options["batch"]:
+            arguments += ["--batch", "--no-startup-delay"]
+        call_command("db_worker", *arguments, verbosity=options["verbosity"])
