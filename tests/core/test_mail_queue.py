@@ -13,8 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core import mail
 from forum import services as forum_services
-from tests.mentoring.conftest import mentee_mentor, skills  # noqa: F401
-from tests.peers.smtp import SMTPServer, smtp_server  # noqa: F401
+from tests.peers.smtp import SMTPServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,7 +41,12 @@ def test_with_the_smtp_server_down_requests_succeed_and_every_mail_arrives_once_
     # 1. Sign-up: the verification mail.
     response = client.post(
         reverse("account_signup"),
-        {"display_name": "Noor", "email": "noor@example.test", "password1": "een-lang-wachtwoord-42", "password2": "een-lang-wachtwoord-42"},
+        {
+            "display_name": "Noor",
+            "email": "noor@example.test",
+            "password1": "een-lang-wachtwoord-42",
+            "password2": "een-lang-wachtwoord-42",
+        },
     )
     assert response.status_code == 302
     # 2. Password reset of an existing member.
@@ -58,8 +62,12 @@ def test_with_the_smtp_server_down_requests_succeed_and_every_mail_arrives_once_
     response = client.post(reverse("forum:invite", args=[community.slug]), {"email": "nieuw@example.test"})
     assert response.status_code == 302
     # 4. A mentoring proposal.
-    sanne = mentee_mentor("Sanne", email="sanne@example.test", years=2, offers=("Data-analyse",), wants=("Klantgesprekken voeren",))
-    henk = mentee_mentor("Henk", email="henk@example.test", years=28, offers=("Klantgesprekken voeren",), wants=("Data-analyse",))
+    sanne = mentee_mentor(
+        "Sanne", email="sanne@example.test", years=2, offers=("Data-analyse",), wants=("Klantgesprekken voeren",)
+    )
+    henk = mentee_mentor(
+        "Henk", email="henk@example.test", years=28, offers=("Klantgesprekken voeren",), wants=("Data-analyse",)
+    )
     client.force_login(sanne)
     response = client.post(reverse("mentoring:propose", args=[henk.pk]), {"message": "Zullen we?"})
     assert response.status_code == 302
@@ -95,7 +103,12 @@ def test_a_mail_whose_worker_died_goes_back_in_the_queue_once(
     smtp_server: SMTPServer, durable_queue: None, make_user: Any
 ) -> None:
     member = make_user(email="anna@example.test")
-    mail.queue_mail(to=member.email, template="mail/notification", context={"subject": "Hoi", "text": "Hoi", "url": "/"}, language="nl")
+    mail.queue_mail(
+        to=member.email,
+        template="mail/notification",
+        context={"subject": "Hoi", "text": "Hoi", "url": "/"},
+        language="nl",
+    )
     row = mail_rows(status="READY").get()
     # A worker claimed it and died before it marked the row done.
     row.claim("dead-worker")
@@ -110,7 +123,7 @@ def test_a_permanent_refusal_is_not_retried(durable_queue: None, settings: Any, 
     server = SMTPServer()
 
     class Refuse:
-        async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+        async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
             return "550 No such user here"
 
     from aiosmtpd.controller import Controller
@@ -120,7 +133,12 @@ def test_a_permanent_refusal_is_not_retried(durable_queue: None, settings: Any, 
     try:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = server.host, server.port, 5
-        mail.queue_mail(to="nobody@example.test", template="mail/notification", context={"subject": "x", "text": "x", "url": "/"}, language="nl")
+        mail.queue_mail(
+            to="nobody@example.test",
+            template="mail/notification",
+            context={"subject": "x", "text": "x", "url": "/"},
+            language="nl",
+        )
         run_worker()
     finally:
         controller.stop()
