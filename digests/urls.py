@@ -6,5 +6,5 @@ app_name = "digests"
 
 urlpatterns = [
     path("", views.digest_settings, name="settings"),
-    path("afmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("uitschrijven/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]
