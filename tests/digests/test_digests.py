@@ -62,7 +62,9 @@ def _send(django_capture_on_commit_callbacks: Any) -> list[Any]:
     return list(mail.outbox)
 
 
-def test_the_digest_of_a_seeded_week(week: dict[str, Any], make_lesson: Any, django_capture_on_commit_callbacks: Any, settings: Any) -> None:
+def test_the_digest_of_a_seeded_week(
+    week: dict[str, Any], make_lesson: Any, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
     settings.SITE_URL = "https://kring.example.nl"
     reader = week["reader"]
     energie = Sector.objects.first()
@@ -79,7 +81,10 @@ def test_the_digest_of_a_seeded_week(week: dict[str, Any], make_lesson: Any, dja
     assert text.index("Warmtepompen in oude huizen") < text.index("Koffie op vrijdag")
     assert "3 organisaties" in text
     assert "Begin bij de waaromvraag" in text and "Een les over iets anders" not in text
-    assert f"https://kring.example.nl/gemeenschappen/onderwerp/{week['busy'].pk}/" in html or "https://kring.example.nl/" in html
+    assert (
+        f"https://kring.example.nl/gemeenschappen/onderwerp/{week['busy'].pk}/" in html
+        or "https://kring.example.nl/" in html
+    )
     assert all(link.startswith("https://kring.example.nl/") for link in _links(text))
     # One-click unsubscribe (RFC 8058).
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -94,7 +99,9 @@ def _links(text: str) -> list[str]:
     return re.findall(r"https?://\S+", text)
 
 
-def test_nothing_is_sent_when_nothing_happened(make_user: Any, make_community: Any, add_member: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_nothing_is_sent_when_nothing_happened(
+    make_user: Any, make_community: Any, add_member: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     reader = make_user(email="stil@example.test")
     add_member(make_community(), reader)
     _away(reader)
@@ -108,7 +115,9 @@ def test_a_member_who_visited_gets_no_digest(week: dict[str, Any], django_captur
     assert not [m for m in _send(django_capture_on_commit_callbacks) if m.to == ["rita@example.test"]]
 
 
-def test_off_means_no_digest_and_daily_is_possible(week: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+def test_off_means_no_digest_and_daily_is_possible(
+    week: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
     reader = week["reader"]
     services.set_frequency(actor=reader, frequency=Frequency.OFF)
     assert not [m for m in _send(django_capture_on_commit_callbacks) if m.to == ["rita@example.test"]]
@@ -117,7 +126,9 @@ def test_off_means_no_digest_and_daily_is_possible(week: dict[str, Any], django_
     assert "dag" in daily.subject
 
 
-def test_the_settings_page_and_one_click_unsubscribe(week: dict[str, Any], client: Any, django_assert_max_num_queries: Any) -> None:
+def test_the_settings_page_and_one_click_unsubscribe(
+    week: dict[str, Any], client: Any, django_assert_max_num_queries: Any
+) -> None:
     reader = week["reader"]
     client.force_login(reader)
     with django_assert_max_num_queries(15):
