@@ -30,7 +30,7 @@ def hot_conversations(*, user: User, since: datetime) -> list[dict[str, Any]]:
     read), by how many organisations and then how many members took part; the member's own
     messages do not count."""
     community_ids = Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values("community_id")
-    rows = (
+    query = (
         Message.objects.filter(created_at__gte=since, deleted_at__isnull=True, room__community_id__in=community_ids)
         .filter(room__is_archived=False)
         .filter(Q(room__is_restricted=False) | Q(room__room_members__user=user))
@@ -43,7 +43,7 @@ def hot_conversations(*, user: User, since: datetime) -> list[dict[str, Any]]:
         )
         .order_by("-organisations", "-participants", "-messages", "-topic_id")[:CONVERSATIONS]
     )
-    rows = list(rows)
+    rows = list(query)
     topics = Topic.objects.select_related("room__community").in_bulk([row["topic_id"] for row in rows])
     out = []
     for row in rows:

@@ -69,7 +69,7 @@ def test_password_reset_mail_in_the_members_language(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the page is in English, the member reads Dutch
     assert client.post(reverse("account_reset_password"), {"email": "piet@example.test"}).status_code == 302
     (message,) = smtp_server.to("piet@example.test")
-    text, html = _check_common(message)
+    text, _html = _check_common(message)
     assert "Kies een nieuw wachtwoord" in str(message["Subject"])
     assert f"{SITE}/accounts/password/reset/key/" in text
     assert "Deze e-mail komt van Kring." in text
