@@ -28,9 +28,7 @@ class ProfileForm(TextRuleMixin, forms.ModelForm[Profile]):
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), required=False, label=_("Organisation"))
     region = forms.ModelChoiceField(queryset=Region.objects.all(), required=False, label=_("Region"))
     avatar_upload = forms.ImageField(label=_("New avatar"), required=False)
-    mail_language = forms.ChoiceField(
-        label=_("Language of your e-mails"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
-    )
+    mail_language = forms.ChoiceField(label=_("Language of your e-mails"), choices=settings.LANGUAGES, required=False)
 
     class Meta:
         model = Profile

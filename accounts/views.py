@@ -42,7 +42,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 region=data["region"],
                 languages=data["languages"],
                 bio=data["bio"],
-                language=data["mail_language"],
+                language=data.get("mail_language") or None,
             )
             if data.get("avatar_upload"):
                 services.set_avatar(user=user, upload=data["avatar_upload"])
