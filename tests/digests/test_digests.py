@@ -16,6 +16,8 @@ from digests import services
 from digests.models import DigestSettings, Frequency
 from forum import services as forum
 from forum.models import Room
+from mentoring.models import Relationship, Status
+from mentoring.models import Session as MentoringSession
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +74,13 @@ def test_the_digest_of_a_seeded_week(
     make_lesson("Begin bij de waaromvraag", sectors=[energie])
     make_lesson("Een les over iets anders", sectors=[Sector.objects.exclude(pk=energie.pk).first()])
 
+    # A mentoring session the day after tomorrow, and one last month that is not upcoming.
+    partner = week["people"][1]
+    a, b = sorted([reader, partner], key=lambda u: u.pk)
+    pair = Relationship.objects.create(person_a=a, person_b=b, status=Status.ACTIVE)
+    MentoringSession.objects.create(relationship=pair, held_on=timezone.localdate() + timedelta(days=2))
+    MentoringSession.objects.create(relationship=pair, held_on=timezone.localdate() - timedelta(days=30))
+
     sent = [m for m in _send(django_capture_on_commit_callbacks) if m.to == ["rita@example.test"]]
     assert len(sent) == 1
     message = sent[0]
@@ -86,6 +95,8 @@ def test_the_digest_of_a_seeded_week(
         or "https://kring.example.nl/" in html
     )
     assert all(link.startswith("https://kring.example.nl/") for link in _links(text))
+    assert "Komende mentoringsessies" in text and "met Person 1" in text
+    assert text.count("met Person 1") == 1  # the past session is not listed
     # One-click unsubscribe (RFC 8058).
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message.extra_headers["List-Unsubscribe"].startswith("<https://kring.example.nl/samenvatting/uitschrijven/")
