@@ -73,6 +73,13 @@ def render_mail(
     headers: dict[str, str] | None = None,
     unsubscribe_url: str | None = None,
 ) -> EmailMultiAlternatives:
+    # A link a caller left relative would reach no one: every ``url``/``*_url`` value is made absolute.
+    context = {
+        key: absolute_url(value)
+        if (key == "url" or key.endswith("_url")) and isinstance(value, str) and value
+        else value
+        for key, value in context.items()
+    }
     context = {
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,

@@ -76,3 +76,14 @@ def test_every_mail_renders_both_parts_with_the_layout_and_only_site_links(setti
         links = re.findall(r"https?://[^\s\"<>]+", message.body + html)
         assert links and all(link.startswith(SITE + "/") for link in links), (family, links)
         assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_a_relative_link_from_a_caller_is_made_absolute(settings: Any) -> None:
+    settings.SITE_URL = SITE
+    message = render_mail(
+        to="a@example.test",
+        template="mail/notification",
+        context={"subject": "x", "text": "x", "url": "/mentoring/"},
+        language="nl",
+    )
+    assert f"{SITE}/mentoring/" in message.body and f'href="{SITE}/mentoring/"' in message.alternatives[0][0]

@@ -154,3 +154,21 @@ def test_the_settings_page_and_one_click_unsubscribe(
     assert client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert DigestSettings.objects.get(user=reader).frequency == "off"
     assert client.post(reverse("digests:unsubscribe", args=["forged"])).status_code == 404
+
+
+def test_the_digest_costs_a_bounded_number_of_queries(
+    week: dict[str, Any], make_user: Any, add_member: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Ten more people talking in ten more topics do not make the digest cost more queries."""
+    from digests import selectors
+
+    reader = week["reader"]
+    since, now = timezone.now() - timedelta(days=7), timezone.now()
+    room = Room.objects.filter(community=week["community"]).first()
+    for index in range(10):
+        person = make_user(name=f"Extra {index}")
+        add_member(week["community"], person)
+        forum.create_topic(actor=person, room=room, title=f"Onderwerp {index}", body="Hallo")
+    with django_assert_max_num_queries(8):
+        content = selectors.digest_content(user=reader, since=since, now=now)
+    assert len(content["conversations"]) == selectors.CONVERSATIONS
