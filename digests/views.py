@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from accounts.models import User
 from core.errors import Invalid
@@ -30,15 +30,28 @@ def digest_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "digests/settings.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@csrf_exempt  # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" without a session
+@csrf_exempt
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    user = services.user_of_token(token)
-    if user is None:
-        return render(request, "digests/unsubscribe.html", {"invalid": True}, status=404)
+    """RFC 8058: the mail provider POSTs ``List-Unsubscribe=One-Click`` to the link in the
+    ``List-Unsubscribe`` header, without a session or a CSRF token; the signed token is the
+    authority. Anything else (the page and its button) goes through Django's CSRF check."""
+    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+        return _unsubscribe(request, token)
+    return _unsubscribe_page(request, token)
+
+
+@csrf_protect
+def _unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
-        try:
-            services.unsubscribe(token=token)
-        except Invalid:
-            return render(request, "digests/unsubscribe.html", {"invalid": True}, status=404)
-        return render(request, "digests/unsubscribe.html", {"done": True})
+        return _unsubscribe(request, token)
+    if services.user_of_token(token) is None:
+        return render(request, "digests/unsubscribe.html", {"invalid": True}, status=404)
     return render(request, "digests/unsubscribe.html", {"token": token})
+
+
+def _unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        services.unsubscribe(token=token)
+    except Invalid:
+        return render(request, "digests/unsubscribe.html", {"invalid": True}, status=404)
+    return render(request, "digests/unsubscribe.html", {"done": True})

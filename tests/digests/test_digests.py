@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -151,7 +152,11 @@ def test_the_settings_page_and_one_click_unsubscribe(
     url = reverse("digests:unsubscribe", args=[services.unsubscribe_token(reader)])
     assert client.get(url).status_code == 200
     assert DigestSettings.objects.get(user=reader).frequency == "daily"  # a GET (a link scanner) changes nothing
-    assert client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(url).status_code == 403  # the page's button needs its CSRF token
+    assert DigestSettings.objects.get(user=reader).frequency == "daily"
+    # The mail provider's one-click POST (RFC 8058) needs no session and no token.
+    assert strict.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert DigestSettings.objects.get(user=reader).frequency == "off"
     assert client.post(reverse("digests:unsubscribe", args=["forged"])).status_code == 404
 
