@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -8,10 +9,16 @@ import requests
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from accounts import services, sites
+from accounts.models import User
+from core.mail import mail_language, queue_mail
 
 log = logging.getLogger(__name__)
 
@@ -20,15 +27,28 @@ END_SESSION_CACHE_SECONDS = 3600
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        # The member's mails come in the language they signed up in (editable on the profile page).
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        user.language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             services.ensure_profile(user=user, display_name=form.cleaned_data.get("display_name", ""))
         return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        # allauth builds its links from the request's host; a mail links to SITE_URL.
-        context = {key: _on_site(value) if key.endswith("_url") else value for key, value in context.items()}
-        super().send_mail(template_prefix, email, context)
+        """Every allauth mail (verification, password reset, the security notices) through Kring's
+        queue (core.mail): sent after commit by the worker, so an SMTP server that is down never
+        fails the request; in the recipient's language; links from SITE_URL, not the request host."""
+        user = context.get("user")
+        if not isinstance(user, User):
+            user = User.objects.filter(email__iexact=email).first()
+        language = mail_language(user) if user is not None else (translation.get_language() or settings.LANGUAGE_CODE)
+        queue_mail(
+            to=email,
+            template=mail_template(template_prefix),
+            context=mail_context(context, user=user, email=email),
+            language=language,
+        )
 
     def get_logout_redirect_url(self, request: HttpRequest) -> str:
         """After logging out of Kring, end the single sign-on session too (RP-initiated logout),
@@ -61,6 +81,36 @@ def name_from_claims(extra_data: dict[str, Any]) -> str:
         if name:
             return " ".join(name.split())[:80]
     return ""
+
+
+def mail_template(template_prefix: str) -> str:
+    """allauth's ``account/email/password_changed`` is Kring's ``mail/account/password_changed``
+    (``mfa/email/…`` and ``socialaccount/email/…`` likewise): text, HTML and subject in core/templates/mail/."""
+    app, _email, name = template_prefix.partition("/email/")
+    return f"mail/{app.split('/')[-1]}/{name}"
+
+
+def mail_context(context: dict[str, Any], *, user: User | None, email: str) -> dict[str, Any]:
+    """allauth's context made JSON-serialisable for the queue: links on SITE_URL, the member's
+    name instead of the user object, the time as text."""
+    out: dict[str, Any] = {
+        "email": email,
+        "password_change_url": sites.absolute_url(reverse("account_change_password")),
+    }
+    for key, value in context.items():
+        if key in {"request", "current_site", "user"}:
+            continue
+        if key == "timestamp" and isinstance(value, datetime):
+            out["when"] = date_format(timezone.localtime(value), "DATETIME_FORMAT") + f" ({settings.TIME_ZONE})"
+        elif key.endswith("_url") and isinstance(value, str):
+            out[key] = _on_site(value)
+        elif value is None or isinstance(value, str | int | float | bool):
+            out[key] = value
+        else:
+            out[key] = str(getattr(value, "name", value))
+    if user is not None:
+        out["user_display"] = user.display_name
+    return out
 
 
 def _on_site(value: Any) -> Any:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language, Organisation, Profile, Region, Sector
@@ -27,6 +28,7 @@ class ProfileForm(TextRuleMixin, forms.ModelForm[Profile]):
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), required=False, label=_("Organisation"))
     region = forms.ModelChoiceField(queryset=Region.objects.all(), required=False, label=_("Region"))
     avatar_upload = forms.ImageField(label=_("New avatar"), required=False)
+    mail_language = forms.ChoiceField(label=_("Language of your e-mails"), choices=settings.LANGUAGES, required=False)
 
     class Meta:
         model = Profile

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -37,6 +38,13 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
+    # The language of the member's mails (and digests); set from the page's language at sign-up.
+    language = models.CharField(
+        _("language of your e-mails"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # When the member last used Kring, to within LAST_SEEN_EVERY (accounts.middleware.LastSeenMiddleware):
+    # digests go only to members who have been away.
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

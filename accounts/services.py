@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -45,8 +46,14 @@ def update_profile(
     region: Region | None = None,
     languages: Iterable[Language] = (),
     bio: str = "",
+    language: str | None = None,
 ) -> Profile:
     profile = ensure_profile(user=user)
+    if language is not None and language != user.language:
+        if language not in dict(settings.LANGUAGES):
+            raise ValidationError(_("Choose one of the languages offered."), code="invalid_language")
+        user.language = language
+        user.save(update_fields=["language"])
     profile.display_name = check_text(display_name, field="display_name").strip()
     profile.career_stage = career_stage
     profile.education_level = education_level

@@ -25,7 +25,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     profile = services.ensure_profile(user=user)
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, instance=profile, initial={"mail_language": user.language}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -40,6 +42,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 region=data["region"],
                 languages=data["languages"],
                 bio=data["bio"],
+                language=data.get("mail_language") or None,
             )
             if data.get("avatar_upload"):
                 services.set_avatar(user=user, upload=data["avatar_upload"])

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "realtime",
     "mentoring",
     "knowledge_base",
+    "digests",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -95,6 +96,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
+    "django_tasks",
+    "django_tasks_db",
 ]
 # Demo content (``manage.py seed_demo``) is a dev-only app: installed with DEBUG, or on a
 # demonstration server with KRING_DEMO=true; a production server never has it.
@@ -114,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
+    "accounts.middleware.LastSeenMiddleware",
     "frontend.middleware.ContentSecurityPolicyMiddleware",
     "core.http.KringErrorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -207,6 +211,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# Security notices: a mail when the password, an e-mail address, two-factor authentication or a
+# connected login changes (accounts/adapters.py sends them through core.mail).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
@@ -328,6 +335,7 @@ if EMAIL_URL_HOST:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("Set at most one of EMAIL_USE_TLS (STARTTLS) and EMAIL_USE_SSL (implicit TLS).")
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587" if EMAIL_USE_TLS else "465" if EMAIL_USE_SSL else "25"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -345,7 +353,19 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Two task backends. "default" runs Wagtail's small housekeeping tasks in the request, as before.
+# "durable" is the job queue for mail (core/mail.py): rows in the database that the worker
+# (manage.py run_worker; make run starts it, production runs kring-worker.service) takes one by
+# one, so a mail survives a restart and an SMTP server that is down (docs/reliability.md).
+# KRING_TASKS_IMMEDIATE=true runs the durable tasks in the request instead (no worker needed).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "durable": (
+        {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["mail", "default"]}
+        if env_bool("KRING_TASKS_IMMEDIATE", False)
+        else {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["mail", "default"]}
+    ),
+}
 
 # --- Security ------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -15,6 +15,7 @@ urlpatterns += [
     path("profiel/", include("accounts.urls")),
     path("gemeenschappen/", include("forum.urls")),
     path("mentoring/", include("mentoring.urls")),
+    path("samenvatting/", include("digests.urls")),
     # --- knowledge_base (Wagtail): admin, documents, API and the page tree ---
     path("cms/", include("wagtail.admin.urls")),
     path("documenten/", include("wagtail.documents.urls")),

@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+# The real SMTP server (aiosmtpd) every test may ask for by name: ``smtp_server``.
+from tests.peers.smtp import smtp_server  # noqa: F401
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

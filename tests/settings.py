@@ -14,3 +14,9 @@ if "demo" not in INSTALLED_APPS:  # noqa: F405
 # Off for the suite at large (its editors and staff sign in without a second factor); the tests
 # of the requirement itself turn it on (tests/accounts/test_two_factor.py).
 KRING_REQUIRE_2FA_FOR: list[str] = []
+# Mail goes through the "durable" task backend; the suite runs it in the request (mail.outbox
+# sees it at once) except where the queue itself is tested (tests/core/test_mail_queue.py).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "durable": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["mail", "default"]},
+}

@@ -29,6 +29,7 @@ FLOORS = {
     "mentoring": 3,
     "knowledge_base": 3,
     "frontend": 4,
+    "digests": 4,
     "demo": 5,
 }
 # config wires everything together (settings, URLs, ASGI); it may import any app but the demo.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.actor import Actor, as_actor
 from accounts.models import User
 from accounts.sites import absolute_url
+from core.mail import mail_language, queue_mail
 from forum import events, permissions
 from forum.errors import Forbidden, Invalid, NotFound
 from forum.models import (
@@ -130,15 +130,15 @@ def invite(*, actor: Actor | User, community: Community, email: str) -> Membersh
         community=community, email=email, defaults={"invited_by": actor.member}
     )
     # A mail client has no page to resolve a relative link against: SITE_URL, never the request host.
-    link = absolute_url(reverse("forum:accept_invitation", args=[invitation.token]))
-    transaction.on_commit(
-        lambda: send_mail(
-            _("Invitation to %(community)s on Kring") % {"community": community.name},
-            _("%(name)s invites you to join %(community)s. Create an account and accept: %(link)s")
-            % {"name": actor.member.display_name, "community": community.name, "link": link},
-            None,
-            [email],
-        )
+    queue_mail(
+        to=email,
+        template="mail/invitation",
+        context={
+            "inviter": actor.member.display_name,
+            "community": community.name,
+            "url": absolute_url(reverse("forum:accept_invitation", args=[invitation.token])),
+        },
+        language=mail_language(actor.member),
     )
     _audit(community, actor, "invite", email)
     return invitation

@@ -7,13 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.sites import absolute_url
+from core.mail import mail_language, queue_mail
 from mentoring.models import (
     Notification,
     Relationship,
@@ -46,21 +45,14 @@ def notify(*, user: User | None, kind: str, relationship: Relationship | None, t
     if not _send_email.get():
         return note
     url = absolute_url(relationship.get_absolute_url() if relationship else "/mentoring/")
-    recipient = user.email
-
-    def send() -> None:
-        try:
-            send_mail(
-                # A header is one line, whatever a name holds.
-                subject=f"[{settings.SITE_NAME}] " + " ".join(text[:120].split()),
-                message=f"{text}\n\n{url}\n",
-                from_email=None,
-                recipient_list=[recipient],
-            )
-        except OSError:  # a mail server hiccup must not undo what was saved
-            log.warning("mentoring notification e-mail to user %s failed", user.pk, exc_info=True)
-
-    transaction.on_commit(send)
+    # Through the durable mail queue after commit (core.mail): an SMTP server that is down
+    # neither fails the action nor loses the mail.
+    queue_mail(
+        to=user.email,
+        template="mail/notification",
+        context={"subject": " ".join(text[:120].split()), "text": text, "url": url},
+        language=mail_language(user),
+    )
     return note
 
 

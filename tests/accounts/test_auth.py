@@ -11,16 +11,17 @@ from accounts.models import User
 pytestmark = pytest.mark.django_db
 
 
-def test_signup_requires_email_verification_before_login(client) -> None:  # type: ignore[no-untyped-def]
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "display_name": "Noor Bakker",
-            "email": "noor@example.nl",
-            "password1": "een-lang-wachtwoord-42",
-            "password2": "een-lang-wachtwoord-42",
-        },
-    )
+def test_signup_requires_email_verification_before_login(client, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):  # the mail is queued after commit
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "display_name": "Noor Bakker",
+                "email": "noor@example.nl",
+                "password1": "een-lang-wachtwoord-42",
+                "password2": "een-lang-wachtwoord-42",
+            },
+        )
     assert response.status_code == 302
     user = User.objects.get(email="noor@example.nl")
     assert user.profile.display_name == "Noor Bakker"

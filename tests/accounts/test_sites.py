@@ -41,18 +41,21 @@ def test_after_migrate_the_sites_are_not_example_com_or_localhost_80() -> None:
         assert (wagtail.hostname, wagtail.port) == ("127.0.0.1", 8000)
 
 
-def test_allauth_mail_links_and_subject_use_the_site_not_the_request_host(client: Any, settings: Any) -> None:
+def test_allauth_mail_links_and_subject_use_the_site_not_the_request_host(
+    client: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     settings.SITE_URL = "https://kring.school.nl"
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "display_name": "Noor Bakker",
-            "email": "noor@example.nl",
-            "password1": "een-lang-wachtwoord-42",
-            "password2": "een-lang-wachtwoord-42",
-        },
-        HTTP_HOST="127.0.0.1",
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the mail is queued after commit
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "display_name": "Noor Bakker",
+                "email": "noor@example.nl",
+                "password1": "een-lang-wachtwoord-42",
+                "password2": "een-lang-wachtwoord-42",
+            },
+            HTTP_HOST="127.0.0.1",
+        )
     assert response.status_code == 302
     message = mail.outbox[-1]
     assert message.subject.startswith("[Kring] ")

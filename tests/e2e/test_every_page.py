@@ -77,6 +77,12 @@ MEMBER = ("member",)
 BOTH = ("anonymous", "member")
 
 
+def _unsubscribe_token(d: Any) -> str:
+    from digests.services import unsubscribe_token
+
+    return unsubscribe_token(d.users["member"])
+
+
 @dataclass(frozen=True)
 class P:
     """A page: how to fill its pattern, who visits it, and an optional query string."""
@@ -97,6 +103,8 @@ PAGES: dict[str, P] = {
     "accounts:profile_edit": P(),
     "accounts:two_factor_required": P(),
     "accounts:privacy": P(),
+    "digests:settings": P(),
+    "digests:unsubscribe": P(lambda d: {"token": _unsubscribe_token(d)}, BOTH),
     "account_login": P(viewers=ANON),
     "account_logout": P(),  # GET asks to confirm; only a POST logs out
     "account_inactive": P(viewers=ANON),

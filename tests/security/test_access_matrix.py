@@ -45,7 +45,7 @@ from tests.security.counts import record_count
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("accounts", "forum", "mentoring", "knowledge_base", "frontend")
+APPS = ("accounts", "forum", "mentoring", "knowledge_base", "frontend", "digests")
 ROLES = ("anonymous", "member", "non_member", "admin")
 MARKERS = (
     "GEHEIM-ONDERWERP",
@@ -207,6 +207,12 @@ def app_patterns() -> list[tuple[str, str]]:
     return found
 
 
+def _unsubscribe_token(w: World) -> str:
+    from digests.services import unsubscribe_token
+
+    return unsubscribe_token(w.users["member"])
+
+
 def fill(route: str, params: dict[str, Any]) -> str:
     route = route.replace("^", "").replace("$", "")
 
@@ -246,6 +252,9 @@ SPEC: dict[str, tuple[Params, str]] = {
     "accounts:privacy": (lambda w: {}, LOGIN),
     "accounts:privacy_export": (lambda w: {}, LOGIN),
     "accounts:privacy_delete": (lambda w: {}, ACTION),
+    "digests:settings": (lambda w: {}, LOGIN),
+    # One-click unsubscribe (RFC 8058): the signed token in the link is the authority, no login.
+    "digests:unsubscribe": (lambda w: {"token": _unsubscribe_token(w)}, PUBLIC),
     "forum:directory": (lambda w: {}, PUBLIC),
     "forum:community_create": (lambda w: {}, LOGIN),
     "forum:search": (lambda w: {}, LOGIN),
@@ -504,6 +513,7 @@ def test_posts_by_outsiders_change_nothing(world: World) -> None:
         "mentoring:profile_edit",
         "accounts:profile_edit",
         "knowledge_base:discuss",  # creates the system "Kennisbank" community on first use
+        "digests:unsubscribe",  # the link in the member's mail: whoever holds it may unsubscribe them
     }
     for role in ("anonymous", "non_member"):
         client = client_for(world, role)

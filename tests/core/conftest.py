@@ -1,0 +1,1 @@
+from tests.mentoring.conftest import mentee_mentor, skills  # noqa: F401
