@@ -7,7 +7,9 @@ from __future__ import annotations
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -146,7 +148,11 @@ def member_card(request: HttpRequest, user_id: int) -> HttpResponse:
     card = selectors.member_card(actor=actor, user_id=user_id)
     if card is None:
         raise Http404
-    template = "forum/member_card.html" if request.GET.get("fragment") == "1" else "forum/member_card_page.html"
-    response = render(request, template, {"card": card})
+    if request.GET.get("fragment") == "1":
+        # Without the request: the page shell's context (header and sidebar queries) is not needed.
+        html = render_to_string("forum/member_card.html", {"card": card, "csrf_token": get_token(request)})
+        response = HttpResponse(html)
+    else:
+        response = render(request, "forum/member_card_page.html", {"card": card})
     response["Cache-Control"] = "private, no-store"
     return response
