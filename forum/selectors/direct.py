@@ -38,9 +38,8 @@ def participant_names(room_ids: list[int], *, viewer_id: int | None) -> dict[int
     members = RoomMember.objects.filter(room_id__in=room_ids)
     if viewer_id is not None:
         members = members.exclude(user_id=viewer_id)
-    rows = (
-        members.order_by("room_id", "user__profile__display_name", "user_id")
-        .values_list("room_id", "user__profile__display_name", "user__first_name", "user__last_name", "user__email")
+    rows = members.order_by("room_id", "user__profile__display_name", "user_id").values_list(
+        "room_id", "user__profile__display_name", "user__first_name", "user__last_name", "user__email"
     )
     for room_id, profile_name, first, last, email in rows:
         names[room_id].append(display_name_of(profile_name, first, last, email))

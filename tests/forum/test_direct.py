@@ -140,7 +140,7 @@ def test_a_blocked_member_cannot_start_or_post(people: dict[str, Any]) -> None:
     before = selectors.unread_total(user=anna)
     with pytest.raises(Forbidden) as refused:
         post(bram, room, "Na de blokkade")
-    assert refused.value.code == "forbidden" or refused.value.code == permissions.BLOCKED
+    assert refused.value.code == permissions.BLOCKED
     Room.objects.filter(pk=room.pk).update(direct_key="other")  # no shortcut through the existing room
     with pytest.raises(Forbidden):
         services.open_conversation(actor=bram, others=[anna])
@@ -177,7 +177,9 @@ def test_direct_rooms_stay_out_of_communities_directory_and_search(people: dict[
     room = services.open_conversation(actor=people["anna"], others=[people["bram"]])
     post(people["anna"], room, "warmtepomp geheimpje")
     assert Community.objects.get(pk=community.pk).member_count == count
-    assert room.community.slug not in [c.slug for c in selectors.directory(actor=people["stan"], filters=selectors.DirectoryFilters())["page"]]
+    assert room.community.slug not in [
+        c.slug for c in selectors.directory(actor=people["stan"], filters=selectors.DirectoryFilters())["page"]
+    ]
     assert room.pk not in [r.pk for r in selectors.readable_rooms(actor=people["anna"], community=community)]
     anna_found = selectors.search(actor=people["anna"], q="geheimpje")["page"]
     stan_found = selectors.search(actor=people["stan"], q="geheimpje")["page"]
@@ -268,7 +270,9 @@ def test_report_goes_to_platform_moderators(people: dict[str, Any]) -> None:
     flag = Flag.objects.get()
     assert flag.message.body == "iets onaardigs" and flag.state == FlagState.OPEN
     assert login(bram).get("/gemeenschappen/berichten/gemeld/").status_code == 404
-    assert login(people["stan"]).post(f"/gemeenschappen/berichten/{room.pk}/melden/", {"reason": "x"}).status_code == 404
+    assert (
+        login(people["stan"]).post(f"/gemeenschappen/berichten/{room.pk}/melden/", {"reason": "x"}).status_code == 404
+    )
     admin = people["owner"]
     admin.is_superuser = True
     admin.save()
