@@ -93,6 +93,8 @@ def sidebar_rooms(communities: Any, current_room_id: int | None = None) -> SafeS
 def sidebar_conversations(conversations: Any, current_room_id: int | None = None) -> SafeString:
     """The sidebar's direct conversations: the same link markup as ``sidebar_rooms`` (class,
     data-room-id, read and head seqs, unread badge), so app.js keeps their counts live."""
+    if not conversations:
+        return mark_safe("")
     face = icon("message-square")
     out: list[str] = ['<ul class="sidebar-rooms sidebar-conversations">']
     for room in conversations:
