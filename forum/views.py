@@ -358,6 +358,8 @@ def room(request: HttpRequest, slug: str, room_slug: str) -> HttpResponse:
     if not actor.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={request.path}")
     found = _readable_room(actor, slug, room_slug)
+    if found.is_direct:  # its page is the conversation
+        return redirect(found)
     form = TopicForm(request.POST or None, initial={"client_id": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -354,3 +354,16 @@ def test_member_list_search_and_filters(
     by_sector = client.get(url, {"sector": energie.slug}).content.decode()
     assert "Dora Docent" in by_sector and "Extra 1" not in by_sector
     assert client.get(url, {"sector": "nope", "q": "x" * 500}).status_code == 200
+
+
+def test_a_conversation_keeps_its_one_topic(people: dict[str, Any]) -> None:
+    room = services.open_conversation(actor=people["anna"], others=[people["bram"]])
+    with pytest.raises(Forbidden):
+        services.create_topic(actor=people["anna"], room=room, title="Tweede")
+    client = login(people["anna"])
+    room_page = f"/gemeenschappen/{room.community.slug}/{room.slug}/"
+    assert client.get(room_page)["Location"] == f"/gemeenschappen/berichten/{room.pk}/"
+    answer = client.post(room_page, {"title": "Tweede", "body": "x", "client_id": str(uuid.uuid4())})
+    assert answer.status_code == 302
+    assert room.topics.count() == 1
+    assert login(people["stan"]).get(room_page).status_code == 404
