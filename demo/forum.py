@@ -333,8 +333,8 @@ DIRECT = [
         ],
     ),
     (
-        ["coordinator@kring.test", "facilitator@kring.test", "sanne@kring.test"],
-        [("coordinator@kring.test", "Zullen we de mentorkoppels van dit najaar samen voorbereiden?")],
+        ["henk@kring.test", "facilitator@kring.test", "sanne@kring.test"],
+        [("henk@kring.test", "Zullen we de bijeenkomst van volgende maand samen voorbereiden?")],
     ),
 ]
 
