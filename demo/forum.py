@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from accounts.models import Organisation, Region, Sector, User
 from forum import services
+from forum.errors import ForumError
 from forum.models import Community, LearningFunction, Membership, MembershipState, Role, Room, Topic
 
 NAMESPACE = uuid.UUID("6f1c1c1e-2b1a-4c55-9d8f-0a6f7e4b2026")
@@ -317,3 +318,39 @@ def seed(progress: Callable[[str], None]) -> None:
     for community, other in zip(created, created[1:] + created[:1], strict=True):
         if community.kind == other.kind or community.sectors.filter(pk__in=other.sectors.all()).exists():
             community.related.add(other)
+    seed_direct_messages()
+    progress("direct messages")
+
+
+# Direct conversations for the demo's member (sanne@kring.test): with the facilitator, and a small group.
+DIRECT = [
+    (
+        ["facilitator@kring.test", "sanne@kring.test"],
+        [
+            ("facilitator@kring.test", "Hoi Sanne, wil jij volgende week de tafel over warmtepompen leiden?"),
+            ("sanne@kring.test", "Ja, leuk! Stuur je me de vragen van de vorige keer?"),
+            ("facilitator@kring.test", "Doe ik. Ik zet ze ook in de ruimte Praktijkvragen."),
+        ],
+    ),
+    (
+        ["henk@kring.test", "facilitator@kring.test", "sanne@kring.test"],
+        [("henk@kring.test", "Zullen we de bijeenkomst van volgende maand samen voorbereiden?")],
+    ),
+]
+
+
+def seed_direct_messages() -> None:
+    people = {u.email: u for u in User.objects.filter(email__in={e for emails, _ in DIRECT for e in emails})}
+    for emails, lines in DIRECT:
+        if not all(e in people for e in emails):
+            continue
+        starter = people[lines[0][0]]
+        others = [people[e] for e in emails if e != lines[0][0]]
+        try:
+            room = services.open_conversation(actor=starter, others=others)
+        except ForumError:  # someone does not accept it (a changed demo): leave it out
+            continue
+        topic = room.topics.get()
+        for index, (email, body) in enumerate(lines):
+            client_id = uuid.uuid5(NAMESPACE, f"direct/{'+'.join(emails)}/{index}")
+            services.post_message(actor=people[email], topic=topic, body=body, client_id=client_id)

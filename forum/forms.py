@@ -5,10 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, Region, Sector
+from accounts.models import Organisation, Region, Sector, WorkSituation
 from core.limits import MAX_MESSAGE_BODY
 from core.text import TextRuleMixin
-from forum.models import Community, CommunityKind, LearningFunction, Scope, Visibility
+from forum.models import Community, CommunityKind, LearningFunction, Scope, Visibility, WhoMayMessage
 
 
 class DirectoryForm(TextRuleMixin, forms.Form):
@@ -147,3 +147,53 @@ class MuteForm(TextRuleMixin, forms.Form):
 
 class SearchForm(TextRuleMixin, forms.Form):
     q = forms.CharField(label=_("Search messages and topics"), max_length=200)
+
+
+class MemberIdsField(forms.Field):
+    """One or more member ids (``?members=3&members=8``), as ints."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        try:
+            ids = sorted({int(v) for v in values})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Choose members from the list."), code="invalid") from None
+        if any(i < 1 or i > 2**31 for i in ids):
+            raise forms.ValidationError(_("Choose members from the list."), code="invalid")
+        return ids
+
+
+class StartConversationForm(forms.Form):
+    members = MemberIdsField(label=_("Members"))
+
+    def clean_members(self) -> list[int]:
+        members: list[int] = self.cleaned_data["members"]
+        if not 1 <= len(members) <= 7:
+            raise forms.ValidationError(_("Choose one to seven members to write to."), code="count")
+        return members
+
+
+class MessageSettingForm(forms.Form):
+    who_may_message = forms.ChoiceField(
+        label=_("Who may send you a message?"), choices=WhoMayMessage.choices, widget=forms.RadioSelect
+    )
+
+
+class ReportForm(TextRuleMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why should a moderator look at this conversation?"), max_length=500, widget=forms.Textarea
+    )
+
+
+class MemberFilterForm(TextRuleMixin, forms.Form):
+    q = forms.CharField(label=_("Search by name or organisation"), required=False, max_length=100)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    work_situation = forms.ChoiceField(
+        label=_("Work situation"), choices=[("", _("Everyone")), *WorkSituation.choices], required=False
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["sector"].choices = [("", _("All sectors"))] + [(s.slug, s.name) for s in Sector.objects.all()]  # type: ignore[attr-defined]

@@ -128,8 +128,22 @@ class Invitation(models.Model):
         constraints = [models.UniqueConstraint(fields=["community", "email"], name="invitation_unique_email")]
 
 
+class RoomKind(models.TextChoices):
+    COMMUNITY = "community", _("Community room")
+    DIRECT = "direct", _("Direct conversation")
+
+
+# A direct conversation has two to this many participants (the creator included).
+DIRECT_MAX_PARTICIPANTS = 8
+
+
 class Room(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="rooms")
+    # A direct conversation is a restricted room of the hidden system community "berichten" with one
+    # topic; ``direct_key`` names its set of participants (sorted ids, "3-8-12") so that opening a
+    # conversation with the same people twice finds the first one.
+    kind = models.CharField(max_length=10, choices=RoomKind.choices, default=RoomKind.COMMUNITY)
+    direct_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(max_length=80)
     description = models.CharField(_("description"), max_length=300, blank=True)
@@ -145,13 +159,28 @@ class Room(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["community", "slug"], name="room_unique_slug")]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "slug"], name="room_unique_slug"),
+            # A direct conversation is always restricted to its listed participants and has a key;
+            # a community room never has one.
+            models.CheckConstraint(
+                condition=Q(kind="community", direct_key__isnull=True)
+                | Q(kind="direct", is_restricted=True, direct_key__isnull=False),
+                name="room_direct_restricted_with_key",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
+        if self.is_direct:
+            return reverse("forum:direct_room", args=[self.pk])
         return reverse("forum:room", args=[self.community.slug, self.slug])
+
+    @property
+    def is_direct(self) -> bool:
+        return self.kind == RoomKind.DIRECT
 
 
 class RoomMember(models.Model):
@@ -355,3 +384,32 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["community", "-created_at"])]
+
+
+class WhoMayMessage(models.TextChoices):
+    EVERYONE = "everyone", _("Everyone on Kring")
+    COMMUNITIES = "communities", _("People in my communities")
+    NOBODY = "nobody", _("Nobody")
+
+
+class DirectMessageSetting(models.Model):
+    """Who may start a direct conversation with a member (no row: people in their communities)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    who_may_message = models.CharField(
+        _("who may send me a message"), max_length=20, choices=WhoMayMessage.choices, default=WhoMayMessage.COMMUNITIES
+    )
+
+
+class Block(models.Model):
+    """``blocker`` no longer hears from ``blocked``: no new conversation, no message in a shared one."""
+
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(condition=~Q(blocker=models.F("blocked")), name="block_not_self"),
+        ]

@@ -12,13 +12,28 @@ community and request or frame; the actor is new for each, so a change is seen b
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TypeAlias
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.actor import Actor, Member, as_actor
 from forum import _sql as sql
-from forum.models import Community, Membership, MembershipState, Message, Role, Room, Topic, Visibility
+from forum.models import (
+    Block,
+    Community,
+    DirectMessageSetting,
+    Membership,
+    MembershipState,
+    Message,
+    Role,
+    Room,
+    RoomKind,
+    Topic,
+    Visibility,
+    WhoMayMessage,
+)
 
 # Every check takes the actor of the request or frame; a bare user (a test, another app) is
 # turned into a one-call actor. Pass the actor to make one membership lookup per community
@@ -154,6 +169,8 @@ def can_post_in_room(actor: Who, room: Room) -> bool:
     if room.is_restricted:
         if not _is_listed(actor, room):
             return False
+        if room.kind == RoomKind.DIRECT:
+            return direct_refusal(actor, room) is None
         if room.community.is_system:
             return True
     membership = membership_of(actor, room.community)
@@ -210,3 +227,71 @@ def is_room_member(actor: Who, room: Room) -> bool:
     if room.is_restricted:
         return _is_listed(actor, room)
     return is_active_member(actor, room.community) or actor.is_platform_admin
+
+
+# --- direct conversations ----------------------------------------------------------------------
+#
+# Each member says who may message them (``DirectMessageSetting``: everyone on Kring, people in
+# their communities — the default —, nobody) and may block members. The rule is checked when a
+# conversation starts and again at every post, whatever the transport: a member may write to the
+# others of a conversation when none of them blocked the writer and each one's setting lets the
+# writer in. Whoever started a conversation accepts answers in it, whatever their setting.
+
+# The codes of ``direct_refusal``.
+BLOCKED, NOT_ACCEPTED, NO_SHARED_COMMUNITY = "blocked", "messages_not_accepted", "no_shared_community"
+
+
+def shares_community(member_id: int, other_ids: Collection[int]) -> set[int]:
+    """Those of ``other_ids`` who are active members of a (non-system) community with ``member_id``: one query."""
+    if not other_ids:
+        return set()
+    mine = Membership.objects.filter(user_id=member_id, state=MembershipState.ACTIVE).values("community_id")
+    return set(
+        Membership.objects.filter(
+            user_id__in=other_ids, state=MembershipState.ACTIVE, community__is_system=False, community_id__in=mine
+        ).values_list("user_id", flat=True)
+    )
+
+
+def message_refusal(actor: Who, recipient_ids: Collection[int], *, starter_id: int | None = None) -> str | None:
+    """Why ``actor`` may not send a direct message to these members (a code above), or None."""
+    actor = as_actor(actor)
+    if not actor.is_authenticated:
+        return NOT_ACCEPTED
+    others = {r for r in recipient_ids if r != actor.member_id}
+    if not others:
+        return None
+    if Block.objects.filter(blocker_id__in=others, blocked_id=actor.member_id).exists():
+        return BLOCKED
+    chosen = dict(DirectMessageSetting.objects.filter(user_id__in=others).values_list("user_id", "who_may_message"))
+    need_community = set()
+    for other in others:
+        if other == starter_id:
+            continue
+        policy = chosen.get(other, WhoMayMessage.COMMUNITIES)
+        if policy == WhoMayMessage.NOBODY:
+            return NOT_ACCEPTED
+        if policy == WhoMayMessage.COMMUNITIES:
+            need_community.add(other)
+    if need_community and shares_community(actor.member_id, need_community) != need_community:
+        return NO_SHARED_COMMUNITY
+    return None
+
+
+def direct_participants(room: Room) -> list[int]:
+    return list(room.room_members.values_list("user_id", flat=True))
+
+
+def direct_refusal(actor: Who, room: Room) -> str | None:
+    """Why ``actor`` may not post in the direct conversation ``room`` now, or None (listing is checked apart)."""
+    starter = Topic.objects.filter(room=room).values_list("created_by_id", flat=True).first()
+    return message_refusal(actor, direct_participants(room), starter_id=starter)
+
+
+def refusal_message(code: str) -> str:
+    """The sentence for a ``direct_refusal`` code."""
+    return {
+        BLOCKED: _("You cannot send messages to this member."),
+        NOT_ACCEPTED: _("Not everyone in this conversation accepts messages from you."),
+        NO_SHARED_COMMUNITY: _("Only people who share a community with this member can send them a message."),
+    }.get(code, _("You cannot write here."))

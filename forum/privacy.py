@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.models import User
+from accounts.models import User, display_name_of
 from accounts.privacy import ACTOR, EXPORTED, record, records
 from forum import events
 from forum import models as fm
@@ -29,6 +29,10 @@ RELATIONS: dict[str, str] = {
     "forum.Notification.user": EXPORTED,
     "forum.Flag.reporter": EXPORTED,
     "forum.AuditEntry.actor": ACTOR,
+    "forum.DirectMessageSetting.user": EXPORTED,
+    "forum.Block.blocker": EXPORTED,
+    # Who blocked the member is the blocker's data, not theirs; the row goes with either account.
+    "forum.Block.blocked": "not exported: another member's choice; deleted with the account",
 }
 
 
@@ -43,7 +47,34 @@ def export(user: User) -> dict[str, Any]:
         data["topic"] = message.topic.title
         data["revisions"] = records(message.revisions.order_by("pk"))
         message_records.append(data)
+    direct = list(
+        fm.RoomMember.objects.filter(user=user, room__kind=fm.RoomKind.DIRECT)
+        .order_by("room_id")
+        .values_list("room_id", flat=True)
+    )
+    others: dict[int, list[str]] = {room_id: [] for room_id in direct}
+    for room_id, name, first, last, email in (
+        fm.RoomMember.objects.filter(room_id__in=direct)
+        .exclude(user=user)
+        .order_by("room_id", "user_id")
+        .values_list("room_id", "user__profile__display_name", "user__first_name", "user__last_name", "user__email")
+    ):
+        others[room_id].append(display_name_of(name, first, last, email))
+    setting = fm.DirectMessageSetting.objects.filter(user=user).first()
     return {
+        "direct_conversations": [
+            {
+                "room": room_id,
+                "with": others[room_id],
+                "my_messages": [m["id"] for m in message_records if m.get("room_id") == room_id],
+            }
+            for room_id in direct
+        ],
+        "direct_message_setting": setting.who_may_message if setting else fm.WhoMayMessage.COMMUNITIES.value,
+        "blocked_members": [
+            {"user": b.blocked_id, "created_at": b.created_at.isoformat()}
+            for b in fm.Block.objects.filter(blocker=user).order_by("pk")
+        ],
         "messages": message_records,
         "flags_reported": records(fm.Flag.objects.filter(reporter=user).order_by("pk")),
         "reactions": records(fm.Reaction.objects.filter(user=user).order_by("pk")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forum import views
+from forum import views, views_direct
 
 app_name = "forum"
 urlpatterns = [
@@ -9,6 +9,14 @@ urlpatterns = [
     path("zoeken/", views.search, name="search"),
     path("meldingen/", views.notifications, name="notifications"),
     path("uitnodiging/<uuid:token>/", views.accept_invitation, name="accept_invitation"),
+    path("berichten/", views_direct.conversations, name="direct_list"),
+    path("berichten/nieuw/", views_direct.start, name="direct_start"),
+    path("berichten/instellingen/", views_direct.settings, name="direct_settings"),
+    path("berichten/gemeld/", views_direct.reports, name="direct_reports"),
+    path("berichten/<int:room_id>/", views_direct.conversation, name="direct_room"),
+    path("berichten/<int:room_id>/melden/", views_direct.report, name="direct_report"),
+    path("lid/<int:user_id>/", views_direct.member_card, name="member_card"),
+    path("lid/<int:user_id>/blokkeren/", views_direct.block, name="member_block"),
     path("onderwerp/<int:topic_id>/", views.topic, name="topic"),
     path("onderwerp/<int:topic_id>/beheer/", views.topic_manage, name="topic_manage"),
     path("onderwerp/<int:topic_id>/berichten/", views.topic_older, name="topic_older"),

@@ -31,6 +31,7 @@ from forum.forms import (
     EditForm,
     FlagForm,
     InviteForm,
+    MemberFilterForm,
     MuteForm,
     PostForm,
     ReactForm,
@@ -191,9 +192,18 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.is_active_member(actor, found) and not permissions.can_moderate_community(actor, found):
         raise PermissionDenied
     can_moderate = permissions.can_moderate_community(actor, found)
+    filter_form = MemberFilterForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     context = {
         "community": found,
-        "members": selectors.members(community=found, page=_int(request.GET.get("page"))),
+        "filter_form": filter_form,
+        "members": selectors.community_members(
+            community=found,
+            q=filters.get("q") or "",
+            sector=filters.get("sector") or "",
+            work_situation=filters.get("work_situation") or "",
+            page=_int(request.GET.get("page")),
+        ),
         "requests": selectors.members(community=found, state="requested") if can_moderate else None,
         "can_moderate": can_moderate,
         "can_manage_roles": permissions.can_manage_roles(actor, found),
@@ -348,6 +358,8 @@ def room(request: HttpRequest, slug: str, room_slug: str) -> HttpResponse:
     if not actor.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={request.path}")
     found = _readable_room(actor, slug, room_slug)
+    if found.is_direct:  # its page is the conversation
+        return redirect(found)
     form = TopicForm(request.POST or None, initial={"client_id": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -447,7 +459,7 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
     read_seq = with_markers.topic_read_seq if with_markers.topic_read_seq is not None else with_markers.room_read_seq
     # Permissions once per page for the viewer's role; the client combines them with each article's data.
     can_moderate = permissions.can_moderate_community(actor, found.room.community)
-    can_manage = permissions.can_manage_topic(actor, found)
+    can_manage = permissions.can_manage_topic(actor, found) and not found.room.is_direct
     viewer = selectors.TopicViewer(
         user_id=actor.pk,
         can_post=permissions.can_post_in_room(actor, found.room),
@@ -485,6 +497,9 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
         "post_blocked_reason": None if viewer.can_post else selectors.post_blocked_reason(actor, found.room),
         "reaction_emoji": " ".join(REACTION_EMOJI),
     }
+    if found.room.is_direct:  # a direct conversation: named after the other participants
+        names = selectors.participant_names([found.room_id], viewer_id=actor.pk)[found.room_id]
+        context["direct_title"] = selectors.conversation_title(names)
     context["messages_section_attrs"] = selectors.section_attributes(
         room_id=found.room_id,
         topic_id=found.pk,

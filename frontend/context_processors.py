@@ -13,7 +13,7 @@ from frontend.initials import initials
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The app shell's data: site name, main links, and for a member the header counts and the
-    sidebar of their communities and rooms. Three queries for a member (header + sidebar), none
+    sidebar of their communities, rooms and direct conversations. Five queries for a member (header + sidebar), none
     for a visitor; computed once per request."""
     from frontend import selectors
 
@@ -47,4 +47,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 if path.startswith(room.url):
                     context["current_room_id"] = room.id
         context["sidebar_communities"] = communities
+        conversations = selectors.sidebar_conversations(user=user)
+        for room in conversations:
+            if path == room.url:
+                context["current_room_id"] = room.id
+        context["sidebar_conversations"] = conversations
     return context

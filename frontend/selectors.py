@@ -11,7 +11,18 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from accounts.models import Organisation, User, display_name_of
-from forum.models import Membership, MembershipState, Notification, NotificationKind, ReadState, Room, RoomMember
+from forum.models import (
+    Membership,
+    MembershipState,
+    Notification,
+    NotificationKind,
+    ReadState,
+    Room,
+    RoomKind,
+    RoomMember,
+    Topic,
+)
+from forum.selectors.direct import conversation_title, participant_names
 
 
 def home_page_data(*, user: Any) -> dict[str, Any]:
@@ -165,4 +176,39 @@ def sidebar(*, user: User) -> list[SidebarCommunity]:
             id=pk, name=name, url=community_url.replace("/c0mmunity/", f"/{slug}/", 1), rooms=by_community[pk]
         )
         for pk, name, slug in communities
+    ]
+
+
+# How many direct conversations the sidebar lists (the latest first); the rest are on the list page.
+SIDEBAR_CONVERSATIONS = 12
+
+
+def sidebar_conversations(*, user: User) -> list[SidebarRoom]:
+    """The member's latest direct conversations for the sidebar's "Berichten" section, each named
+    after the other participants, with its unread count: two queries. The links carry the same
+    data attributes as the room links, so the live sidebar keeps their counts the same way."""
+    read = ReadState.objects.filter(user=user, room=OuterRef("pk")).values("last_read_seq")[:1]
+    last = Topic.objects.filter(room=OuterRef("pk")).order_by("pk").values("last_message_at")[:1]
+    first_topic = Topic.objects.filter(room=OuterRef("pk")).order_by("pk").values("pk")[:1]
+    rows = list(
+        Room.objects.filter(kind=RoomKind.DIRECT, room_members__user=user, is_archived=False)
+        .annotate(
+            read_seq=Coalesce(Subquery(read), F("last_seq")), last_at=Subquery(last), topic_id=Subquery(first_topic)
+        )
+        .order_by(F("last_at").desc(nulls_last=True), "-pk")
+        .values_list("pk", "last_seq", "read_seq", "topic_id")[:SIDEBAR_CONVERSATIONS]
+    )
+    names = participant_names([r[0] for r in rows], viewer_id=user.pk)
+    topic_url = reverse("forum:topic", args=[0])
+    return [
+        SidebarRoom(
+            id=pk,
+            name=conversation_title(names[pk]),
+            url=topic_url.replace("/0/", f"/{int(topic_id or 0)}/", 1),
+            read_seq=int(read_seq),
+            head_seq=int(head),
+            unread=max(0, int(head) - int(read_seq)),
+            mentions=0,
+        )
+        for pk, head, read_seq, topic_id in rows
     ]

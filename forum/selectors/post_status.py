@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.actor import as_actor
 from forum import permissions
-from forum.models import MembershipState, Room
+from forum.models import MembershipState, Room, RoomKind
 from forum.permissions import Who
 
 # A mute this far ahead reads as one without an end.
@@ -41,6 +41,8 @@ def post_blocked_reason(actor: Who, room: Room) -> str | None:
         return None
     if room.is_restricted and not room.room_members.filter(user_id=actor.member_id).exists():
         return _("Only the members of this room can write in it.")
+    if room.kind == RoomKind.DIRECT:
+        return permissions.refusal_message(permissions.direct_refusal(actor, room) or "")
     if membership is None or membership.state != MembershipState.ACTIVE:
         if membership is not None and membership.state == MembershipState.REQUESTED:
             return _("Your request to join is waiting for a facilitator. Once admitted, you can take part.")

@@ -10,6 +10,14 @@ from __future__ import annotations
 from forum.services._common import KNOWLEDGE_COMMUNITY_SLUG, SYSTEM_MENTORING_SLUG, _refresh_member_count
 from forum.services.attachments import ATTACHMENT_MAX_BYTES, DOCUMENT_TYPES
 from forum.services.communities import create_community, update_community
+from forum.services.direct import (
+    block_member,
+    open_conversation,
+    report_conversation,
+    resolve_conversation_reports,
+    set_message_setting,
+    unblock_member,
+)
 from forum.services.editing import delete_message, edit_message
 from forum.services.memberships import (
     accept_invitation,
@@ -55,6 +63,7 @@ __all__ = [
     "accept_invitation",
     "add_room_member",
     "ban_member",
+    "block_member",
     "change_role",
     "create_community",
     "create_pair_room",
@@ -75,6 +84,7 @@ __all__ = [
     "mark_read",
     "move_topic",
     "mute_member",
+    "open_conversation",
     "pin_message",
     "post_message",
     "post_messages",
@@ -82,7 +92,11 @@ __all__ = [
     "react",
     "remove_room_member",
     "rename_topic",
+    "report_conversation",
+    "resolve_conversation_reports",
+    "set_message_setting",
     "set_topic_resolved",
+    "unblock_member",
     "update_community",
     "update_room",
     "validate_body",

@@ -30,6 +30,9 @@ SYSTEM_MENTORING_SLUG = "mentorkoppels"
 
 KNOWLEDGE_COMMUNITY_SLUG = "kennisbank"
 
+# The hidden system community whose restricted rooms are the direct conversations.
+DIRECT_COMMUNITY_SLUG = "direct-berichten"
+
 
 def _audit(community: Community, actor: Actor, action: str, target: str, detail: str = "") -> None:
     AuditEntry.objects.create(

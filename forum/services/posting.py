@@ -452,6 +452,9 @@ class PostBatch:
                 ):
                     raise NotFound(_("This topic does not exist in this room."))
                 if not permissions.can_post_in_room(post.actor, room):
+                    refusal = permissions.direct_refusal(post.actor, room) if room.is_direct else None
+                    if refusal is not None:  # a direct conversation says why: blocked, not accepted
+                        raise Forbidden(permissions.refusal_message(refusal), code=refusal)
                     raise Forbidden(_("You cannot post in this room."))
                 validate_body(request.body, attachments=bool(request.attachments))
                 if request.reply_to is not None:

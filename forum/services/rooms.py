@@ -19,7 +19,13 @@ from forum.models import (
     Topic,
     Visibility,
 )
-from forum.services._common import KNOWLEDGE_COMMUNITY_SLUG, SYSTEM_MENTORING_SLUG, _audit, _unique_slug
+from forum.services._common import (
+    DIRECT_COMMUNITY_SLUG,
+    KNOWLEDGE_COMMUNITY_SLUG,
+    SYSTEM_MENTORING_SLUG,
+    _audit,
+    _unique_slug,
+)
 
 
 @transaction.atomic
@@ -74,7 +80,7 @@ def update_room(
     return room
 
 
-def _system_community(slug: str, name: str, visibility: str) -> Community:
+def system_community(slug: str, name: str, visibility: str) -> Community:
     community, _created = Community.objects.get_or_create(
         slug=slug,
         defaults={
@@ -83,7 +89,7 @@ def _system_community(slug: str, name: str, visibility: str) -> Community:
             "description": name,
             "waaromvraag": name,
             "visibility": visibility,
-            "is_system": slug == SYSTEM_MENTORING_SLUG,
+            "is_system": slug in {SYSTEM_MENTORING_SLUG, DIRECT_COMMUNITY_SLUG},
             "scope": "national",
         },
     )
@@ -93,7 +99,7 @@ def _system_community(slug: str, name: str, visibility: str) -> Community:
 @transaction.atomic
 def create_pair_room(*, title: str, members: Sequence[User]) -> Room:
     """A restricted room for a mentoring pair, in the hidden system community."""
-    community = _system_community(SYSTEM_MENTORING_SLUG, "Mentorkoppels", Visibility.INVITE_ONLY)
+    community = system_community(SYSTEM_MENTORING_SLUG, "Mentorkoppels", Visibility.INVITE_ONLY)
     room = Room.objects.create(
         community=community,
         name=title.strip()[:80] or "Mentorkoppel",
@@ -119,6 +125,6 @@ def remove_room_member(*, room: Room, user: User) -> None:
 @transaction.atomic
 def ensure_knowledge_room() -> Room:
     """The open room where lessons without an origin community are discussed."""
-    community = _system_community(KNOWLEDGE_COMMUNITY_SLUG, "Kennisbank", Visibility.OPEN)
+    community = system_community(KNOWLEDGE_COMMUNITY_SLUG, "Kennisbank", Visibility.OPEN)
     room, _created = Room.objects.get_or_create(community=community, slug="lessen", defaults={"name": "Lessen"})
     return room

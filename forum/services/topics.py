@@ -36,6 +36,8 @@ def create_topic(
     is_question: bool = False,
 ) -> Topic:
     actor = as_actor(actor)
+    if room.is_direct:  # a direct conversation is its one topic (forum.services.direct)
+        raise Forbidden(_("A direct conversation has one topic; write in it."), code="direct_one_topic")
     if not permissions.can_post_in_room(actor, room):
         raise Forbidden(_("You cannot start a topic in this room."))
     title = " ".join(check_text(title, field="title").split())

@@ -93,3 +93,26 @@ def sidebar_rooms(context: Any, communities: Any) -> SafeString:
             out.append(f'<li class="sidebar-empty muted">{no_rooms}</li>')
         out.append("</ul></section>")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped or an int
+
+
+@register.simple_tag
+def sidebar_conversations(conversations: Any, current_room_id: int | None = None) -> SafeString:
+    """The sidebar's direct conversations: the same link markup as ``sidebar_rooms`` (class,
+    data-room-id, read and head seqs, unread badge), so app.js keeps their counts live."""
+    if not conversations:
+        return mark_safe("")
+    face = icon("message-square")
+    out: list[str] = ['<ul class="sidebar-rooms sidebar-conversations">']
+    for room in conversations:
+        unread = int(room.unread)
+        state = " is-unread" if unread else ""
+        current = ' aria-current="page"' if room.id == current_room_id else ""
+        hidden = "" if unread else " hidden"
+        out.append(
+            f'<li><a class="sidebar-room{state}" href="{escape(room.url)}" data-room-id="{int(room.id)}" '
+            f'data-read-seq="{int(room.read_seq)}" data-head-seq="{int(room.head_seq)}"{current}>'
+            f'{face}<span class="sidebar-room-name">{escape(room.name)}</span>'
+            f'<span class="badge" data-unread-count{hidden}>{unread}</span></a></li>'
+        )
+    out.append("</ul>")
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped or an int

@@ -68,6 +68,7 @@ class Demo:
     reset_key: dict[str, str]
     email_key: str
     wagtail_pages: dict[str, Any]
+    direct: Any = None  # a direct conversation of the member and the facilitator, reported once
 
 
 Params = Callable[[Demo], dict[str, Any]]
@@ -132,7 +133,14 @@ PAGES: dict[str, P] = {
     "forum:search": P(query="?q=stage"),
     "forum:notifications": P(),
     "forum:accept_invitation": P(lambda d: {"token": d.invitation.token}),
+    "forum:direct_list": P(),
+    "forum:direct_settings": P(),
+    "forum:direct_report": P(lambda d: {"room_id": d.direct.pk}),
+    "forum:direct_reports": P(viewers=("admin",)),
+    "forum:member_card": P(lambda d: {"user_id": d.users["facilitator"].pk}),
     "forum:topic": P(lambda d: {"topic_id": d.topic.pk}),
+    # A redirect to the conversation's topic page: the page checked is the conversation itself.
+    "forum:direct_room": P(lambda d: {"room_id": d.direct.pk}),
     "forum:message_edit": P(lambda d: {"message_id": d.message.pk}),
     "forum:message_history": P(lambda d: {"message_id": d.message.pk}),
     "forum:community": P(lambda d: {"slug": d.community.slug}, BOTH),
@@ -189,6 +197,8 @@ NOT_PAGES: dict[str, str] = {
     "openid_connect_callback": "the identity provider's return address (tests/e2e/test_sso_browser.py)",
     "accounts:privacy_export": "a JSON download",
     "accounts:privacy_delete": "POST only",
+    "forum:direct_start": "POST only",
+    "forum:member_block": "POST only",
     "forum:topic_manage": "POST only",
     "forum:message_action": "POST only",
     "forum:attachment": "a file download",
@@ -356,7 +366,19 @@ def demo_world() -> Demo:
         reset_key={"uidb36": user_pk_to_url_str(member), "key": default_token_generator.make_token(member)},
         email_key=EmailConfirmationHMAC(address).key,
         wagtail_pages=wagtail_pages,
+        direct=_direct_conversation(member, facilitator),
     )
+
+
+def _direct_conversation(member: Any, facilitator: Any) -> Any:
+    from forum import services as forum_services
+
+    room = forum_services.open_conversation(actor=facilitator, others=[member])
+    topic = room.topics.get()
+    forum_services.post_message(actor=facilitator, topic=topic, body="Zullen we bellen?", client_id=uuid.uuid4())
+    forum_services.post_message(actor=member, topic=topic, body="Ja, graag!", client_id=uuid.uuid4())
+    forum_services.report_conversation(actor=member, room=room, reason="Een voorbeeld van een melding.")
+    return room
 
 
 def visits(demo: Demo) -> list[tuple[str, str, str, int]]:

@@ -217,7 +217,17 @@ def test_reserved_community_slugs_come_from_the_url_conf(owner) -> None:  # type
     from forum.services._common import reserved_slugs
 
     # The pages that were mirrored by hand before, read from forum/urls.py now.
-    assert reserved_slugs() == {"nieuw", "zoeken", "meldingen", "uitnodiging", "onderwerp", "bericht", "bijlage"}
+    assert reserved_slugs() == {
+        "nieuw",
+        "zoeken",
+        "meldingen",
+        "berichten",
+        "lid",
+        "uitnodiging",
+        "onderwerp",
+        "bericht",
+        "bijlage",
+    }
     community = services.create_community(
         actor=owner, name="Zoeken", kind="kenniskring", description="x", waaromvraag="Waarom zoeken we?"
     )

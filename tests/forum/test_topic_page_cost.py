@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 
 # session, user, topic (with the reader's markers), membership, messages, reactions,
 # header (name and unread counts), the app shell's sidebar (communities; rooms with unread
-# counts), the knowledge base's lesson status.
-TOPIC_PAGE_QUERIES = 10
+# counts; direct conversations — one more, for their names, when the member has any), the
+# knowledge base's lesson status.
+TOPIC_PAGE_QUERIES = 11
 
 
 def _get(client, url: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -68,9 +69,9 @@ def test_viewing_a_topic_writes_nothing(client, topic, make_user, add_member) ->
     actions.read(reader, topic.room_id, 3, topic.pk)
     again = _get(client, topic.get_absolute_url())
     # The markers came with the topic's own query; the only other queries that read them are the
-    # header's unread count and the sidebar's (every page has them).
+    # header's unread count and the sidebar's rooms and direct conversations (every page has them).
     readers = [sql for sql in again if "forum_topicreadstate" in sql.lower() or "forum_readstate" in sql.lower()]
-    assert len(readers) == 3
+    assert len(readers) == 4
     assert readers[0].lower().startswith('select "forum_topic"')
     assert len(again) == TOPIC_PAGE_QUERIES
 

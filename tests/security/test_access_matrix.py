@@ -260,6 +260,14 @@ SPEC: dict[str, tuple[Params, str]] = {
     "forum:search": (lambda w: {}, LOGIN),
     "forum:notifications": (lambda w: {}, LOGIN),
     "forum:accept_invitation": (lambda w: {"token": w.invitation.token}, ACTION),
+    "forum:direct_list": (lambda w: {}, LOGIN),
+    "forum:direct_start": (lambda w: {}, ACTION),
+    "forum:direct_settings": (lambda w: {}, LOGIN),
+    "forum:direct_reports": (lambda w: {}, ADMIN_ONLY),
+    "forum:direct_room": (lambda w: {"room_id": _direct(w).pk}, PRIVATE),
+    "forum:direct_report": (lambda w: {"room_id": _direct(w).pk}, PRIVATE),
+    "forum:member_card": (lambda w: {"user_id": w.owner.pk}, LOGIN),
+    "forum:member_block": (lambda w: {"user_id": w.owner.pk}, ACTION),
     "forum:topic": (lambda w: {"topic_id": w.topic.pk}, COMMUNITY),
     "forum:topic_manage": (lambda w: {"topic_id": w.topic.pk}, ACTION),
     "forum:message_edit": (lambda w: {"message_id": w.message.pk}, ACTION),
@@ -339,6 +347,10 @@ EXTRA_GETS: dict[str, Callable[[World], str]] = {
     "directory": lambda w: "/gemeenschappen/",
     "mentoring home": lambda w: "/mentoring/",
     "pair room topic": lambda w: w.pair.room.topics.get().get_absolute_url(),
+    "direct conversation": lambda w: _direct(w).topics.get().get_absolute_url(),
+    "direct conversation's older messages": lambda w: (
+        f"/gemeenschappen/onderwerp/{_direct(w).topics.get().pk}/berichten/"
+    ),
     "Wagtail admin": lambda w: "/cms/",
     "Wagtail admin page explorer": lambda w: f"/cms/pages/{w.draft.pk}/",
     "Django admin": lambda w: "/django-admin/",
@@ -375,6 +387,17 @@ def _image_attachment(w: World) -> Any:
         attachments=[SimpleUploadedFile("GEHEIM-schema.png", png.getvalue(), content_type="image/png")],
     )
     return message.attachments.get()
+
+
+def _direct(w: World) -> Any:
+    """A direct conversation of the owner and the member with a secret in it (made once per world)."""
+    room = forum_services.open_conversation(actor=w.owner, others=[w.users["member"]])
+    topic = room.topics.get()
+    if not topic.message_count:
+        forum_services.post_message(
+            actor=w.owner, topic=topic, body="GEHEIM-BERICHT alleen voor ons twee", client_id=uuid.uuid4()
+        )
+    return room
 
 
 def _membership(w: World) -> Any:

@@ -24,7 +24,17 @@ from hypothesis import strategies as st
 
 from accounts.forms import ProfileForm
 from forum import services as forum_services
-from forum.forms import CommunityForm, DirectoryForm, InviteForm, PostForm, RoomForm, TopicForm
+from forum.forms import (
+    CommunityForm,
+    DirectoryForm,
+    InviteForm,
+    MemberFilterForm,
+    MessageSettingForm,
+    PostForm,
+    ReportForm,
+    RoomForm,
+    TopicForm,
+)
 from forum.models import Membership, MembershipState
 from knowledge_base.api import LessonsAPIViewSet
 from knowledge_base.selectors import FACET_KEYS
@@ -135,6 +145,27 @@ TARGETS = [
         list(SessionForm.base_fields),
         who="sanne",
     ),
+    Target("start a direct conversation", "post", lambda w: reverse("forum:direct_start"), ["members"]),
+    Target(
+        "who may message me",
+        "post",
+        lambda w: reverse("forum:direct_settings"),
+        list(MessageSettingForm.base_fields),
+    ),
+    Target(
+        "report a conversation",
+        "post",
+        lambda w: reverse("forum:direct_report", args=[w["direct_id"]]),
+        list(ReportForm.base_fields),
+    ),
+    Target("block a member", "post", lambda w: reverse("forum:member_block", args=[w["member_id"]]), ["action"]),
+    Target(
+        "member list filters",
+        "get",
+        lambda w: reverse("forum:members", args=[w["slug"]]),
+        [*MemberFilterForm.base_fields, "page"],
+    ),
+    Target("member card", "get", lambda w: reverse("forum:member_card", args=[w["member_id"]]), ["fragment"]),
     Target("directory filters", "get", lambda w: reverse("forum:directory"), list(DirectoryForm.base_fields)),
     Target("forum search", "get", lambda w: reverse("forum:search"), ["q", "page", "community"]),
     Target(
@@ -185,6 +216,8 @@ def fuzz_world(make_user: Callable[..., Any], active_pair: Any) -> dict[str, Any
     forum_services.post_message(actor=owner, topic=topic, body="hallo", client_id=uuid.uuid4())
     member = make_user(name="Mo Lid")
     Membership.objects.create(community=community, user=member, state=MembershipState.ACTIVE)
+    direct = forum_services.open_conversation(actor=owner, others=[member])
+    forum_services.post_message(actor=member, topic=direct.topics.get(), body="hoi", client_id=uuid.uuid4())
     clients = {"anonymous": Client()}
     for who, user in (("owner", owner), ("sanne", sanne)):
         clients[who] = Client()
@@ -197,6 +230,7 @@ def fuzz_world(make_user: Callable[..., Any], active_pair: Any) -> dict[str, Any
         "pair": rel.pk,
         "topic_id": topic.pk,
         "member_id": member.pk,
+        "direct_id": direct.pk,
     }
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forum', '0005_reply_to_and_image_attachments'),
+        ('forum', '0006_direct_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
