@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "core",  # shared ground floor: the text rule's pre_save check (core/text.py)
     "frontend",
     "accounts",
+    "notifications",
     "forum",
     "realtime",
     "mentoring",

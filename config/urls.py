@@ -13,6 +13,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("profiel/", include("accounts.urls")),
+    path("meldingen/", include("notifications.urls")),
     path("gemeenschappen/", include("forum.urls")),
     path("mentoring/", include("mentoring.urls")),
     # --- knowledge_base (Wagtail): admin, documents, API and the page tree ---

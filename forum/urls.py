@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("nieuw/", views.community_create, name="community_create"),
     path("zoeken/", views.search, name="search"),
-    path("meldingen/", views.notifications, name="notifications"),
     path("uitnodiging/<uuid:token>/", views.accept_invitation, name="accept_invitation"),
     path("onderwerp/<int:topic_id>/", views.topic, name="topic"),
     path("onderwerp/<int:topic_id>/beheer/", views.topic_manage, name="topic_manage"),

@@ -11,7 +11,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from accounts.models import Organisation, User, display_name_of
-from forum.models import Membership, MembershipState, Notification, NotificationKind, ReadState, Room, RoomMember
+from forum.models import Membership, MembershipState, ReadState, Room, RoomMember
+from notifications.models import Notification, NotificationKind
 
 
 def home_page_data(*, user: Any) -> dict[str, Any]:
@@ -108,7 +109,7 @@ def _sidebar_queries() -> tuple[tuple[str, tuple[Any, ...]], tuple[str, tuple[An
         read = ReadState.objects.filter(user=member, room=OuterRef("pk")).values("last_read_seq")[:1]
         mentions = (
             Notification.objects.filter(
-                user=member, kind=NotificationKind.MENTION, read_at__isnull=True, message__room=OuterRef("pk")
+                user=member, kind=NotificationKind.MENTION, shown=True, read_at__isnull=True, room_id=OuterRef("pk")
             )
             .values("user_id")
             .annotate(n=Count("pk"))

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("voorkeuren/", views.preferences, name="preferences"),
+    path("afmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

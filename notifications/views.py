@@ -1,0 +1,101 @@
+"""Thin views: the notifications list, the preferences page, and the one-click unsubscribe."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from accounts.actor import Actor
+from core.errors import Invalid
+from core.http import add_to_form
+from notifications import registry, selectors, services
+from notifications.forms import OFFERED, PreferencesForm
+from notifications.models import NotificationKind
+from notifications.preferences import Channels
+from notifications.services.mail import read_token
+
+
+def _int(value: str | None, default: int = 1) -> int:
+    try:
+        return max(1, int(value or default))
+    except ValueError:
+        return default
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    actor = Actor(user=request.user)
+    if request.method == "POST":
+        group = request.POST.get("group")
+        if group:  # one group: its unread notifications
+            ids = selectors.notification_ids_in_group(user=actor.member, key=group)
+            if ids is None:
+                raise Http404
+            services.mark_read(actor=actor, ids=ids)
+        else:
+            services.mark_read(actor=actor)
+        page_number = _int(request.POST.get("page"))
+        target = reverse("notifications:list")
+        return redirect(f"{target}?page={page_number}" if page_number > 1 else target)
+    page = selectors.notification_groups(user=actor.member, page=_int(request.GET.get("page")))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    actor = Actor(user=request.user)
+    member = actor.member_id
+    rows = selectors.kind_rows(user_id=member)
+    communities = registry.communities_of(member)
+    prefs = selectors.preferences_of(user_id=member)
+    levels = selectors.community_levels(user_id=member, community_ids=[cid for cid, _name in communities])
+    initial: dict[str, object] = {"quiet_from": prefs.quiet_from, "quiet_until": prefs.quiet_until}
+    initial.update({f"community_{cid}": level for cid, level in levels.items()})
+    form = PreferencesForm(request.POST or None, rows=rows, communities=communities, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.save_preferences(
+                    actor=actor,
+                    quiet_from=data["quiet_from"],
+                    quiet_until=data["quiet_until"],
+                    push_content=prefs.push_content,
+                )
+                services.save_kind_settings(
+                    actor=actor,
+                    settings={
+                        row.kind: Channels(
+                            app=data[f"{row.kind}_app"], email=data[f"{row.kind}_email"], push=row.channels.push
+                        )
+                        for row in rows
+                    },
+                )
+                for cid, _name in communities:
+                    services.save_community_level(actor=actor, community_id=cid, level=data[f"community_{cid}"])
+            except Invalid as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("Your notification settings are saved."))
+                return redirect("notifications:preferences")
+        status = 400
+    return render(request, "notifications/preferences.html", {"form": form, "channels": OFFERED}, status=status)
+
+
+@csrf_exempt  # the signed address is the credential; a mail client's one-click POST has no cookie (RFC 8058)
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    parsed = read_token(token)
+    if parsed is None:
+        raise Http404
+    labels = [str(NotificationKind(kind).label) for kind in parsed[1]]
+    if request.method == "POST":
+        if services.unsubscribe(token=token) is None:
+            raise Http404
+        return render(request, "notifications/unsubscribe.html", {"done": True, "labels": labels})
+    return render(request, "notifications/unsubscribe.html", {"done": False, "labels": labels, "token": token})
