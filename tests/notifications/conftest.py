@@ -17,8 +17,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.forum.conftest import add_member, make_community, owner
+from tests.mentoring.conftest import mentee_mentor, sanne_henk, skills
 
-__all__ = ["add_member", "make_community", "owner", "smtp"]
+__all__ = ["add_member", "make_community", "mentee_mentor", "owner", "sanne_henk", "skills", "smtp"]
 
 
 class Inbox:
@@ -62,3 +63,4 @@ def smtp(settings: Any) -> Any:
         yield inbox
     finally:
         controller.stop()
+
