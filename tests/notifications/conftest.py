@@ -63,4 +63,3 @@ def smtp(settings: Any) -> Any:
         yield inbox
     finally:
         controller.stop()
-
