@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import CommunityLevel
 from notifications.selectors import KindRow
 
-# The channels the preferences page offers (push is stored per kind but not delivered yet).
-OFFERED = ("app", "email")
+# The channels the preferences page offers (push only where the server has VAPID keys).
+CHANNELS = ("app", "email", "push")
 
 
 class PreferencesForm(forms.Form):
@@ -20,12 +20,21 @@ class PreferencesForm(forms.Form):
         label=_("Quiet until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
-    def __init__(self, *args: Any, rows: list[KindRow], communities: list[tuple[int, str]], **kwargs: Any) -> None:
+    push_content = forms.BooleanField(
+        label=_("Show what happened in a push notification (otherwise only its kind)"), required=False
+    )
+
+    def __init__(
+        self, *args: Any, rows: list[KindRow], communities: list[tuple[int, str]], push: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.rows = rows
         self.communities = communities
+        self.channels = CHANNELS if push else CHANNELS[:2]
+        if not push:
+            del self.fields["push_content"]
         for row in rows:
-            for channel in OFFERED:
+            for channel in self.channels:
                 self.fields[f"{row.kind}_{channel}"] = forms.BooleanField(
                     required=False, initial=getattr(row.channels, channel)
                 )
@@ -37,7 +46,11 @@ class PreferencesForm(forms.Form):
     def matrix(self) -> list[dict[str, Any]]:
         """The rows of the kind × channel table, with their bound fields."""
         return [
-            {"label": row.label, "kind": row.kind, "fields": [self[f"{row.kind}_{channel}"] for channel in OFFERED]}
+            {
+                "label": row.label,
+                "kind": row.kind,
+                "fields": [(channel, self[f"{row.kind}_{channel}"]) for channel in self.channels],
+            }
             for row in self.rows
         ]
 

@@ -172,3 +172,13 @@ class TopicWatch(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "topic_id"], name="topic_watch_once")]
         indexes = [models.Index(fields=["topic_id", "state"], name="topic_watch_topic")]
+
+
+class PushSubscription(models.Model):
+    """One device's Web Push subscription (the browser's ``PushSubscription``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -17,6 +17,7 @@ RELATIONS: dict[str, str] = {
     "notifications.KindSetting.user": EXPORTED,
     "notifications.CommunitySetting.user": EXPORTED,
     "notifications.TopicWatch.user": EXPORTED,
+    "notifications.PushSubscription.user": EXPORTED,
 }
 
 
@@ -28,6 +29,11 @@ def export(user: User) -> dict[str, Any]:
             "kinds": records(nm.KindSetting.objects.filter(user=user).order_by("kind")),
             "communities": records(nm.CommunitySetting.objects.filter(user=user).order_by("community_id")),
             "topics": records(nm.TopicWatch.objects.filter(user=user).order_by("topic_id")),
+            # The devices, by push address only (their encryption keys are credentials).
+            "push_devices": [
+                {"endpoint": s.endpoint, "created_at": s.created_at.isoformat()}
+                for s in nm.PushSubscription.objects.filter(user=user).order_by("pk")
+            ],
         },
     }
 

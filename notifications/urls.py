@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("voorkeuren/", views.preferences, name="preferences"),
     path("afmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("push/", views.push_subscription, name="push_subscription"),
 ]

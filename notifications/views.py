@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,14 +11,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from accounts.actor import Actor
 from core.errors import Invalid
 from core.http import add_to_form
 from notifications import registry, selectors, services
-from notifications.forms import OFFERED, PreferencesForm
+from notifications.forms import PreferencesForm
 from notifications.models import NotificationKind
 from notifications.preferences import Channels
+from notifications.services import push
 from notifications.services.mail import read_token
 
 
@@ -54,9 +58,14 @@ def preferences(request: HttpRequest) -> HttpResponse:
     communities = registry.communities_of(member)
     prefs = selectors.preferences_of(user_id=member)
     levels = selectors.community_levels(user_id=member, community_ids=[cid for cid, _name in communities])
-    initial: dict[str, object] = {"quiet_from": prefs.quiet_from, "quiet_until": prefs.quiet_until}
+    push_on = bool(push.public_key())
+    initial: dict[str, object] = {
+        "quiet_from": prefs.quiet_from,
+        "quiet_until": prefs.quiet_until,
+        "push_content": prefs.push_content,
+    }
     initial.update({f"community_{cid}": level for cid, level in levels.items()})
-    form = PreferencesForm(request.POST or None, rows=rows, communities=communities, initial=initial)
+    form = PreferencesForm(request.POST or None, rows=rows, communities=communities, initial=initial, push=push_on)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -66,13 +75,15 @@ def preferences(request: HttpRequest) -> HttpResponse:
                     actor=actor,
                     quiet_from=data["quiet_from"],
                     quiet_until=data["quiet_until"],
-                    push_content=prefs.push_content,
+                    push_content=data.get("push_content", prefs.push_content),
                 )
                 services.save_kind_settings(
                     actor=actor,
                     settings={
                         row.kind: Channels(
-                            app=data[f"{row.kind}_app"], email=data[f"{row.kind}_email"], push=row.channels.push
+                            app=data[f"{row.kind}_app"],
+                            email=data[f"{row.kind}_email"],
+                            push=data[f"{row.kind}_push"] if push_on else row.channels.push,
                         )
                         for row in rows
                     },
@@ -85,7 +96,36 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your notification settings are saved."))
                 return redirect("notifications:preferences")
         status = 400
-    return render(request, "notifications/preferences.html", {"form": form, "channels": OFFERED}, status=status)
+    context = {"form": form, "push_key": push.public_key(), "devices": push.device_count(user_id=member)}
+    return render(request, "notifications/preferences.html", context, status=status)
+
+
+@login_required
+@require_POST
+def push_subscription(request: HttpRequest) -> HttpResponse:
+    """The page's module posts this device's subscription (JSON, with the CSRF header), or
+    ``{"endpoint": …, "remove": true}`` to stop pushes to it."""
+    try:
+        data = json.loads(request.body or b"{}")
+        endpoint = str(data["endpoint"])
+        keys = data.get("keys") or {}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise Invalid(_("This device gave an address Kring cannot use."), code="push_subscription") from None
+    actor = Actor(user=request.user)
+    if data.get("remove"):
+        push.unsubscribe(actor=actor, endpoint=endpoint)
+    else:
+        push.subscribe(
+            actor=actor, endpoint=endpoint, p256dh=str(keys.get("p256dh", "")), auth=str(keys.get("auth", ""))
+        )
+    return HttpResponse(status=204)
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, from the site's root so that its scope is the whole site."""
+    response = render(request, "notifications/sw.js", content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @csrf_exempt  # the signed address is the credential; a mail client's one-click POST has no cookie (RFC 8058)

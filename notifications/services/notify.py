@@ -18,8 +18,9 @@ from django.db import transaction
 
 from accounts.models import User
 from notifications import registry
-from notifications.models import CommunitySetting, KindSetting, Notification, TopicWatch
+from notifications.models import CommunitySetting, KindSetting, Notification, PushSubscription, TopicWatch
 from notifications.preferences import Channels, decide
+from notifications.services import push
 from notifications.services.mail import schedule
 
 # Demo loading creates hundreds of notifications; it keeps them in the app only.
@@ -102,10 +103,13 @@ def notify_batch(items: Sequence[Pending], *, announce: bool = True) -> set[int]
     if not items:
         return set()
     rows: list[Notification] = []
+    pushes: list[tuple[int, str, str, str, dict[str, Any]]] = []
     mail = _mail_enabled.get()
     for p, channels in zip(items, _channels(items), strict=True):
+        if channels.push:
+            pushes.append((p.user_id, p.kind, p.text[:300], p.url[:300], p.params))
         if not (channels.app or channels.email):
-            continue  # push is not delivered yet (see docs/architecture.md): without app or mail, nothing
+            continue  # a push only: nothing to list or mail
         rows.append(
             Notification(
                 user_id=p.user_id,
@@ -124,6 +128,13 @@ def notify_batch(items: Sequence[Pending], *, announce: bool = True) -> set[int]
                 mail_due=channels.email and mail,
             )
         )
+    if pushes:
+        with_devices = set(
+            PushSubscription.objects.filter(user_id__in={u for u, *_rest in pushes}).values_list("user_id", flat=True)
+        )
+        pushes = [item for item in pushes if item[0] in with_devices]
+        if pushes:
+            transaction.on_commit(lambda: push.schedule(pushes))
     if not rows:
         return set()
     mail_users = {n.user_id for n in rows if n.mail_due}

@@ -249,6 +249,8 @@ SPEC: dict[str, tuple[Params, str]] = {
     "accounts:privacy_delete": (lambda w: {}, ACTION),
     "notifications:list": (lambda w: {}, LOGIN),
     "notifications:preferences": (lambda w: {}, LOGIN),
+    "notifications:push_subscription": (lambda w: {}, ACTION),
+    "service_worker": (lambda w: {}, PUBLIC),
     # A signed capability address from a mail: its confirm page shows only the kinds' names.
     "notifications:unsubscribe": (lambda w: {"token": unsubscribe_token(w.users["member"].pk, ["mention"])}, PUBLIC),
     "forum:directory": (lambda w: {}, PUBLIC),

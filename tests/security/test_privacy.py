@@ -74,7 +74,7 @@ def test_export_holds_profile_messages_mentoring_and_notifications(pair_with_rec
     kinds = {n["kind"] for n in data["notifications"]["items"]}
     assert "mention" in kinds  # the forum's
     assert kinds & {"proposal", "agreement", "active"}, "mentoring notifications are exported"
-    assert set(data["notification_preferences"]) == {"general", "kinds", "communities", "topics"}
+    assert set(data["notification_preferences"]) == {"general", "kinds", "communities", "topics", "push_devices"}
     pair = data["mentoring"]["relationships"][0]
     assert pair["partner"] == "Henk"
     assert pair["agreement"]["rhythm"] == "Elke drie weken een uur"
