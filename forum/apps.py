@@ -15,5 +15,6 @@ class ForumConfig(AppConfig):
             topic_details=answers.topic_details,
             read_in_app=answers.read_in_app,
             communities=answers.communities_of,
+            readable_topic=answers.readable_topic,
             announce=events.announce_notifications,
         )

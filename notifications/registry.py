@@ -28,6 +28,8 @@ TopicDetails = Callable[[int, Mapping[int, int | None]], dict[int, TopicDetail]]
 ReadInApp = Callable[[int, list[tuple[int, int]]], set[tuple[int, int]]]
 # member ids whose unread count changed: announce after commit.
 Announce = Callable[[Iterable[int]], None]
+# (member id, topic id) -> the topic's title and address if the member may read it, else None.
+ReadableTopic = Callable[[int, int], tuple[str, str] | None]
 # member id -> their communities [(id, name)], for the per-community level on the preferences page.
 Communities = Callable[[int], list[tuple[int, str]]]
 
@@ -38,6 +40,7 @@ class _Hooks:
     read_in_app: ReadInApp | None = None
     announce: Announce | None = None
     communities: Communities | None = None
+    readable_topic: ReadableTopic | None = None
 
 
 hooks = _Hooks()
@@ -49,6 +52,7 @@ def register(
     read_in_app: ReadInApp | None = None,
     announce: Announce | None = None,
     communities: Communities | None = None,
+    readable_topic: ReadableTopic | None = None,
 ) -> None:
     if topic_details is not None:
         hooks.topic_details = topic_details
@@ -58,6 +62,12 @@ def register(
         hooks.announce = announce
     if communities is not None:
         hooks.communities = communities
+    if readable_topic is not None:
+        hooks.readable_topic = readable_topic
+
+
+def readable_topic(user_id: int, topic_id: int) -> tuple[str, str] | None:
+    return hooks.readable_topic(user_id, topic_id) if hooks.readable_topic is not None else None
 
 
 def communities_of(user_id: int) -> list[tuple[int, str]]:

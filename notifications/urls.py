@@ -8,4 +8,5 @@ urlpatterns = [
     path("voorkeuren/", views.preferences, name="preferences"),
     path("afmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("push/", views.push_subscription, name="push_subscription"),
+    path("onderwerp/<int:topic_id>/", views.topic_watch, name="topic"),
 ]

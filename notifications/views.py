@@ -18,7 +18,7 @@ from core.errors import Invalid
 from core.http import add_to_form
 from notifications import registry, selectors, services
 from notifications.forms import PreferencesForm
-from notifications.models import NotificationKind
+from notifications.models import NotificationKind, WatchState
 from notifications.preferences import Channels
 from notifications.services import push
 from notifications.services.mail import read_token
@@ -98,6 +98,31 @@ def preferences(request: HttpRequest) -> HttpResponse:
         status = 400
     context = {"form": form, "push_key": push.public_key(), "devices": push.device_count(user_id=member)}
     return render(request, "notifications/preferences.html", context, status=status)
+
+
+@login_required
+def topic_watch(request: HttpRequest, topic_id: int) -> HttpResponse:
+    """Follow a topic (replies without taking part), mute it (no replies), or back to the default."""
+    actor = Actor(user=request.user)
+    found = registry.readable_topic(actor.member_id, topic_id)
+    if found is None:
+        raise Http404
+    title, topic_url = found
+    if request.method == "POST":
+        state = request.POST.get("state", "")
+        if state not in ("", *WatchState.values):
+            raise Invalid(_("Choose follow or mute."), field="state")
+        services.set_topic_watch(actor=actor, topic_id=topic_id, state=state or None)
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect(topic_url)
+    current = selectors.topic_watch(user_id=actor.member_id, topic_id=topic_id) or ""
+    choices = [
+        ("", _("Default: replies once you have written in it")),
+        (WatchState.FOLLOW.value, _("Follow: every reply, also when you have not written in it")),
+        (WatchState.MUTE.value, _("Mute: no replies (mentions still reach you)")),
+    ]
+    context = {"title": title, "topic_url": topic_url, "current": current, "choices": choices, "topic_id": topic_id}
+    return render(request, "notifications/topic.html", context)
 
 
 @login_required

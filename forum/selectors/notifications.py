@@ -9,7 +9,9 @@ from collections.abc import Mapping
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from accounts.models import display_name_of
+from accounts.actor import Actor
+from accounts.models import User, display_name_of
+from forum import permissions
 from forum.models import Membership, MembershipState, Message, ReadState, Topic, TopicReadState
 from notifications.registry import TopicDetail
 
@@ -83,3 +85,12 @@ def communities_of(user_id: int) -> list[tuple[int, str]]:
         .order_by("community__name")
         .values_list("community_id", "community__name")
     )
+
+
+def readable_topic(user_id: int, topic_id: int) -> tuple[str, str] | None:
+    """The topic's title and address, if the member may read its room."""
+    topic = Topic.objects.select_related("room__community").filter(pk=topic_id).first()
+    user = User.objects.filter(pk=user_id).first()
+    if topic is None or user is None or not permissions.can_read_room(Actor(user=user), topic.room):
+        return None
+    return topic.title, topic.get_absolute_url()

@@ -126,6 +126,7 @@ PAGES: dict[str, P] = {
     # notifications
     "notifications:list": P(),
     "notifications:preferences": P(),
+    "notifications:topic": P(lambda d: {"topic_id": d.topic.pk}),
     "notifications:unsubscribe": P(lambda d: {"token": unsubscribe_token(d.users["member"].pk, ["mention"])}, BOTH),
     "forum:accept_invitation": P(lambda d: {"token": d.invitation.token}),
     "forum:topic": P(lambda d: {"topic_id": d.topic.pk}),

@@ -65,3 +65,30 @@ def test_mentoring_notices_reach_the_one_list_and_the_badge(client: Any, sanne_h
     assert note.url in html
     client.post(reverse("mentoring:notifications_read"))
     assert selectors.unread_count(user_id=henk.pk) == 0
+
+
+def test_follow_or_mute_a_topic_only_where_the_member_may_read(
+    client: Any, make_community: Any, owner: Any, make_user: Any
+) -> None:
+    from forum import services as forum_services
+    from forum.models import Visibility
+    from notifications.models import TopicWatch
+
+    community = make_community()
+    topic = forum_services.create_topic(actor=owner, room=community.rooms.get(), title="Volg mij", body="a")
+    url = reverse("notifications:topic", args=[topic.pk])
+    client.force_login(owner)
+    assert "Volg mij" in client.get(url).content.decode()
+    assert client.post(url, {"state": "follow"}).status_code == 302
+    assert TopicWatch.objects.get(user=owner, topic_id=topic.pk).state == "follow"
+    assert client.post(url, {"state": ""}).status_code == 302
+    assert not TopicWatch.objects.filter(user=owner).exists()
+    assert client.post(url, {"state": "loud"}).status_code == 400
+    closed = forum_services.create_community(
+        actor=owner, name="Dicht", kind="hub", description="d", waaromvraag="w", visibility=Visibility.INVITE_ONLY
+    )
+    secret = forum_services.create_topic(actor=owner, room=closed.rooms.get(), title="Geheim", body="a")
+    client.force_login(make_user(name="Buiten"))
+    assert client.get(reverse("notifications:topic", args=[secret.pk])).status_code == 404
+    assert client.post(reverse("notifications:topic", args=[secret.pk]), {"state": "follow"}).status_code == 404
+    assert client.get(reverse("notifications:topic", args=[999999])).status_code == 404

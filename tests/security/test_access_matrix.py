@@ -250,6 +250,7 @@ SPEC: dict[str, tuple[Params, str]] = {
     "notifications:list": (lambda w: {}, LOGIN),
     "notifications:preferences": (lambda w: {}, LOGIN),
     "notifications:push_subscription": (lambda w: {}, ACTION),
+    "notifications:topic": (lambda w: {"topic_id": w.topic.pk}, COMMUNITY),
     "service_worker": (lambda w: {}, PUBLIC),
     # A signed capability address from a mail: its confirm page shows only the kinds' names.
     "notifications:unsubscribe": (lambda w: {"token": unsubscribe_token(w.users["member"].pk, ["mention"])}, PUBLIC),
