@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "core",  # shared ground floor: the text rule's pre_save check (core/text.py)
     "frontend",
     "accounts",
+    "notifications",
     "forum",
     "realtime",
     "mentoring",
@@ -416,3 +417,12 @@ KNOWLEDGE_BASE_MAX_DOCUMENT_SIZE = 20 * 1024 * 1024
 if USING_POSTGRES:
     # Dutch stemming for the knowledge base's full-text search ("warmtepomp" finds "warmtepompen").
     WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "dutch"
+
+# --- Web Push (VAPID) ------------------------------------------------------------------
+# The server's key pair for Web Push: the private key as PEM (or its base64url raw form) and
+# the public key as base64url (the browser's ``applicationServerKey``). Without them push is
+# off, except with DEBUG: then a key pair is generated on first use into ``.vapid-dev.pem``.
+WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "")
+WEBPUSH_VAPID_PUBLIC_KEY = os.environ.get("WEBPUSH_VAPID_PUBLIC_KEY", "")
+WEBPUSH_SUBJECT = os.environ.get("WEBPUSH_SUBJECT", "mailto:beheer@kring.localhost")
+WEBPUSH_DEV_KEY_FILE = BASE_DIR / ".vapid-dev.pem"

@@ -3,9 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from frontend import views as frontend_views
+from notifications import views as notification_views
 
 urlpatterns = [
     path("healthz", frontend_views.healthz, name="healthz"),
+    # The push service worker: from the root, so that its scope is the whole site.
+    path("sw.js", notification_views.service_worker, name="service_worker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
@@ -13,6 +16,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("profiel/", include("accounts.urls")),
+    path("meldingen/", include("notifications.urls")),
     path("gemeenschappen/", include("forum.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("samenvatting/", include("digests.urls")),

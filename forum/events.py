@@ -75,6 +75,13 @@ def announce_user(user_id: int, kind: str, data: dict[str, Any] | None = None) -
     _announce([(user_group(user_id), _user_event(user_id, kind, data))])
 
 
+def announce_notifications(user_ids: Iterable[int]) -> None:
+    """Right away (the notifications app calls this after commit): the members' badges changed."""
+    messages = [(user_group(uid), _user_event(uid, "notification")) for uid in user_ids]
+    if messages:
+        _send_all(messages)
+
+
 def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
     layer = get_channel_layer()
     if layer is None:

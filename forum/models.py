@@ -326,35 +326,6 @@ class TopicReadState(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "topic"], name="topic_read_state_unique")]
 
 
-class NotificationKind(models.TextChoices):
-    MENTION = "mention", _("Mention")
-    REPLY = "reply", _("Reply in a topic you take part in")
-    ACCEPTED_ANSWER = "accepted_answer", _("Accepted answer")
-    MEMBERSHIP = "membership", _("Membership decision")
-
-
-class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
-    text = models.CharField(max_length=300)
-    url = models.CharField(max_length=300)
-    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    # Replies collapse: one unread reply notification per topic, however many replies follow.
-    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["user", "read_at"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "kind", "message"],
-                name="notification_once_per_message",
-                condition=Q(message__isnull=False),
-            )
-        ]
-
-
 class FlagState(models.TextChoices):
     OPEN = "open", _("Open")
     RESOLVED = "resolved", _("Resolved")

@@ -26,7 +26,6 @@ RELATIONS: dict[str, str] = {
     "forum.Reaction.user": EXPORTED,
     "forum.ReadState.user": EXPORTED,
     "forum.TopicReadState.user": EXPORTED,
-    "forum.Notification.user": EXPORTED,
     "forum.Flag.reporter": EXPORTED,
     "forum.AuditEntry.actor": ACTOR,
     "forum.DirectMessageSetting.user": EXPORTED,
@@ -37,7 +36,7 @@ RELATIONS: dict[str, str] = {
 
 
 def export(user: User) -> dict[str, Any]:
-    """Every message with its earlier versions, reactions, memberships, read positions, notifications."""
+    """Every message with its earlier versions, reactions, memberships, read positions."""
     messages = fm.Message.objects.filter(author=user).select_related("room__community", "topic").order_by("pk")
     message_records = []
     for message in messages:
@@ -88,7 +87,6 @@ def export(user: User) -> dict[str, Any]:
         "topics_created": [t.title for t in fm.Topic.objects.filter(created_by=user).order_by("pk")],
         "read_positions": records(fm.ReadState.objects.filter(user=user).order_by("pk"))
         + records(fm.TopicReadState.objects.filter(user=user).order_by("pk")),
-        "notifications": {"forum": records(fm.Notification.objects.filter(user=user).order_by("pk"))},
     }
 
 

@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("nieuw/", views.community_create, name="community_create"),
     path("zoeken/", views.search, name="search"),
-    path("meldingen/", views.notifications, name="notifications"),
     path("uitnodiging/<uuid:token>/", views.accept_invitation, name="accept_invitation"),
     path("berichten/", views_direct.conversations, name="direct_list"),
     path("berichten/nieuw/", views_direct.start, name="direct_start"),

@@ -756,26 +756,7 @@ def attachment_thumbnail(request: HttpRequest, attachment_id: int) -> HttpRespon
     return _serve_attachment(request, attachment_id, thumbnail=True)
 
 
-# --- notifications and search ---------------------------------------------------------------------
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    actor = Actor(user=request.user)
-    if request.method == "POST":
-        group = request.POST.get("group")
-        if group:  # one group: its unread notifications
-            ids = selectors.notification_ids_in_group(user=actor.member, key=group)
-            if ids is None:
-                raise Http404
-            services.mark_notifications_read(actor=actor, ids=ids)
-        else:
-            services.mark_notifications_read(actor=actor)
-        page_number = _int(request.POST.get("page"))
-        target = reverse("forum:notifications")
-        return redirect(f"{target}?page={page_number}" if page_number > 1 else target)
-    page = selectors.notification_groups(user=actor.member, page=_int(request.GET.get("page")))
-    return render(request, "forum/notifications.html", {"page": page})
+# --- search ---------------------------------------------------------------------
 
 
 @login_required

@@ -18,7 +18,7 @@ from django.utils.translation.template import templatize
 
 # Each app keeps its own catalogue in <app>/locale/, so apps can be worked on apart.
 # Strings in config/ (not an app) belong to frontend's catalogue.
-APPS = ["accounts", "forum", "realtime", "mentoring", "knowledge_base", "frontend", "digests"]
+APPS = ["accounts", "notifications", "forum", "realtime", "mentoring", "knowledge_base", "frontend", "digests"]
 EXTRA_SOURCES = {"frontend": ["config", "core"]}  # core is not an app: its strings live in frontend's catalogue
 SINGULAR = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy"}
 PLURAL = {"ngettext", "ngettext_lazy", "npgettext", "npgettext_lazy"}
@@ -94,7 +94,8 @@ def extract(app: str | None = None) -> list[Message]:
                 continue
             for message in _messages_in_source(path.read_text(encoding="utf-8")):
                 found[message] = None
-        for path in sorted([*(base / folder).rglob("*.html"), *(base / folder).rglob("*.txt")]):
+        templates = [*(base / folder).rglob("*.html"), *(base / folder).rglob("*.txt")]  # .txt: mail parts
+        for path in sorted(templates):
             if "templates" not in path.parts:
                 continue
             text = templatize(path.read_text(encoding="utf-8"), origin=str(path))

@@ -14,8 +14,6 @@ from accounts.models import Organisation, User, display_name_of
 from forum.models import (
     Membership,
     MembershipState,
-    Notification,
-    NotificationKind,
     ReadState,
     Room,
     RoomKind,
@@ -23,6 +21,7 @@ from forum.models import (
     Topic,
 )
 from forum.selectors.direct import conversation_title, participant_names
+from notifications.models import Notification, NotificationKind
 
 
 def home_page_data(*, user: Any) -> dict[str, Any]:
@@ -119,7 +118,7 @@ def _sidebar_queries() -> tuple[tuple[str, tuple[Any, ...]], tuple[str, tuple[An
         read = ReadState.objects.filter(user=member, room=OuterRef("pk")).values("last_read_seq")[:1]
         mentions = (
             Notification.objects.filter(
-                user=member, kind=NotificationKind.MENTION, read_at__isnull=True, message__room=OuterRef("pk")
+                user=member, kind=NotificationKind.MENTION, shown=True, read_at__isnull=True, room_id=OuterRef("pk")
             )
             .values("user_id")
             .annotate(n=Count("pk"))

@@ -401,33 +401,3 @@ class Closing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} · {self.relationship}"
-
-
-class NotificationKind(models.TextChoices):
-    PROPOSAL = "proposal", _("New proposal")
-    ACCEPTED = "accepted", _("Proposal accepted")
-    DECLINED = "declined", _("Proposal declined")
-    AGREEMENT_TO_SIGN = "agreement", _("Agreement to sign")
-    ACTIVE = "active", _("Pair active")
-    SESSION = "session", _("Session logged")
-    SESSION_REMINDER = "reminder", _("Session reminder")
-    CHECKIN_DUE = "checkin", _("Check-in due")
-    ENDED = "ended", _("Pair ended")
-
-
-class Notification(models.Model):
-    """In-app notifications for mentoring (until the forum's own list takes them over)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=12, choices=NotificationKind.choices)
-    relationship = models.ForeignKey(Relationship, null=True, on_delete=models.CASCADE, related_name="+")
-    text = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "-created_at"])]
-
-    def __str__(self) -> str:
-        return self.text

@@ -26,7 +26,6 @@ RELATIONS: dict[str, str] = {
     "mentoring.Reflection.author": EXPORTED,
     "mentoring.CheckIn.completed_by": EXPORTED,
     "mentoring.Closing.author": EXPORTED,
-    "mentoring.Notification.user": EXPORTED,
 }
 
 
@@ -60,7 +59,6 @@ def export(user: User) -> dict[str, Any]:
         profile_data["wants"] = records(profile.wants.select_related("skill").order_by("pk"))
 
     return {
-        "notifications": {"mentoring": records(mm.Notification.objects.filter(user=user).order_by("pk"))},
         "mentoring": {
             "profile": profile_data,
             "participations": [

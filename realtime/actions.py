@@ -15,6 +15,7 @@ from accounts.models import User
 from forum import permissions, selectors, services
 from forum.errors import ForumError, NotFound
 from forum.models import Message, Room, Topic
+from notifications import selectors as notification_selectors
 from realtime.protocol import BeyondHead
 
 
@@ -36,6 +37,10 @@ def subscribe(user: User, room_id: int, after_seq: int | None, limit: int) -> di
         return {"head_seq": room.last_seq, "frames": [], "complete": True}
     frames, complete = selectors.room_history_frames(room=room, after_seq=after_seq, limit=limit)
     return {"head_seq": room.last_seq, "frames": frames, "complete": complete}
+
+
+def unread_notifications(user_id: int) -> int:
+    return notification_selectors.unread_count(user_id=user_id)
 
 
 def still_readable(user_id: int, room_ids: list[int]) -> list[int]:

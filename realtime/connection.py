@@ -233,6 +233,17 @@ class Connection:
             self.close(protocol.CLOSE_LOGGED_OUT)
         elif kind == "access_changed":
             self.hub.spawn(self.recheck_access())
+        elif kind == "notification":
+            self.hub.spawn(self.send_notification_count())
+
+    async def send_notification_count(self) -> None:
+        """The badge: one count query per socket of the member told (not per room or message)."""
+        try:
+            unread = await run_db(actions.unread_notifications)(self.user_id)
+        except Exception:
+            logger.warning("notification count for user %s failed", self.user_id, exc_info=True)
+            return
+        self.send(protocol.Notifications(unread=unread))
 
     async def recheck_access(self) -> None:
         rooms = list(self.subscriptions)

@@ -266,6 +266,12 @@ class Pong(ServerFrame, tag="pong"):
     pass
 
 
+class Notifications(ServerFrame, tag="notifications"):
+    """The member's unread notifications changed (a new one, or read elsewhere): the badge's count."""
+
+    unread: int
+
+
 class Resync(ServerFrame, tag="resync"):
     room: Id
     reason: str
@@ -289,6 +295,7 @@ AnyServerFrame = (
     | CaughtUp
     | Error
     | Pong
+    | Notifications
     | Resync
 )
 SERVER_FRAME_CLASSES: dict[str, type[ServerFrame]] = {

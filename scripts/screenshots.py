@@ -121,7 +121,7 @@ def screens() -> dict[str, str]:
         "community": topic.room.community.get_absolute_url(),
         "room": topic.room.get_absolute_url(),
         "topic": topic.get_absolute_url(),
-        "notifications": reverse("forum:notifications"),
+        "notifications": reverse("notifications:list"),
         "knowledge-base": reverse("knowledge_base:home"),
         "lesson": lesson.url,
         "mentoring": reverse("mentoring:home"),

@@ -1,6 +1,6 @@
 """The house rules for imports (docs/architecture.md), read from the source with ``ast``.
 
-1. An app imports only apps on a lower floor: core <- accounts <- forum <- realtime, mentoring,
+1. An app imports only apps on a lower floor: core <- accounts <- notifications <- forum <- realtime, mentoring,
    knowledge_base <- frontend <- demo (dev only). Apps on one floor do not import each other,
    and nothing but ``config`` (by name, in ``INSTALLED_APPS``) knows the demo app.
 2. No import cycle between the modules of one app (imports at module level; ``if TYPE_CHECKING``
@@ -24,13 +24,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FLOORS = {
     "core": 0,
     "accounts": 1,
-    "forum": 2,
-    "realtime": 3,
-    "mentoring": 3,
-    "knowledge_base": 3,
-    "frontend": 4,
-    "digests": 4,
-    "demo": 5,
+    "notifications": 2,
+    "forum": 3,
+    "realtime": 4,
+    "mentoring": 4,
+    "knowledge_base": 4,
+    "frontend": 5,
+    "digests": 5,
+    "demo": 6,
 }
 # config wires everything together (settings, URLs, ASGI); it may import any app but the demo.
 TOP = "config"

@@ -30,7 +30,6 @@ from forum.selectors.direct import (
 from forum.selectors.history import REPLAY_LIMIT, message_in_room, room_history_frames, room_range_frames
 from forum.selectors.message_list import TopicViewer, first_unread_seq, section_attributes
 from forum.selectors.moderation import audit_log, moderation_queue
-from forum.selectors.notifications import NotificationGroup, notification_groups, notification_ids_in_group
 from forum.selectors.post_status import post_blocked_reason
 from forum.selectors.search import search
 from forum.selectors.topics import (
@@ -50,7 +49,7 @@ from forum.selectors.topics import (
     topic_messages,
     topic_with_room,
 )
-from forum.selectors.unread import notifications, unread_counts, unread_notifications, unread_total
+from forum.selectors.unread import unread_counts, unread_notifications, unread_total
 
 __all__ = [
     "HISTORY_PAGE",
@@ -59,7 +58,6 @@ __all__ = [
     "DirectoryFilters",
     "MemberCard",
     "MessagePage",
-    "NotificationGroup",
     "ReaderTopic",
     "ReportedConversation",
     "TopicViewer",
@@ -83,9 +81,6 @@ __all__ = [
     "message_view",
     "moderation_queue",
     "my_conversations",
-    "notification_groups",
-    "notification_ids_in_group",
-    "notifications",
     "participant_names",
     "post_blocked_reason",
     "read_markers",

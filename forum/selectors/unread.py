@@ -1,10 +1,9 @@
-"""Unread counts and the member's notifications."""
+"""Unread counts (messages, and the notifications badge)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import (
     BigIntegerField,
     Count,
@@ -21,10 +20,10 @@ from accounts.models import User
 from forum.models import (
     Membership,
     MembershipState,
-    Notification,
     ReadState,
     RoomMember,
 )
+from notifications.models import Notification
 
 
 def counted_read_states(user: User | int) -> QuerySet[ReadState]:
@@ -47,7 +46,7 @@ def unread_total(*, user: Member) -> int:
 def unread_notifications(*, user: Member) -> int:
     if not isinstance(user, User):  # not logged in
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return Notification.objects.filter(user=user, shown=True, read_at__isnull=True).count()
 
 
 def unread_counts(*, user: User | int) -> dict[str, Any]:
@@ -62,12 +61,12 @@ def unread_counts(*, user: User | int) -> dict[str, Any]:
         .annotate(n=Sum(F("room__last_seq") - F("last_read_seq")))
         .values("n")
     )
-    unread = Notification.objects.filter(user=user, read_at__isnull=True).values("user_id").annotate(n=Count("pk"))
+    unread = (
+        Notification.objects.filter(user=user, shown=True, read_at__isnull=True)
+        .values("user_id")
+        .annotate(n=Count("pk"))
+    )
     return {
         "unread_total": Greatest(Coalesce(Subquery(messages), 0), 0, output_field=BigIntegerField()),
         "unread_notifications": Coalesce(Subquery(unread.values("n")), 0, output_field=BigIntegerField()),
     }
-
-
-def notifications(*, user: User, page: int = 1) -> Page[Notification]:
-    return Paginator(Notification.objects.filter(user=user).order_by("-created_at", "-pk"), 30).get_page(page)

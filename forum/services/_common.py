@@ -16,7 +16,6 @@ from forum.models import (
     Membership,
     MembershipState,
     Message,
-    Notification,
     Reaction,
     ReadState,
     Role,
@@ -24,6 +23,7 @@ from forum.models import (
 )
 from forum.selectors.topics import load_messages
 from forum.serializers import group_reactions, view_frame
+from notifications.services import notify
 
 SYSTEM_MENTORING_SLUG = "mentorkoppels"
 
@@ -44,14 +44,31 @@ def _audit(community: Community, actor: Actor, action: str, target: str, detail:
     )
 
 
-def _notify(user_id: int, kind: str, text: str, url: str, message: Message | None = None) -> None:
-    if message is not None:
-        Notification.objects.get_or_create(
-            user_id=user_id, kind=kind, message=message, defaults={"text": text[:300], "url": url[:300]}
-        )
-    else:
-        Notification.objects.create(user_id=user_id, kind=kind, text=text[:300], url=url[:300])
-    events.announce_user(user_id, "notification")
+def _notify(
+    user_id: int,
+    kind: str,
+    text: str,
+    url: str,
+    message: Message | None = None,
+    *,
+    actor: User | None = None,
+    community_id: int | None = None,
+    params: dict[str, Any] | None = None,
+) -> None:
+    """One notification through the notifications app (preferences, mail, the live badge)."""
+    notify(
+        recipients=[user_id],
+        kind=kind,
+        text=text,
+        url=url,
+        actor=actor,
+        community_id=community_id,
+        room_id=message.room_id if message is not None else None,
+        topic_id=message.topic_id if message is not None else None,
+        message_id=message.pk if message is not None else None,
+        seq=message.seq if message is not None else None,
+        params=params,
+    )
 
 
 def _refresh_member_count(community: Community) -> None:

@@ -20,11 +20,11 @@ from forum.models import (
     Invitation,
     Membership,
     MembershipState,
-    NotificationKind,
     Role,
     Visibility,
 )
 from forum.services._common import _audit, _catch_up_read_state, _notify, _owners, _refresh_member_count
+from notifications.models import NotificationKind
 
 
 @transaction.atomic
@@ -59,6 +59,8 @@ def join_community(*, actor: Actor | User, community: Community) -> Membership:
                 _("%(name)s asks to join %(community)s")
                 % {"name": actor.member.display_name, "community": community.name},
                 reverse("forum:members", args=[community.slug]),
+                actor=actor.member,
+                community_id=community.pk,
             )
     actor.forget()
     return membership
@@ -80,7 +82,14 @@ def decide_membership(*, actor: Actor | User, membership: Membership, approve: b
     text = (
         _("You are now a member of %(community)s") if approve else _("Your request to join %(community)s was declined")
     ) % {"community": community.name}
-    _notify(membership.user_id, NotificationKind.MEMBERSHIP, text, community.get_absolute_url())
+    _notify(
+        membership.user_id,
+        NotificationKind.MEMBERSHIP,
+        text,
+        community.get_absolute_url(),
+        actor=actor.member,
+        community_id=community.pk,
+    )
     _audit(community, actor, "approve" if approve else "decline", membership.user.display_name)
     return membership
 
@@ -120,9 +129,11 @@ def invite(*, actor: Actor | User, community: Community, email: str) -> Membersh
             membership.save(update_fields=["state", "updated_at"])
             _notify(
                 user.pk,
-                NotificationKind.MEMBERSHIP,
+                NotificationKind.INVITATION,
                 _("You are invited to join %(community)s") % {"community": community.name},
                 community.get_absolute_url(),
+                actor=actor.member,
+                community_id=community.pk,
             )
         _audit(community, actor, "invite", email)
         return membership

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actor import Actor, as_actor
+from accounts.actor import Actor
 from accounts.models import User
 from forum import _sql as sql
-from forum.models import (
-    Message,
-    Notification,
-    NotificationKind,
-    Topic,
-)
+from forum.models import Message, Topic
+from notifications import selectors as notification_selectors
+from notifications.models import Notification, NotificationKind
+from notifications.services import Pending, mark_read, notify_batch
 
 
 class Written(NamedTuple):
@@ -28,9 +24,27 @@ class Written(NamedTuple):
     replied_to: int | None = None
 
 
+def _pending(user_id: int, kind: str, text: str, message: Message, topic: Topic, **params: Any) -> Pending:
+    actor = message.author
+    assert actor is not None
+    return Pending(
+        user_id=user_id,
+        kind=kind,
+        text=text,
+        url=f"{topic.get_absolute_url()}#m{message.seq}",
+        actor_id=actor.pk,
+        community_id=message.room.community_id,
+        room_id=message.room_id,
+        topic_id=topic.pk,
+        message_id=message.pk,
+        seq=message.seq,
+        params={"name": actor.display_name, "topic": topic.title, **params},
+    )
+
+
 def notify_mentions(written: Sequence[Written]) -> set[int]:
     """One notification per mentioned reader, written in one statement; returns who was told."""
-    fresh: list[Notification] = []
+    fresh: list[Pending] = []
     for message, mentioned, _replied in written:
         actor = message.author
         assert actor is not None
@@ -40,14 +54,8 @@ def notify_mentions(written: Sequence[Written]) -> set[int]:
                     "name": actor.display_name,
                     "topic": message.topic.title,
                 }
-                url = f"{message.topic.get_absolute_url()}#m{message.seq}"
-                fresh.append(
-                    Notification(
-                        user_id=user_id, kind=NotificationKind.MENTION, text=text[:300], url=url[:300], message=message
-                    )
-                )
-    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
-    return {n.user_id for n in fresh}
+                fresh.append(_pending(user_id, NotificationKind.MENTION, text, message, message.topic))
+    return notify_batch(fresh, announce=False)
 
 
 # The earlier participants of a topic told about a reply: a bound on one post's fan-out of
@@ -56,12 +64,14 @@ PARTICIPANTS_NOTIFIED = 50
 
 
 def notify_participants(topics: dict[int, Topic], by_topic: dict[int, list[Written]]) -> set[int]:
-    """Tell earlier participants about replies: one unread notification per topic and person.
+    """Tell earlier participants and followers about replies: one unread notification per topic and person.
 
     For the whole batch, whatever the number of topics: one query for the participants and
-    who already has an unread reply notification, one insert. Mentioned people
-    got a mention instead. The author of a message replied to (reply/quote) is told of that
-    reply whatever they have unread: it answers them. Returns who was told.
+    who already has an unread reply notification, one for the followers, then the
+    notifications app's (preferences, one insert). Mentioned people got a mention instead.
+    The author of a message replied to (reply/quote) is told of that reply whatever they have
+    unread: it answers them. A member who muted the topic is told nothing (the preferences).
+    Returns who was told.
     """
     new_ids = [w.message.pk for ws in by_topic.values() for w in ws]
     authors = {tid: [w.message.author_id for w in ws] for tid, ws in by_topic.items()}
@@ -72,52 +82,35 @@ def notify_participants(topics: dict[int, Topic], by_topic: dict[int, list[Writt
             participants[tid].add(uid)
         if has_unread:
             waiting.add((tid, uid))
+    for tid, followers in notification_selectors.topic_followers(topic_ids=list(by_topic)).items():
+        participants[tid] |= followers
     replies = any(w.replied_to is not None for ws in by_topic.values() for w in ws)
     if not replies and not any(people or len(set(authors[tid])) > 1 for tid, people in participants.items()):
         return set()  # nobody to tell: every topic has only this batch's one author so far
-    fresh: list[Notification] = []
+    fresh: list[Pending] = []
     for tid, messages in by_topic.items():
         topic = topics[tid]
         people = participants[tid]
         for message, mentioned, replied_to in messages:
             actor = message.author
             assert actor is not None
-            text = url = ""
+            text = ""
             if replied_to is not None and replied_to != actor.pk and replied_to not in mentioned:
-                fresh.append(
-                    Notification(
-                        user_id=replied_to,
-                        kind=NotificationKind.REPLY,
-                        text=(
-                            _("%(name)s replied to your message in “%(topic)s”")
-                            % {"name": actor.display_name, "topic": topic.title}
-                        )[:300],
-                        url=f"{topic.get_absolute_url()}#m{message.seq}"[:300],
-                        message=message,
-                        topic=topic,
-                    )
-                )
+                text_to_you = _("%(name)s replied to your message in “%(topic)s”") % {
+                    "name": actor.display_name,
+                    "topic": topic.title,
+                }
+                fresh.append(_pending(replied_to, NotificationKind.REPLY, text_to_you, message, topic, to_you=True))
                 waiting.add((tid, replied_to))
             for uid in sorted(people - mentioned - {actor.pk}):
                 if (tid, uid) in waiting:
                     continue
-                if not url:  # made only when someone is told (reverse() costs)
+                if not text:
                     text = _("%(name)s replied in “%(topic)s”") % {"name": actor.display_name, "topic": topic.title}
-                    url = f"{topic.get_absolute_url()}#m{message.seq}"
-                fresh.append(
-                    Notification(
-                        user_id=uid,
-                        kind=NotificationKind.REPLY,
-                        text=text[:300],
-                        url=url[:300],
-                        message=message,
-                        topic=topic,
-                    )
-                )
+                fresh.append(_pending(uid, NotificationKind.REPLY, text, message, topic))
                 waiting.add((tid, uid))
             people.add(actor.pk)
-    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
-    return {n.user_id for n in fresh}
+    return notify_batch(fresh, announce=False)
 
 
 def _participants_and_waiting(
@@ -134,7 +127,7 @@ def _participants_and_waiting(
     extra = " ".join("UNION ALL SELECT %s, %s, 0" for _pair in batch_authors)
     statement = (
         f"SELECT p.t, p.u, p.took_part, EXISTS (SELECT 1 FROM {sql.table(Notification)} AS n"  # noqa: S608
-        f" WHERE n.{n(Notification, 'user')} = p.u AND n.{n(Notification, 'topic')} = p.t"
+        f" WHERE n.{n(Notification, 'user')} = p.u AND n.{n(Notification, 'topic_id')} = p.t"
         f" AND n.{n(Notification, 'kind')} = %s AND n.{n(Notification, 'read_at')} IS NULL)"
         f" FROM (SELECT DISTINCT {m(Message, 'topic')} AS t, {m(Message, 'author')} AS u, 1 AS took_part"
         f" FROM {sql.table(Message)} WHERE {m(Message, 'topic')} IN ({sql.placeholders(topic_ids)})"
@@ -146,12 +139,5 @@ def _participants_and_waiting(
     return [(t, u, bool(took_part), bool(has_unread)) for t, u, took_part, has_unread in sql.rows(statement, params)]
 
 
-@transaction.atomic
 def mark_notifications_read(*, actor: Actor | User, ids: Iterable[int] | None = None) -> int:
-    actor = as_actor(actor)
-    if not actor.is_authenticated:
-        return 0
-    qs = Notification.objects.filter(user_id=actor.member_id, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
+    return mark_read(actor=actor, ids=ids)

@@ -15,7 +15,6 @@ from forum import events, permissions
 from forum.errors import Forbidden, Invalid
 from forum.models import (
     Message,
-    NotificationKind,
     Room,
     Topic,
     TopicReadState,
@@ -23,6 +22,7 @@ from forum.models import (
 from forum.serializers import topic_frame
 from forum.services._common import _audit, _notify
 from forum.services.posting import post_message
+from notifications.models import NotificationKind
 
 
 @transaction.atomic
@@ -130,6 +130,9 @@ def accept_answer(*, actor: Actor | User, topic: Topic, message: Message | None)
             _("Your answer in “%(topic)s” was accepted") % {"topic": topic.title},
             f"{topic.get_absolute_url()}#m{message.seq}",
             message,
+            actor=actor.member,
+            community_id=topic.room.community_id,
+            params={"topic": topic.title},
         )
     events.announce_room(topic.room_id, topic_frame(topic))
     return topic

@@ -15,7 +15,6 @@ from mentoring.models import (
     CheckIn,
     Goal,
     MentoringProfile,
-    Notification,
     Programme,
     Reflection,
     Relationship,
@@ -25,6 +24,7 @@ from mentoring.models import (
 )
 from mentoring.reasons import ReasonLine, describe
 from mentoring.selectors.suggestions import ids_in, names_for
+from notifications.models import Notification
 
 # --- Pages -----------------------------------------------------------------------------
 
@@ -49,7 +49,12 @@ def relationships_of(*, user: User) -> QuerySet[Relationship]:
 
 
 def notifications_for(*, user: User, limit: int = 10) -> list[Notification]:
-    return list(Notification.objects.filter(user=user).select_related("relationship")[:limit])
+    """The member's mentoring notifications, newest first (the same rows as the notifications page)."""
+    return list(
+        Notification.objects.filter(user=user, shown=True, ref__startswith="mentoring").order_by("-created_at", "-pk")[
+            :limit
+        ]
+    )
 
 
 def programmes_for(*, user: User) -> QuerySet[Programme]:

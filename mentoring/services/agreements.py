@@ -14,12 +14,12 @@ from core.text import check_text
 from mentoring.models import (
     Agreement,
     Goal,
-    NotificationKind,
     Relationship,
     Status,
 )
 from mentoring.services._checks import full_clean, locked, require_party, require_status, schedule_checkin
 from mentoring.services.notifications import notify_pair, notify_partner
+from notifications.models import NotificationKind
 
 
 @transaction.atomic
@@ -60,7 +60,7 @@ def save_agreement(
     notify_partner(
         actor=actor,
         relationship=relationship,
-        kind=NotificationKind.AGREEMENT_TO_SIGN,
+        kind=NotificationKind.AGREEMENT,
         text=_("%(name)s wrote your agreement; read and sign it.") % {"name": actor.display_name},
     )
     return agreement
@@ -95,7 +95,7 @@ def sign_agreement(*, actor: User, relationship: Relationship) -> Relationship:
         notify_partner(
             actor=actor,
             relationship=relationship,
-            kind=NotificationKind.AGREEMENT_TO_SIGN,
+            kind=NotificationKind.AGREEMENT,
             text=_("%(name)s signed your agreement; your signature is next.") % {"name": actor.display_name},
         )
     return relationship

@@ -1,64 +1,52 @@
-"""Mentoring notifications: in-app, and by e-mail once the transaction has committed."""
+"""Mentoring notifications: through the notifications app (the one list, the badge, the member's
+preferences for mail)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
-
-from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
-from accounts.sites import absolute_url
-from core.mail import mail_language, queue_mail
-from mentoring.models import (
-    Notification,
-    Relationship,
-)
+from mentoring.models import Relationship
+from notifications import services as notifications
 
-log = logging.getLogger(__name__)
+# Every mentoring notification's ``ref`` starts with this: mentoring's own list and its
+# "mark all as read" are about these.
+REF = "mentoring"
 
-# Demo loading creates hundreds of notifications; it keeps them in-app only.
-_send_email: ContextVar[bool] = ContextVar("mentoring_send_email", default=True)
+
+def ref_of(relationship: Relationship | None) -> str:
+    return f"{REF}:relationship:{relationship.pk}" if relationship is not None else REF
 
 
 @contextmanager
 def without_email() -> Iterator[None]:
-    token = _send_email.set(False)
-    try:
+    with notifications.without_email():
         yield
-    finally:
-        _send_email.reset(token)
 
 
-def notify(*, user: User | None, kind: str, relationship: Relationship | None, text: str) -> Notification | None:
-    """An in-app notification, and an e-mail once the transaction has committed.
+def notify(
+    *, user: User | None, kind: str, relationship: Relationship | None, text: str, actor: User | None = None
+) -> None:
+    """Tell one member (in the app, and by mail as they chose).
 
     ``user`` is ``None`` for the deleted side of a pair (``Relationship.person_a``/``person_b``
     are SET_NULL): there is no one to tell.
     """
     if user is None:
-        return None
-    note = Notification.objects.create(user=user, kind=kind, relationship=relationship, text=text[:300])
-    if not _send_email.get():
-        return note
-    url = absolute_url(relationship.get_absolute_url() if relationship else "/mentoring/")
-    # Through the durable mail queue after commit (core.mail): an SMTP server that is down
-    # neither fails the action nor loses the mail.
-    queue_mail(
-        to=user.email,
-        template="mail/notification",
-        context={"subject": " ".join(text[:120].split()), "text": text, "url": url},
-        language=mail_language(user),
+        return
+    notifications.notify(
+        recipients=[user],
+        kind=kind,
+        text=text,
+        url=relationship.get_absolute_url() if relationship else "/mentoring/",
+        actor=actor,
+        ref=ref_of(relationship),
     )
-    return note
 
 
-@transaction.atomic
 def mark_notifications_read(*, actor: User) -> int:
-    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
+    return notifications.mark_read(actor=actor, ref_prefix=REF)
 
 
 def notify_pair(*, relationship: Relationship, kind: str, text: str) -> None:
@@ -69,4 +57,4 @@ def notify_pair(*, relationship: Relationship, kind: str, text: str) -> None:
 
 def notify_partner(*, actor: User, relationship: Relationship, kind: str, text: str) -> None:
     """Tell the other person of the pair what ``actor`` did."""
-    notify(user=relationship.partner_of(actor.pk), kind=kind, relationship=relationship, text=text)
+    notify(user=relationship.partner_of(actor.pk), kind=kind, relationship=relationship, text=text, actor=actor)

@@ -14,7 +14,6 @@ from core.errors import Forbidden, Invalid
 from mentoring import matching, permissions, selectors
 from mentoring.models import (
     MatchingMode,
-    NotificationKind,
     Participation,
     ParticipationStatus,
     Programme,
@@ -22,6 +21,7 @@ from mentoring.models import (
 from mentoring.services._checks import full_clean
 from mentoring.services.notifications import notify
 from mentoring.services.profiles import ensure_mentoring_profile
+from notifications.models import NotificationKind
 
 
 @transaction.atomic

@@ -16,7 +16,6 @@ from mentoring.models import (
     RUNNING_STATUSES,
     Closing,
     MatchingMode,
-    NotificationKind,
     ParticipationStatus,
     Programme,
     Relationship,
@@ -24,6 +23,7 @@ from mentoring.models import (
 )
 from mentoring.services._checks import locked, reasons_json, require_party, require_status
 from mentoring.services.notifications import notify, notify_pair, notify_partner
+from notifications.models import NotificationKind
 
 
 @transaction.atomic

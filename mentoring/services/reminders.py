@@ -12,12 +12,11 @@ from django.utils.translation import override
 
 from mentoring.models import (
     CheckIn,
-    Notification,
-    NotificationKind,
     Relationship,
     Status,
 )
-from mentoring.services.notifications import notify
+from mentoring.services.notifications import notify, ref_of
+from notifications.models import Notification, NotificationKind
 
 
 @transaction.atomic
@@ -42,7 +41,7 @@ def send_reminders(*, today: date | None = None) -> int:
             with override(settings.LANGUAGE_CODE):
                 notify(
                     user=person,
-                    kind=NotificationKind.CHECKIN_DUE,
+                    kind=NotificationKind.CHECKIN,
                     relationship=rel,
                     text=_("A check-in on your pair is due: tell your coordinator how it is going."),
                 )
@@ -59,15 +58,15 @@ def send_reminders(*, today: date | None = None) -> int:
         for person in (rel.person_a, rel.person_b):
             if Notification.objects.filter(
                 user=person,
-                relationship=rel,
-                kind=NotificationKind.SESSION_REMINDER,
+                ref=ref_of(rel),
+                kind=NotificationKind.REMINDER,
                 created_at__gte=now - timedelta(days=30),
             ).exists():
                 continue
             with override(settings.LANGUAGE_CODE):
                 notify(
                     user=person,
-                    kind=NotificationKind.SESSION_REMINDER,
+                    kind=NotificationKind.REMINDER,
                     relationship=rel,
                     text=_("It has been a month since your last session: time to plan the next one?"),
                 )

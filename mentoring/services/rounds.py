@@ -14,12 +14,12 @@ from mentoring import matching, permissions, selectors
 from mentoring.models import (
     MatchingMode,
     MatchingRound,
-    NotificationKind,
     Programme,
     Relationship,
 )
 from mentoring.services._checks import reasons_json
 from mentoring.services.notifications import notify
+from notifications.models import NotificationKind
 
 
 @transaction.atomic

@@ -14,7 +14,6 @@ from core.errors import Conflict, Invalid
 from mentoring.models import (
     CheckIn,
     Mode,
-    NotificationKind,
     Reflection,
     Relationship,
     Session,
@@ -22,6 +21,7 @@ from mentoring.models import (
 )
 from mentoring.services._checks import locked, require_party, require_status, schedule_checkin
 from mentoring.services.notifications import notify_partner
+from notifications.models import NotificationKind
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ import pytest
 from playwright.sync_api import expect
 
 from forum import services
-from forum.models import Membership, MembershipState, Message, Notification
+from forum.models import Membership, MembershipState, Message
+from notifications.models import Notification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

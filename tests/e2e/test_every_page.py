@@ -40,6 +40,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import get_resolver
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from notifications.services import unsubscribe_token
 from tests.e2e.conftest import WCAG_TAGS
 from tests.security.test_access_matrix import walk
 
@@ -131,7 +132,11 @@ PAGES: dict[str, P] = {
     "forum:directory": P(viewers=BOTH),
     "forum:community_create": P(),
     "forum:search": P(query="?q=stage"),
-    "forum:notifications": P(),
+    # notifications
+    "notifications:list": P(),
+    "notifications:preferences": P(),
+    "notifications:topic": P(lambda d: {"topic_id": d.topic.pk}),
+    "notifications:unsubscribe": P(lambda d: {"token": unsubscribe_token(d.users["member"].pk, ["mention"])}, BOTH),
     "forum:accept_invitation": P(lambda d: {"token": d.invitation.token}),
     "forum:direct_list": P(),
     "forum:direct_settings": P(),
@@ -214,6 +219,8 @@ NOT_PAGES: dict[str, str] = {
     "forum:mute": "POST only",
     "forum:invite": "POST only",
     "mentoring:notifications_read": "POST only",
+    "notifications:push_subscription": "POST only (JSON from the preferences page's module)",
+    "service_worker": "a script (the push service worker), not a page",
     "mentoring:propose": "POST only",
     "mentoring:respond": "POST only",
     "mentoring:sign": "POST only",

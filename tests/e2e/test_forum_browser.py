@@ -58,7 +58,7 @@ def test_join_approve_mention_notification(open_page, make_user) -> None:  # typ
     page.locator("[data-seq] .message-body a", has_text="@Olga Oosterhuis").wait_for()
 
     fpage = facilitator.visit("/")
-    badge = fpage.locator("header a[href='/gemeenschappen/meldingen/'] [data-notification-count]")
+    badge = fpage.locator("header a[href='/meldingen/'] [data-notification-count]")
     assert int(badge.inner_text()) >= 1
     unread = fpage.locator("header [data-unread-total]")
     assert unread.text_content() == "1"

@@ -94,7 +94,7 @@ def test_pages_fit_the_screen_and_pass_axe(open_page, world, width) -> None:  # 
         "community": f"/gemeenschappen/{slug}/",
         "members": f"/gemeenschappen/{slug}/leden/",
         "moderation": f"/gemeenschappen/{slug}/moderatie/",
-        "notifications": "/gemeenschappen/meldingen/",
+        "notifications": "/meldingen/",
         "search": "/gemeenschappen/zoeken/?q=ervaring",
     }
     for name, path in pages.items():
@@ -131,7 +131,7 @@ def test_notification_groups_lead_to_the_message_and_mark_read(open_page, world)
     facilitator = open_page()
     facilitator.page.set_viewport_size({"width": 360, "height": 800})
     facilitator.use_session_of(world["olga"])
-    page = facilitator.visit("/gemeenschappen/meldingen/")
+    page = facilitator.visit("/meldingen/")
     groups = page.locator(".notification-group")
     assert groups.count() == 1  # four mentions in one topic: one group
     link = page.get_by_role("link", name="Mila Martens en 3 anderen noemden je in “Zorgrobots in de praktijk”")
@@ -141,7 +141,7 @@ def test_notification_groups_lead_to_the_message_and_mark_read(open_page, world)
         link.click()  # to the group's first unread message
     facilitator.check()
     assert page.url.endswith(href)
-    page = facilitator.visit("/gemeenschappen/meldingen/")
+    page = facilitator.visit("/meldingen/")
     page.get_by_role("button", name="Markeren als gelezen").first.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")

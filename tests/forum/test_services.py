@@ -6,7 +6,8 @@ import pytest
 
 from forum import selectors, services
 from forum.errors import Forbidden, Invalid, RateLimited
-from forum.models import Message, MessageRevision, Notification, Reaction, Room
+from forum.models import Message, MessageRevision, Reaction, Room
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -217,17 +218,7 @@ def test_reserved_community_slugs_come_from_the_url_conf(owner) -> None:  # type
     from forum.services._common import reserved_slugs
 
     # The pages that were mirrored by hand before, read from forum/urls.py now.
-    assert reserved_slugs() == {
-        "nieuw",
-        "zoeken",
-        "meldingen",
-        "berichten",
-        "lid",
-        "uitnodiging",
-        "onderwerp",
-        "bericht",
-        "bijlage",
-    }
+    assert reserved_slugs() == {"nieuw", "zoeken", "berichten", "lid", "uitnodiging", "onderwerp", "bericht", "bijlage"}
     community = services.create_community(
         actor=owner, name="Zoeken", kind="kenniskring", description="x", waaromvraag="Waarom zoeken we?"
     )

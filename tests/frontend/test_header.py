@@ -18,8 +18,9 @@ from django.utils import timezone
 from accounts.models import Profile, User
 from forum import selectors as forum_selectors
 from forum import services
-from forum.models import Membership, MembershipState, Notification
+from forum.models import Membership, MembershipState
 from frontend import selectors
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from forum import services
-from forum.models import Community, Membership, MembershipState, Notification
+from forum.models import Community, Membership, MembershipState
 from frontend import selectors
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

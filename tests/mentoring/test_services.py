@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from core.errors import Conflict, Forbidden, Invalid
 from mentoring import selectors, services
-from mentoring.models import Agreement, CheckIn, Goal, Notification, Relationship, Status
+from mentoring.models import Agreement, CheckIn, Goal, Relationship, Status
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

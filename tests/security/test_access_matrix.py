@@ -40,12 +40,13 @@ from forum import selectors as forum_selectors
 from forum import services as forum_services
 from forum.models import Membership, MembershipState, Visibility
 from mentoring import services as mentoring_services
+from notifications.services import unsubscribe_token
 from realtime import protocol
 from tests.security.counts import record_count
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("accounts", "forum", "mentoring", "knowledge_base", "frontend", "digests")
+APPS = ("accounts", "notifications", "forum", "mentoring", "knowledge_base", "frontend", "digests")
 ROLES = ("anonymous", "member", "non_member", "admin")
 MARKERS = (
     "GEHEIM-ONDERWERP",
@@ -255,10 +256,16 @@ SPEC: dict[str, tuple[Params, str]] = {
     "digests:settings": (lambda w: {}, LOGIN),
     # One-click unsubscribe (RFC 8058): the signed token in the link is the authority, no login.
     "digests:unsubscribe": (lambda w: {"token": _unsubscribe_token(w)}, PUBLIC),
+    "notifications:list": (lambda w: {}, LOGIN),
+    "notifications:preferences": (lambda w: {}, LOGIN),
+    "notifications:push_subscription": (lambda w: {}, ACTION),
+    "notifications:topic": (lambda w: {"topic_id": w.topic.pk}, COMMUNITY),
+    "service_worker": (lambda w: {}, PUBLIC),
+    # A signed capability address from a mail: its confirm page shows only the kinds' names.
+    "notifications:unsubscribe": (lambda w: {"token": unsubscribe_token(w.users["member"].pk, ["mention"])}, PUBLIC),
     "forum:directory": (lambda w: {}, PUBLIC),
     "forum:community_create": (lambda w: {}, LOGIN),
     "forum:search": (lambda w: {}, LOGIN),
-    "forum:notifications": (lambda w: {}, LOGIN),
     "forum:accept_invitation": (lambda w: {"token": w.invitation.token}, ACTION),
     "forum:direct_list": (lambda w: {}, LOGIN),
     "forum:direct_start": (lambda w: {}, ACTION),
@@ -342,7 +349,7 @@ EXTRA_GETS: dict[str, Callable[[World], str]] = {
     "draft lesson under its index": lambda w: w.draft.url_path.replace("/home", "/kennisbank", 1),
     "discuss the draft": lambda w: f"/kennisbank/les/{w.draft.pk}/bespreken/",
     "promote the secret topic": lambda w: f"/kennisbank/onderwerp/{w.topic.pk}/naar-les/",
-    "notifications": lambda w: "/gemeenschappen/meldingen/",
+    "notifications": lambda w: "/meldingen/",
     "home": lambda w: "/",
     "directory": lambda w: "/gemeenschappen/",
     "mentoring home": lambda w: "/mentoring/",
@@ -581,7 +588,7 @@ def test_unread_counts_and_notifications_do_not_leak(world: World, make_user: Ca
     # The banned member is not notified of mentions in a room they can no longer read.
     client = Client()
     client.force_login(ex_member)
-    assert not leaks(client.get("/gemeenschappen/meldingen/").content.decode())
+    assert not leaks(client.get("/meldingen/").content.decode())
     assert not leaks(client.get("/").content.decode())
 
 

@@ -15,9 +15,10 @@ from django.urls import reverse
 from accounts import privacy
 from accounts.models import Profile, User
 from forum import services as forum_services
-from forum.models import Message, Notification, Reaction
+from forum.models import Message, Reaction
 from mentoring import models as mm
 from mentoring import services as mentoring_services
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +71,10 @@ def test_export_holds_profile_messages_mentoring_and_notifications(pair_with_rec
     edited = next(m for m in data["messages"] if m["body"].startswith("BERICHT"))
     assert edited["revisions"][0]["body"] == "BERICHT-VAN-SANNE over warmtepompen"
     assert data["reactions"][0]["emoji"] == "👍"
-    assert any(n["kind"] == "mention" for n in data["notifications"]["forum"])
-    assert data["notifications"]["mentoring"], "mentoring notifications (proposal, agreement) are exported"
+    kinds = {n["kind"] for n in data["notifications"]["items"]}
+    assert "mention" in kinds  # the forum's
+    assert kinds & {"proposal", "agreement", "active"}, "mentoring notifications are exported"
+    assert set(data["notification_preferences"]) == {"general", "kinds", "communities", "topics", "push_devices"}
     pair = data["mentoring"]["relationships"][0]
     assert pair["partner"] == "Henk"
     assert pair["agreement"]["rhythm"] == "Elke drie weken een uur"
@@ -283,13 +286,13 @@ def test_every_hook_takes_part_in_the_export_and_the_deletion(
     real = privacy.hooks()
     monkeypatch.setattr(privacy, "_hooks", {hook.app: spy(hook) for hook in real})
     apps = [hook.app for hook in real]
-    assert {"accounts", "forum", "mentoring", "knowledge_base"} <= set(apps)
+    assert {"accounts", "notifications", "forum", "mentoring", "knowledge_base"} <= set(apps)
 
     sanne = pair_with_records["sanne"]
     data = privacy.export_member_data(user=sanne)
     assert exported == apps
     # Each app's part is in the archive: a hook that was not called would leave its keys out.
-    assert {"account", "messages", "mentoring"} <= set(data) and set(data["notifications"]) == {"forum", "mentoring"}
+    assert {"account", "messages", "mentoring"} <= set(data) and set(data["notifications"]) == {"items"}
 
     privacy.delete_account(user=sanne)
     assert forgotten == [(app, True) for app in apps]

@@ -328,7 +328,7 @@ def build_world(active_pair: Any, make_user: Any) -> dict[str, Any]:
     for page in range(1, (len(titles) + 3) // 30 + 2):
         urls.append(("sanne", f"/gemeenschappen/{home.slug}/{room.slug}/?page={page}"))
     urls.append(("sanne", "/gemeenschappen/zoeken/?q=kringxss"))
-    urls.append(("sanne", "/gemeenschappen/meldingen/"))
+    urls.append(("sanne", "/meldingen/"))
     urls.append(("owner", f"/gemeenschappen/{home.slug}/leden/"))
 
     # Mentoring: goals, shared session notes and reflections (shared with the partner).

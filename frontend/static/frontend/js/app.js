@@ -1,6 +1,7 @@
 // Kring's one script entry, on every page: live sidebar and header counts, the page title's
 // unread count, the room page's topic list, and the conversation view on [data-live-topic].
 import { KringLive } from "./live/connection.js";
+import { NotificationBadge } from "./live/notifications.js";
 import { Sidebar } from "./live/sidebar.js";
 
 function socketUrl() {
@@ -22,7 +23,9 @@ async function start() {
     new RoomView(roomRoot, live);
   }
   new Sidebar(live);
-  if (live.rooms.size) live.connect(true);
+  const bell = document.querySelector("[data-notification-count]");
+  if (bell) new NotificationBadge(live, bell);
+  if (live.rooms.size || bell) live.connect(true);
 }
 
 start();

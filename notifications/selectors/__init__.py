@@ -1,0 +1,37 @@
+"""Reads of the notifications app: the grouped list, the badge's count, preferences."""
+
+from notifications.models import Notification
+from notifications.selectors.groups import (
+    GROUPS_PER_PAGE,
+    NotificationGroup,
+    notification_groups,
+    notification_ids_in_group,
+)
+from notifications.selectors.preferences import (
+    KindRow,
+    community_levels,
+    kind_rows,
+    preferences_of,
+    topic_followers,
+    topic_watch,
+)
+
+
+def unread_count(*, user_id: int) -> int:
+    """The badge: unread notifications shown in the app."""
+    return Notification.objects.filter(user_id=user_id, shown=True, read_at__isnull=True).count()
+
+
+__all__ = [
+    "GROUPS_PER_PAGE",
+    "KindRow",
+    "NotificationGroup",
+    "community_levels",
+    "kind_rows",
+    "notification_groups",
+    "notification_ids_in_group",
+    "preferences_of",
+    "topic_followers",
+    "topic_watch",
+    "unread_count",
+]
