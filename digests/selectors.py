@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 
 from accounts.models import User
 from core.mail import absolute_url
-from forum.models import Membership, MembershipState, Message, Topic
+from forum.models import Membership, MembershipState, Message, RoomKind, Topic
 from knowledge_base.models import LessonPage
 from mentoring.models import OPEN_STATUSES, Relationship, Session
 
@@ -33,6 +33,7 @@ def hot_conversations(*, user: User, since: datetime) -> list[dict[str, Any]]:
     query = (
         Message.objects.filter(created_at__gte=since, deleted_at__isnull=True, room__community_id__in=community_ids)
         .filter(room__is_archived=False)
+        .exclude(room__kind=RoomKind.DIRECT)  # a digest shows community conversations, never private ones
         .filter(Q(room__is_restricted=False) | Q(room__room_members__user=user))
         .exclude(author=user)
         .values("topic_id")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.actor import Actor
 from accounts.models import User
 from forum import _sql as sql
+from forum import permissions
 from forum.models import Message, Topic
 from notifications import selectors as notification_selectors
 from notifications.models import Notification, NotificationKind
@@ -110,6 +111,23 @@ def notify_participants(topics: dict[int, Topic], by_topic: dict[int, list[Writt
                 fresh.append(_pending(uid, NotificationKind.REPLY, text, message, topic))
                 waiting.add((tid, uid))
             people.add(actor.pk)
+    return notify_batch(fresh, announce=False)
+
+
+def notify_direct(topics: dict[int, Topic], by_topic: dict[int, list[Written]]) -> set[int]:
+    """Every other participant of a direct conversation, once per message; one query per conversation
+    for its participants (direct conversations have at most 8)."""
+    fresh: list[Pending] = []
+    for tid, messages in by_topic.items():
+        topic = topics[tid]
+        people = permissions.direct_participants(topic.room)
+        for message, _mentioned, _replied in messages:
+            actor = message.author
+            assert actor is not None
+            text = _("%(name)s sent you a message") % {"name": actor.display_name}
+            for uid in people:
+                if uid != actor.pk:
+                    fresh.append(_pending(uid, NotificationKind.DIRECT_MESSAGE, text, message, topic))
     return notify_batch(fresh, announce=False)
 
 

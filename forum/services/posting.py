@@ -35,7 +35,7 @@ from forum.models import (
 from forum.rendering import Mention, Rendered, render
 from forum.serializers import attachment_view, message_frame
 from forum.services.attachments import MAX_ATTACHMENTS, PreparedFile, prepare_attachment, store_thumbnail
-from forum.services.notifications import Written, notify_mentions, notify_participants
+from forum.services.notifications import Written, notify_direct, notify_mentions, notify_participants
 
 MAX_BODY = MAX_MESSAGE_BODY
 
@@ -590,8 +590,15 @@ class PostBatch:
             entry = Written(post.message, frozenset(post.mentioned), replied)
             written.append(entry)
             by_topic.setdefault(post.message.topic_id, []).append(entry)
-        self.notified = notify_mentions(written)
-        self.notified |= notify_participants(self.topics, by_topic)
+        direct = {tid: ws for tid, ws in by_topic.items() if self.topics[tid].room.is_direct}
+        in_rooms = {t: ws for t, ws in by_topic.items() if t not in direct}
+        self.notified = notify_mentions([w for w in written if w.message.topic_id not in direct])
+        if in_rooms:
+            self.notified |= notify_participants(self.topics, in_rooms)
+        # A direct conversation tells every other participant of every message (kind
+        # direct_message, mailed by default); replies and mentions there would say it twice.
+        if direct:
+            self.notified |= notify_direct(self.topics, direct)
 
     def announce(self) -> None:
         """After commit: one layer event per room (each message's article rendered once), one per notified member."""

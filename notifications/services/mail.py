@@ -127,10 +127,7 @@ def send_batch(*, user_id: int, now: dt.datetime | None = None) -> int:
                 template="notifications/mail/notifications",
                 context=_context(user, to_mail, language),
                 language=language,
-                headers={
-                    "List-Unsubscribe": f"<{_unsubscribe_url(user_id, [n.kind for n in to_mail])}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                },
+                unsubscribe_url=_unsubscribe_url(user_id, [n.kind for n in to_mail]),
             )
         return len(to_mail)
 

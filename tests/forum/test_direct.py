@@ -25,6 +25,7 @@ from forum.models import (
     WhoMayMessage,
 )
 from frontend import selectors as frontend_selectors
+from notifications.models import Notification, NotificationKind
 
 pytestmark = pytest.mark.django_db
 
@@ -370,3 +371,19 @@ def test_a_conversation_keeps_its_one_topic(people: dict[str, Any]) -> None:
     assert answer.status_code == 302
     assert room.topics.count() == 1
     assert login(people["stan"]).get(room_page).status_code == 404
+
+
+def test_a_direct_message_notifies_the_other_participants_once(people: dict[str, Any], make_user: Any) -> None:
+    """Kind direct_message for everyone else in the conversation, per message; no reply or mention
+    notification besides it (they would say the same thing twice)."""
+    anna, bram = people["anna"], people["bram"]
+    room = services.open_conversation(actor=anna, others=[bram])
+    post(anna, room, "Hoi @**Bram**")
+    post(bram, room, "Hoi!")
+    post(anna, room, "Zullen we bellen?")
+    to_bram = list(Notification.objects.filter(user=bram).values_list("kind", flat=True))
+    to_anna = list(Notification.objects.filter(user=anna).values_list("kind", flat=True))
+    assert to_bram == [NotificationKind.DIRECT_MESSAGE] * 2
+    assert to_anna == [NotificationKind.DIRECT_MESSAGE]
+    first = Notification.objects.filter(user=bram).order_by("pk").first()
+    assert first is not None and first.url.startswith(room.topics.get().get_absolute_url())

@@ -78,14 +78,15 @@ def test_a_mention_arrives_with_both_parts_absolute_links_and_one_click_unsubscr
 def test_the_mail_is_in_the_recipients_language(
     scene: dict[str, Any], smtp: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
-    monkeypatch.setattr(mail_service, "mail_language", lambda user: "en")
+    scene["owner"].language = "en"  # the member's own choice (accounts.User.language)
+    scene["owner"].save(update_fields=["language"])
     with django_capture_on_commit_callbacks(execute=True):
         _post(scene["sanne"], scene["topic"], "@**Olga Owner** look")
     [mail] = smtp.wait(1)
     assert "1 new notification" in mail["Subject"]
     text, html = _parts(mail)
     assert "Sanne Smit mentioned you in “Warmtepomp”" in text and "mentioned you" in html
-    assert "No more e-mail about this" in text
+    assert "Unsubscribe: https://kring.example/meldingen/afmelden/" in text  # the shared footer, in English
 
 
 def _mail_replies(user: Any) -> None:

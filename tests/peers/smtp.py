@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -66,6 +67,13 @@ class SMTPServer:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+    def wait(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
+        """The messages once ``count`` have arrived (a guard for a slow machine, not a timing test)."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
 
     def to(self, address: str) -> list[EmailMessage]:
         """The mails received for one recipient."""
