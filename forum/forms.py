@@ -165,7 +165,7 @@ class MemberIdsField(forms.Field):
         return ids
 
 
-class StartConversationForm(forms.Form):
+class StartConversationForm(TextRuleMixin, forms.Form):
     members = MemberIdsField(label=_("Members"))
 
     def clean_members(self) -> list[int]:
@@ -175,7 +175,7 @@ class StartConversationForm(forms.Form):
         return members
 
 
-class MessageSettingForm(forms.Form):
+class MessageSettingForm(TextRuleMixin, forms.Form):
     who_may_message = forms.ChoiceField(
         label=_("Who may send you a message?"), choices=WhoMayMessage.choices, widget=forms.RadioSelect
     )

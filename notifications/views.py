@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts.actor import Actor
@@ -153,13 +153,27 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@csrf_exempt  # the signed address is the credential; a mail client's one-click POST has no cookie (RFC 8058)
+@csrf_exempt
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """RFC 8058: the mail provider POSTs ``List-Unsubscribe=One-Click`` to the address in the
+    ``List-Unsubscribe`` header, with no session and no CSRF token; the signed address is the
+    credential. The page and its button go through Django's CSRF check like every form."""
+    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+        return _unsubscribe(request, token, done=True)
+    return _unsubscribe_page(request, token)
+
+
+@csrf_protect
+def _unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
+    return _unsubscribe(request, token, done=request.method == "POST")
+
+
+def _unsubscribe(request: HttpRequest, token: str, *, done: bool) -> HttpResponse:
     parsed = read_token(token)
     if parsed is None:
         raise Http404
     labels = [str(NotificationKind(kind).label) for kind in parsed[1]]
-    if request.method == "POST":
+    if done:
         if services.unsubscribe(token=token) is None:
             raise Http404
         return render(request, "notifications/unsubscribe.html", {"done": True, "labels": labels})

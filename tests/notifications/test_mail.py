@@ -72,7 +72,14 @@ def test_a_mention_arrives_with_both_parts_absolute_links_and_one_click_unsubscr
         _post(sanne, topic, "@**Olga Owner** nog eens")
     assert len(smtp.messages) == 1  # still shown in the app, no longer mailed
     assert Notification.objects.filter(user=owner, kind=NotificationKind.MENTION, mail_due=False).count() == 1
-    assert client.post(path[:-5] + "xxxx/").status_code == 404  # a tampered address does nothing
+    tampered = path[:-5] + "xxxx/"
+    assert (
+        client.post(
+            tampered, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+        ).status_code
+        == 404
+    )
+    assert client.post(path).status_code == 403  # the page's own button needs the CSRF token
 
 
 def test_the_mail_is_in_the_recipients_language(
