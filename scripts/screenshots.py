@@ -126,7 +126,16 @@ def screens() -> dict[str, str]:
         "lesson": lesson.url,
         "mentoring": reverse("mentoring:home"),
         "style": "/stijl/",
+        "conversations": reverse("forum:direct_list"),
+        "preferences": reverse("notifications:preferences"),
+        "members": reverse("forum:members", args=[topic.room.community.slug]),
     }
+    direct = Topic.objects.filter(room__kind="direct", room__room_members__user=member).order_by("pk").first()
+    if direct is not None:
+        out["direct"] = direct.get_absolute_url()
+        other = direct.room.room_members.exclude(user=member).values_list("user_id", flat=True).first()
+        if other is not None:
+            out["member-card"] = reverse("forum:member_card", args=[other])
     return out
 
 

@@ -387,3 +387,13 @@ def test_a_direct_message_notifies_the_other_participants_once(people: dict[str,
     assert to_anna == [NotificationKind.DIRECT_MESSAGE]
     first = Notification.objects.filter(user=bram).order_by("pk").first()
     assert first is not None and first.url.startswith(room.topics.get().get_absolute_url())
+
+
+def test_the_composer_names_the_people_not_the_internal_topic(people: dict[str, Any]) -> None:
+    """A direct conversation's one topic is called "Gesprek" inside; the composer says whom you
+    write to (before: 'Bericht in “Gesprek”')."""
+    anna, bram = people["anna"], people["bram"]
+    room = services.open_conversation(actor=anna, others=[bram])
+    html = login(anna).get(room.topics.get().get_absolute_url(), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert 'placeholder="Bericht aan Bram"' in html
+    assert "Bericht in “" not in html
