@@ -444,3 +444,97 @@ def test_a_member_of_many_rooms_opening_pages_quickly_is_never_told_to_slow_down
     status = page.locator("#live-status")
     assert "slow down" not in (status.text_content() or "")
     assert status.get_attribute("data-state") != "notice"
+
+
+def test_toolbar_pin_accept_hide_flag_delete_and_copy_link_live(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    """The rest of the toolbar, with a facilitator and a member in two contexts: pin and accept
+    show on both sides without reload, hide leaves the member a notice, a report needs a reason and
+    reaches the facilitators, delete asks first, and the link leads back to the message."""
+    from forum.models import Flag, Topic
+
+    sanne = make_user(name="Sanne de Vries")  # the community's owner: a facilitator
+    henk = make_user(name="Henk Bakker")
+
+    def question() -> Topic:
+        topic = community_with(sanne, henk)
+        return services.create_topic(
+            actor=sanne, room=topic.room, title="Welke warmtepomp?", body="Wie weet raad?", is_question=True
+        )
+
+    topic = in_thread(question)
+    one, two = open_page(), open_page()
+    one.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page1 = connected(one, sanne, topic.get_absolute_url())
+    page2 = connected(two, henk, topic.get_absolute_url())
+    send(page2, "Een lucht-water warmtepomp.")
+    send(page2, "Met een buffervat erbij.")
+    answer1, answer2 = article(page1, "Een lucht-water"), article(page1, "Met een buffervat")
+    answer2.wait_for()
+    toolbar1 = page1.locator("[data-message-toolbar]")
+
+    # A member's toolbar has no facilitator actions on another's message.
+    article(page2, "Wie weet raad?").hover()
+    toolbar2 = page2.locator("[data-message-toolbar]")
+    assert toolbar2.get_by_role("button", name="Melden").is_visible()
+    for name in ("Vastzetten", "Verbergen", "Als antwoord accepteren", "Verwijderen", "Bewerken"):
+        assert toolbar2.get_by_role("button", name=name).is_hidden(), name
+
+    # Pin: the tag on both sides, and the button now says it undoes.
+    answer1.hover()
+    toolbar1.get_by_role("button", name="Vastzetten").click()
+    page2.locator("section.messages > article[data-pinned]", has_text="Een lucht-water").wait_for()
+    answer1.locator(".tag", has_text="vastgezet").wait_for()
+    answer1.hover()
+    expect(toolbar1.get_by_role("button", name="Losmaken")).to_have_attribute("aria-pressed", "true")
+
+    # Accept: shown again under the question on the member's page, live.
+    toolbar1.get_by_role("button", name="Als antwoord accepteren").click()
+    page2.locator(".accepted-answer article", has_text="Een lucht-water").wait_for()
+    assert in_thread(lambda: Topic.objects.get(pk=topic.pk).accepted_answer.body) == "Een lucht-water warmtepomp."
+
+    # Hide: both see a notice instead of the text (a live frame is the same for every viewer, so
+    # it never carries hidden text); the facilitator can show it again from the toolbar.
+    hidden_seq = answer2.get_attribute("data-seq")
+    answer2.hover()
+    toolbar1.get_by_role("button", name="Verbergen").click()
+    article(page2, "verborgen door").wait_for()
+    assert article(page2, "Met een buffervat").count() == 0
+    hidden1 = page1.locator(f'section.messages > article[data-hidden][data-seq="{hidden_seq}"]')
+    hidden1.wait_for()
+    hidden1.hover()
+    expect(toolbar1.get_by_role("button", name="Weer tonen")).to_have_attribute("aria-pressed", "true")
+
+    # Report: a reason is required, then the facilitators have it.
+    article(page2, "Wie weet raad?").hover()
+    toolbar2.get_by_role("button", name="Melden").click()
+    dialog = page2.locator("#flag-dialog")
+    dialog.get_by_role("button", name="Melden").click()
+    expect(dialog.locator("[name=reason]")).to_have_attribute("aria-invalid", "true")
+    expect(dialog.get_by_role("alert")).to_have_text("Schrijf kort waarom, zodat een begeleider weet waar het om gaat.")
+    focused(page2, lambda: page2.evaluate("document.activeElement.name") == "reason")
+    dialog.locator("[name=reason]").fill("Reclame voor één merk.")
+    dialog.get_by_role("button", name="Melden").click()
+    page2.locator(".toast", has_text="De begeleiders kijken ernaar.").wait_for()
+    flag = in_thread(lambda: Flag.objects.select_related("message").get())
+    assert (flag.reason, flag.message.body, flag.reporter_id) == ("Reclame voor één merk.", "Wie weet raad?", henk.pk)
+
+    # Delete asks first; after yes, both sides show it as deleted.
+    mine = article(page2, "Een lucht-water").last
+    mine.hover()
+    toolbar2.get_by_role("button", name="Verwijderen").click()
+    page2.locator("#delete-dialog").get_by_role("button", name="Verwijderen").click()
+    page1.locator("section.messages > article[data-deleted]", has_text="verwijderd").wait_for()
+    page2.locator("section.messages > article[data-deleted]", has_text="verwijderd").wait_for()
+
+    # Copy link: the clipboard holds the message's address, which opens at that message.
+    first = article(page1, "Wie weet raad?")
+    first.hover()
+    toolbar1.get_by_role("button", name="Link kopiëren").click()
+    page1.locator(".toast", has_text="Link gekopieerd.").wait_for()
+    link = page1.evaluate("navigator.clipboard.readText()")
+    seq = first.get_attribute("data-seq")
+    assert link.endswith(f"{topic.get_absolute_url()}#m{seq}"), link
+    one.visit(link.removeprefix(one.base_url))
+    assert page1.evaluate("location.hash") == f"#m{seq}"
+    one.check()
+    two.check()

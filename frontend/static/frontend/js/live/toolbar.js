@@ -129,6 +129,8 @@ export class Toolbar {
         if (this.flagDialog) {
           this.flagDialog.dataset.messageId = article.dataset.messageId;
           this.flagDialog.querySelector("form")?.reset();
+          this.flagDialog.querySelector("[data-flag-error]").hidden = true;
+          this.flagDialog.querySelector("[name=reason]").removeAttribute("aria-invalid");
           openDialog(this.flagDialog);
         }
         break;
@@ -169,11 +171,18 @@ export class Toolbar {
     event.preventDefault();
     const form = event.target;
     const reason = form.elements.reason.value.trim();
+    const error = form.querySelector("[data-flag-error]");
     if (!reason) {
+      // The form is novalidate: the design system's field error, not the browser's bubble.
       form.elements.reason.setAttribute("aria-invalid", "true");
+      form.elements.reason.setAttribute("aria-describedby", error.id);
+      error.hidden = false;
       form.elements.reason.focus();
       return;
     }
+    form.elements.reason.removeAttribute("aria-invalid");
+    form.elements.reason.removeAttribute("aria-describedby");
+    error.hidden = true;
     const article = this.view.list.querySelector(`article[data-message-id="${this.flagDialog.dataset.messageId}"]`);
     closeDialog(this.flagDialog);
     if (article) await this.post(this.actionUrl(article, "flag"), { reason }, t("flagDone", "Thank you. The facilitators will look at it."));
