@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -221,3 +222,30 @@ def upsert_statement(
         f" ON CONFLICT ({conflict}) DO UPDATE SET {target} = excluded.{target}"
     )
     return statement, [v for value in values for v in value]
+
+
+def _values_table(rows: Sequence[tuple[Any, ...]], names: Sequence[str]) -> tuple[str, list[Any]]:
+    """``SELECT %s AS a, %s AS b UNION ALL …``: a literal table that PostgreSQL and SQLite
+    (3.33+) can both join in ``UPDATE … FROM``; ``VALUES … AS v(a, b)`` is PostgreSQL only."""
+    select = "SELECT " + ", ".join(f"%s AS {name}" for name in names)
+    return " UNION ALL ".join([select] * len(rows)), [value for row in rows for value in row]
+
+
+def counter_statements(
+    room_seqs: dict[int, int], topic_counts: dict[int, tuple[int, int]], now: datetime
+) -> list[tuple[str, list[Any]]]:
+    """A batch's new room seqs and topic counters, one statement per table whatever the
+    number of rooms and topics. (The ORM's ``bulk_update``/``Case(When(…))`` builds the same
+    in Python at ~0.5 ms per row: most of a 100-room batch's CPU.)"""
+    rooms, topics = table(Room), table(Topic)
+    literal, params = _values_table(sorted(room_seqs.items()), ["id", "seq"])
+    # Only quoted table names and placeholders are formatted in; every value is a parameter.
+    by_room = (f"UPDATE {rooms} SET last_seq = v.seq FROM ({literal}) AS v WHERE {rooms}.id = v.id", params)  # noqa: S608
+    rows = [(tid, n, seq) for tid, (n, seq) in sorted(topic_counts.items())]
+    literal, params = _values_table(rows, ["id", "n", "seq"])
+    by_topic = (
+        f"UPDATE {topics} SET message_count = {topics}.message_count + v.n, last_seq = v.seq,"  # noqa: S608
+        f" last_message_at = %s FROM ({literal}) AS v WHERE {topics}.id = v.id",
+        [now, *params],
+    )
+    return [by_room, by_topic]

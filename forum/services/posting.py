@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeAlias
@@ -11,8 +11,7 @@ from typing import Any, TypeAlias
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
-from django.urls import reverse
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +34,7 @@ from forum.models import (
 from forum.rendering import Mention, Rendered, render
 from forum.serializers import attachment_view, message_frame
 from forum.services.attachments import MAX_ATTACHMENTS, PreparedFile, prepare_attachment, store_thumbnail
+from forum.services.mentions import MentionTargets, mention_links, mention_targets
 from forum.services.notifications import Written, notify_direct, notify_mentions, notify_participants
 
 MAX_BODY = MAX_MESSAGE_BODY
@@ -251,76 +251,6 @@ def _as_uuid(value: Any) -> uuid.UUID:
 
 
 @dataclass(slots=True)
-class MentionTargets:
-    """Per room: the mentioned people who can read it, by id and by name (several may share one)."""
-
-    by_id: dict[int, User] = field(default_factory=dict)
-    by_name: dict[str, list[User]] = field(default_factory=dict)
-
-    def resolve(self, mentions: Iterable[Mention]) -> tuple[dict[Mention, tuple[str, str]], set[int]]:
-        """The links to render and the members to notify; a plain name that two readers share is refused."""
-        links: dict[Mention, tuple[str, str]] = {}
-        people: set[int] = set()
-        for mention in sorted(mentions):
-            if mention.user_id is not None:
-                found = self.by_id.get(mention.user_id)
-            else:
-                named = self.by_name.get(mention.name, [])
-                if len(named) > 1:
-                    raise Invalid(
-                        _(
-                            "Several members are called %(name)s: choose the one you mean from the suggestions, "
-                            "so that the mention reads @**%(name)s|number**."
-                        )
-                        % {"name": mention.name},
-                        field="body",
-                        code="ambiguous_mention",
-                    )
-                found = named[0] if named else None
-            if found is not None:
-                links[mention] = (found.display_name, reverse("accounts:profile", args=[found.pk]))
-                people.add(found.pk)
-        return links, people
-
-
-def mention_targets(rooms: dict[int, Room], mentions_by_room: dict[int, set[Mention]]) -> dict[int, MentionTargets]:
-    """Per room, the mentioned people who can read it: one query for the people, one for their memberships."""
-    every = set().union(*mentions_by_room.values()) if mentions_by_room else set()
-    names = {m.name for m in every if m.user_id is None}
-    ids = {m.user_id for m in every if m.user_id is not None}
-    if not every:
-        return {}
-    users = list(
-        User.objects.filter(Q(profile__display_name__in=names) | Q(pk__in=ids), is_active=True).select_related(
-            "profile"
-        )
-    )
-    readers = {u.pk: Actor(user=u) for u in users}
-    permissions.load_memberships(list(readers.values()), {rooms[room_id].community_id for room_id in mentions_by_room})
-    targets: dict[int, MentionTargets] = {}
-    for room_id, mentions in mentions_by_room.items():
-        room = rooms[room_id]
-        wanted_names = {m.name for m in mentions if m.user_id is None}
-        wanted_ids = {m.user_id for m in mentions if m.user_id is not None}
-        found = MentionTargets()
-        for u in users:
-            named = u.profile.display_name in wanted_names
-            if not (named or u.pk in wanted_ids) or not permissions.can_read_room(readers[u.pk], room):
-                continue
-            if u.pk in wanted_ids:
-                found.by_id[u.pk] = u
-            if named:
-                found.by_name.setdefault(u.profile.display_name, []).append(u)
-        targets[room_id] = found
-    return targets
-
-
-def mention_links(targets: MentionTargets, mentions: Iterable[Mention]) -> dict[Mention, tuple[str, str]]:
-    """Mention -> (name, profile URL), for ``render``; raises ``Invalid`` for an ambiguous name."""
-    return targets.resolve(mentions)[0]
-
-
-@dataclass(slots=True)
 class _Post:
     """One post of a batch on its way through the phases."""
 
@@ -534,7 +464,7 @@ class PostBatch:
         for m in self.messages:
             n, _seq = by_topic.get(m.topic_id, (0, 0))
             by_topic[m.topic_id] = (n + 1, m.seq)
-        self.writes += _counter_statements(changed, by_topic, self.now)
+        self.writes += sql.counter_statements(changed, by_topic, self.now)
 
     def attach(self) -> None:
         """Each post's checked files, stored with their message."""
@@ -642,30 +572,3 @@ class PostBatch:
                 )
             )
         events.announce_batch(frames, self.notified)
-
-
-def _values_table(rows: Sequence[tuple[Any, ...]], names: Sequence[str]) -> tuple[str, list[Any]]:
-    """``SELECT %s AS a, %s AS b UNION ALL …``: a literal table that PostgreSQL and SQLite
-    (3.33+) can both join in ``UPDATE … FROM``; ``VALUES … AS v(a, b)`` is PostgreSQL only."""
-    select = "SELECT " + ", ".join(f"%s AS {name}" for name in names)
-    return " UNION ALL ".join([select] * len(rows)), [value for row in rows for value in row]
-
-
-def _counter_statements(
-    room_seqs: dict[int, int], topic_counts: dict[int, tuple[int, int]], now: datetime
-) -> list[tuple[str, list[Any]]]:
-    """A batch's new room seqs and topic counters, one statement per table whatever the
-    number of rooms and topics. (The ORM's ``bulk_update``/``Case(When(…))`` builds the same
-    in Python at ~0.5 ms per row: most of a 100-room batch's CPU.)"""
-    rooms, topics = sql.table(Room), sql.table(Topic)
-    table, params = _values_table(sorted(room_seqs.items()), ["id", "seq"])
-    # Only quoted table names and placeholders are formatted in; every value is a parameter.
-    by_room = (f"UPDATE {rooms} SET last_seq = v.seq FROM ({table}) AS v WHERE {rooms}.id = v.id", params)  # noqa: S608
-    rows = [(tid, n, seq) for tid, (n, seq) in sorted(topic_counts.items())]
-    table, params = _values_table(rows, ["id", "n", "seq"])
-    by_topic = (
-        f"UPDATE {topics} SET message_count = {topics}.message_count + v.n, last_seq = v.seq,"  # noqa: S608
-        f" last_message_at = %s FROM ({table}) AS v WHERE {topics}.id = v.id",
-        [now, *params],
-    )
-    return [by_room, by_topic]
