@@ -19,6 +19,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from core.errors import Forbidden, Invalid, KringError, NotFound
 
@@ -94,3 +95,23 @@ class KringErrorMiddleware:
         if hasattr(exception, "wait_seconds"):
             response["Retry-After"] = str(max(1, round(exception.wait_seconds)))
         return response
+
+
+TokenView = Callable[[HttpRequest, str], HttpResponse]
+
+
+def one_click_unsubscribe(*, page: TokenView, one_click: TokenView) -> TokenView:
+    """An unsubscribe address for a mail's ``List-Unsubscribe`` header (RFC 8058).
+
+    The mail provider POSTs ``List-Unsubscribe=One-Click`` to it with no session and no CSRF
+    token; the signed token in the address is the credential, so that POST alone is exempt.
+    Anything else (the page and its button) goes through Django's CSRF check like every form."""
+    protected = csrf_protect(page)
+
+    @csrf_exempt
+    def view(request: HttpRequest, token: str) -> HttpResponse:
+        if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+            return one_click(request, token)
+        return protected(request, token)
+
+    return view

@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from accounts.models import User
 from core.errors import Invalid
+from core.http import one_click_unsubscribe
 from digests import services
 from digests.forms import FrequencyForm
 from digests.models import DigestSettings, Frequency
@@ -30,17 +30,6 @@ def digest_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "digests/settings.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@csrf_exempt
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """RFC 8058: the mail provider POSTs ``List-Unsubscribe=One-Click`` to the link in the
-    ``List-Unsubscribe`` header, without a session or a CSRF token; the signed token is the
-    authority. Anything else (the page and its button) goes through Django's CSRF check."""
-    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
-        return _unsubscribe(request, token)
-    return _unsubscribe_page(request, token)
-
-
-@csrf_protect
 def _unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         return _unsubscribe(request, token)
@@ -55,3 +44,6 @@ def _unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except Invalid:
         return render(request, "digests/unsubscribe.html", {"invalid": True}, status=404)
     return render(request, "digests/unsubscribe.html", {"done": True})
+
+
+unsubscribe = one_click_unsubscribe(page=_unsubscribe_page, one_click=_unsubscribe)

@@ -10,12 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts.actor import Actor
 from core.errors import Invalid
-from core.http import add_to_form
+from core.http import add_to_form, one_click_unsubscribe
 from notifications import registry, selectors, services
 from notifications.forms import PreferencesForm
 from notifications.models import NotificationKind, WatchState
@@ -153,21 +152,6 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@csrf_exempt
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """RFC 8058: the mail provider POSTs ``List-Unsubscribe=One-Click`` to the address in the
-    ``List-Unsubscribe`` header, with no session and no CSRF token; the signed address is the
-    credential. The page and its button go through Django's CSRF check like every form."""
-    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
-        return _unsubscribe(request, token, done=True)
-    return _unsubscribe_page(request, token)
-
-
-@csrf_protect
-def _unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
-    return _unsubscribe(request, token, done=request.method == "POST")
-
-
 def _unsubscribe(request: HttpRequest, token: str, *, done: bool) -> HttpResponse:
     parsed = read_token(token)
     if parsed is None:
@@ -178,3 +162,14 @@ def _unsubscribe(request: HttpRequest, token: str, *, done: bool) -> HttpRespons
             raise Http404
         return render(request, "notifications/unsubscribe.html", {"done": True, "labels": labels})
     return render(request, "notifications/unsubscribe.html", {"done": False, "labels": labels, "token": token})
+
+
+def _unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
+    return _unsubscribe(request, token, done=request.method == "POST")
+
+
+def _unsubscribe_one_click(request: HttpRequest, token: str) -> HttpResponse:
+    return _unsubscribe(request, token, done=True)
+
+
+unsubscribe = one_click_unsubscribe(page=_unsubscribe_page, one_click=_unsubscribe_one_click)
