@@ -536,5 +536,12 @@ def test_toolbar_pin_accept_hide_flag_delete_and_copy_link_live(open_page, make_
     assert link.endswith(f"{topic.get_absolute_url()}#m{seq}"), link
     one.visit(link.removeprefix(one.base_url))
     assert page1.evaluate("location.hash") == f"#m{seq}"
+
+    # The composer's placeholder names the topic where there is room, and is short where a
+    # narrow box would cut it mid-word.
+    box = page1.get_by_label("Je bericht")
+    expect(box).to_have_attribute("placeholder", "Bericht in “Welke warmtepomp?”")
+    page1.set_viewport_size({"width": 360, "height": 740})
+    expect(box).to_have_attribute("placeholder", "Een bericht schrijven")
     one.check()
     two.check()

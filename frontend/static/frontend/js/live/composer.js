@@ -33,6 +33,7 @@ export class Composer {
     const listbox = this.form.querySelector("[data-suggestions]");
     this.autocomplete = listbox ? new Autocomplete(this.textarea, listbox, { membersUrl: view.data.membersUrl }) : null;
 
+    this.fitPlaceholder();
     this.textarea.addEventListener("keydown", (event) => this.keydown(event));
     this.textarea.addEventListener("input", () => {
       this.live.typing(view.roomId, view.topicId);
@@ -77,6 +78,20 @@ export class Composer {
 
   focus() {
     this.textarea?.focus();
+  }
+
+  // The full placeholder names the topic or the people ("Bericht in “…”"); a narrow composer
+  // would cut it mid-word, so there it says only what the box is for.
+  fitPlaceholder() {
+    const full = this.textarea.placeholder;
+    const short = this.textarea.dataset.placeholderShort;
+    if (!short) return;
+    const narrow = window.matchMedia("(max-width: 480px)");
+    const apply = () => {
+      this.textarea.placeholder = narrow.matches ? short : full;
+    };
+    apply();
+    narrow.addEventListener("change", apply);
   }
 
   keydown(event) {
