@@ -94,6 +94,9 @@ def direct_topic(*, room: Room) -> Topic | None:
     return Topic.objects.filter(room=room).order_by("pk").first()
 
 
+COMMON_SHOWN = 5  # communities in common listed on a member card
+
+
 @dataclass
 class MemberCard:
     user_id: int
@@ -104,6 +107,7 @@ class MemberCard:
     work_situation: str
     career_stage: str
     common: list[Community] = field(default_factory=list)
+    common_more: int = 0  # shared communities beyond the ones listed
     is_self: bool = False
     can_message: bool = False
     message_refusal: str | None = None
@@ -119,14 +123,16 @@ def member_card(*, actor: Actor | User, user_id: int) -> MemberCard | None:
     if profile is None:
         return None
     mine = Membership.objects.filter(user_id=actor.member_id, state=MembershipState.ACTIVE).values("community_id")
-    common = list(
-        Community.objects.filter(
-            is_system=False,
-            memberships__user_id=user_id,
-            memberships__state=MembershipState.ACTIVE,
-            pk__in=mine,
-        ).order_by("name")[:12]
+    shared = Community.objects.filter(
+        is_system=False,
+        memberships__user_id=user_id,
+        memberships__state=MembershipState.ACTIVE,
+        pk__in=mine,
     )
+    # A card is a glance: a few names, then how many more (counted only when there are more).
+    common = list(shared.order_by("name")[: COMMON_SHOWN + 1])
+    common_more = shared.count() - COMMON_SHOWN if len(common) > COMMON_SHOWN else 0
+    common = common[:COMMON_SHOWN]
     is_self = user_id == actor.member_id
     refusal = None if is_self else permissions.message_refusal(actor, [user_id])
     return MemberCard(
@@ -138,6 +144,7 @@ def member_card(*, actor: Actor | User, user_id: int) -> MemberCard | None:
         work_situation=profile.get_work_situation_display() if profile.work_situation else "",
         career_stage=profile.get_career_stage_display() if profile.career_stage else "",
         common=common,
+        common_more=common_more,
         is_self=is_self,
         can_message=not is_self and refusal is None,
         message_refusal=None if refusal is None else permissions.refusal_message(refusal),

@@ -397,3 +397,22 @@ def test_the_composer_names_the_people_not_the_internal_topic(people: dict[str, 
     html = login(anna).get(room.topics.get().get_absolute_url(), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert 'placeholder="Bericht aan Bram"' in html
     assert "Bericht in “" not in html
+
+
+def test_member_card_lists_a_few_communities_in_common_then_how_many_more(
+    people: dict[str, Any], add_member: Any
+) -> None:
+    from forum import services
+    from forum.selectors.direct import COMMON_SHOWN
+
+    anna, bram = people["anna"], people["bram"]
+    for n in range(COMMON_SHOWN + 3):
+        community = services.create_community(
+            actor=anna, name=f"Kring {n:02d}", kind="hub", description="d", waaromvraag="w"
+        )
+        add_member(community, bram)
+    html = login(anna).get(f"/gemeenschappen/lid/{bram.pk}/?fragment=1").content.decode()
+    listed = html.count('class="tag" href="/gemeenschappen/')
+    assert listed == COMMON_SHOWN, listed
+    # 8 made here plus the fixture's one: 9 in common, 5 listed.
+    assert "en nog 4" in html
