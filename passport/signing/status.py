@@ -14,7 +14,8 @@ MIN_BITS = 131_072
 
 def encode(revoked: set[int], *, size: int = MIN_BITS) -> str:
     """``encodedList``: multibase base64url (``u``, no padding) of the gzipped bitstring."""
-    bits = bytearray(max(size, MIN_BITS) // 8)
+    size = max(size, MIN_BITS, max(revoked, default=0) + 1)
+    bits = bytearray(-(-size // 8))
     for index in revoked:
         # Index 0 is the left-most bit of the first byte.
         bits[index // 8] |= 0x80 >> (index % 8)
