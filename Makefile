@@ -12,7 +12,7 @@ PORT ?= 8000
 # are served from the apps' folders and not collected at all.
 PO_FILES := $(wildcard */locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
-STATIC_SOURCES := $(shell find frontend/static knowledge_base/static -type f 2>/dev/null)
+STATIC_SOURCES := $(shell find frontend/static knowledge_base/static passport/static -type f 2>/dev/null)
 STATIC_STAMP := staticfiles/.collected
 
 $(BIN)/python:

@@ -84,6 +84,11 @@ class Achievement(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def owner_name(self) -> str:
+        owner = self.community or self.programme
+        return owner.name if owner is not None else ""
+
 
 class Award(models.Model):
     """One member's award of an achievement, with the signed Open Badges 3.0 credential."""
