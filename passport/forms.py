@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Skill
 from core.text import TextRuleMixin
-from passport.models import Achievement, Rule
+from passport.models import Achievement
 
 
 class AchievementForm(TextRuleMixin, forms.ModelForm):
@@ -18,10 +18,13 @@ class AchievementForm(TextRuleMixin, forms.ModelForm):
 
     def __init__(self, *args: object, owners: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["owner"].choices = owners
-        self.fields["skill"].queryset = Skill.objects.order_by("name")
-        self.fields["skill"].required = False
-        self.fields["rule"].choices = Rule.choices
+        owner_field = self.fields["owner"]
+        assert isinstance(owner_field, forms.ChoiceField)
+        owner_field.choices = owners
+        skill_field = self.fields["skill"]
+        assert isinstance(skill_field, forms.ModelChoiceField)
+        skill_field.queryset = Skill.objects.order_by("name")
+        skill_field.required = False
         self.order_fields(["owner", "name", "description", "criteria", "image", "skill", "rule"])
 
 
@@ -56,4 +59,6 @@ class VisibilityForm(TextRuleMixin, forms.Form):
 
     def __init__(self, *args: object, award_choices: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["public_awards"].choices = award_choices
+        awards_field = self.fields["public_awards"]
+        assert isinstance(awards_field, forms.MultipleChoiceField)
+        awards_field.choices = award_choices

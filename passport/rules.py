@@ -46,7 +46,7 @@ def _lesson_published(sender: Any, instance: LessonPage, **kwargs: Any) -> None:
 def evaluate_pair(relationship_id: int) -> None:
 
     relationship = Relationship.objects.filter(pk=relationship_id).only("programme_id").first()
-    if relationship is None:
+    if relationship is None or relationship.programme_id is None:
         return
     achievements = list(
         Achievement.objects.filter(programme_id=relationship.programme_id, rule=Rule.PAIR_GOALS_BOTH_WAYS)
