@@ -22,7 +22,18 @@ from typing import Any
 from bench.common import LOAD_CPUS, NCPU, ROOT, SERVER_CPUS, bench_env, loadavg
 
 RESULTS = ROOT / "bench" / "results"
-ALL = ["fanout", "scaleout", "idle", "posting", "history", "directory", "matching", "knowledge", "passport", "lighthouse"]
+ALL = [
+    "fanout",
+    "scaleout",
+    "idle",
+    "posting",
+    "history",
+    "directory",
+    "matching",
+    "knowledge",
+    "passport",
+    "lighthouse",
+]
 APPS = ["kring", "channels_chat", "asgi_hub", "ws_broadcast"]
 
 # Targets from issue 7.
