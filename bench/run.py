@@ -22,7 +22,18 @@ from typing import Any
 from bench.common import LOAD_CPUS, NCPU, ROOT, SERVER_CPUS, bench_env, loadavg
 
 RESULTS = ROOT / "bench" / "results"
-ALL = ["fanout", "scaleout", "idle", "posting", "history", "directory", "matching", "knowledge", "lighthouse"]
+ALL = [
+    "fanout",
+    "scaleout",
+    "idle",
+    "posting",
+    "history",
+    "directory",
+    "matching",
+    "knowledge",
+    "passport",
+    "lighthouse",
+]
 APPS = ["kring", "channels_chat", "asgi_hub", "ws_broadcast"]
 
 # Targets from issue 7.
@@ -266,6 +277,17 @@ def main() -> int:
         except Exception as exc:
             res["knowledge"] = {"error": repr(exc)}
         log(f"  {json.dumps(res['knowledge'])[:600]}")
+        save()
+
+    if "passport" in only and time_left(120, "passport"):
+        from bench import passport
+
+        log("issuing 1,000 signed Open Badges 3.0 credentials …")
+        try:
+            res["passport"] = passport.run(1000)
+        except Exception as exc:
+            res["passport"] = {"error": repr(exc)}
+        log(f"  {json.dumps(res['passport'])[:600]}")
         save()
 
     if "lighthouse" in only and time_left(150 + 40 * args.lighthouse_runs, "lighthouse"):

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from frontend import views as frontend_views
 from notifications import views as notification_views
+from passport import views as passport_views
 
 urlpatterns = [
     path("healthz", frontend_views.healthz, name="healthz"),
@@ -20,6 +21,9 @@ urlpatterns += [
     path("gemeenschappen/", include("forum.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("samenvatting/", include("digests.urls")),
+    path("paspoort/", include("passport.urls")),
+    # The did:web issuer's DID document (did:web resolves did:web:<host> to this path).
+    path(".well-known/did.json", passport_views.did_document, name="did_document"),
     # --- knowledge_base (Wagtail): admin, documents, API and the page tree ---
     path("cms/", include("wagtail.admin.urls")),
     path("documenten/", include("wagtail.documents.urls")),

@@ -129,7 +129,13 @@ def screens() -> dict[str, str]:
         "conversations": reverse("forum:direct_list"),
         "preferences": reverse("notifications:preferences"),
         "members": reverse("forum:members", args=[topic.room.community.slug]),
+        "passport": reverse("passport:mine"),
     }
+    from passport.models import Award
+
+    award = Award.objects.filter(recipient=member).order_by("pk").first()
+    if award is not None:
+        out["credential"] = reverse("passport:credential", args=[award.uuid])
     direct = Topic.objects.filter(room__kind="direct", room__room_members__user=member).order_by("pk").first()
     if direct is not None:
         out["direct"] = direct.get_absolute_url()

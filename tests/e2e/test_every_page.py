@@ -174,11 +174,44 @@ PAGES: dict[str, P] = {
     "knowledge_base:search": P(viewers=BOTH, query="?q=mentor"),
     "knowledge_base:promote_topic": P(lambda d: {"topic_id": d.topic.pk}, ("facilitator",)),
     "wagtailcore_login": P(viewers=ANON),  # Wagtail's login for private pages
+    # learning passport (the demo's member holds two credentials, one public)
+    "passport:mine": P(),
+    "passport:print": P(),
+    "passport:member": P(lambda d: {"member_id": d.users["member"].pk}, ("facilitator",)),
+    "passport:shared": P(lambda d: {"token": _share_token(d)}, ANON),
+    "passport:achievements": P(viewers=("facilitator",)),
+    "passport:achievement_create": P(viewers=("facilitator",)),
+    "passport:achievement_manage": P(lambda d: {"uuid": _award(d).achievement.uuid}, ("facilitator",)),
+    "passport:achievement": P(lambda d: {"uuid": _award(d).achievement.uuid}, BOTH),
+    "passport:credential": P(lambda d: {"uuid": _award(d).uuid}, BOTH),
 }
+
+
+def _award(d: Any) -> Any:
+    from passport.models import Award
+
+    return Award.objects.filter(recipient=d.users["member"]).select_related("achievement").order_by("pk").first()
+
+
+def _share_token(d: Any) -> str:
+    from passport import services as passport_services
+
+    return passport_services.create_share_link(actor=d.users["member"])
+
 
 # Patterns that answer with something other than a page, or only inside a flow that the URL
 # alone cannot start. Each says why; a new pattern must be in PAGES or here.
 NOT_PAGES: dict[str, str] = {
+    "did_document": "JSON: the did:web issuer's DID document",
+    "passport:share": "POST only: make or stop the share link",
+    "passport:export": "a JSON download of the member's passport",
+    "passport:endorse": "POST only: endorse a skill",
+    "passport:credential_json": "a JSON-LD download (the Open Badges 3.0 credential)",
+    "passport:revoke": "POST only: revoke a credential",
+    "passport:status_list": "JSON-LD: the signed Bitstring Status List credential",
+    "passport:ob2_issuer": "JSON-LD: the Open Badges 2.0 issuer profile",
+    "passport:ob2_badge": "JSON-LD: an Open Badges 2.0 BadgeClass",
+    "passport:ob2_assertion": "JSON-LD: an Open Badges 2.0 hosted assertion",
     "healthz": "plain-text health check",
     "set_language": "POST only (the language switch's form target)",
     "frontend:favicon": "an icon, not a page (its request is checked on every page)",

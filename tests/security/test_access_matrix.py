@@ -46,7 +46,7 @@ from tests.security.counts import record_count
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("accounts", "notifications", "forum", "mentoring", "knowledge_base", "frontend", "digests")
+APPS = ("accounts", "notifications", "forum", "mentoring", "knowledge_base", "frontend", "digests", "passport")
 ROLES = ("anonymous", "member", "non_member", "admin")
 MARKERS = (
     "GEHEIM-ONDERWERP",
@@ -55,6 +55,7 @@ MARKERS = (
     "GEHEIM-SESSIE",
     "GEHEIM-REFLECTIE",
     "GEHEIM-CONCEPTLES",
+    "GEHEIM-AANBEVELING",
 )
 
 # --- the world -----------------------------------------------------------------------------
@@ -208,6 +209,30 @@ def app_patterns() -> list[tuple[str, str]]:
     return found
 
 
+def _passport(w: World) -> dict[str, Any]:
+    """An achievement of the open community awarded to the member, whose passport stays private
+    except for that credential; a private endorsement carries a marker."""
+    if "_passport" not in w.__dict__:
+        from accounts.models import Skill
+        from passport import services as passport_services
+        from passport.models import Endorsement
+
+        achievement = passport_services.define_achievement(
+            actor=w.owner,
+            community=w.open_community,
+            name="Kringbouwer",
+            description="Bouwt mee.",
+            criteria="Doet mee.",
+        )
+        award = passport_services.award(actor=w.owner, achievement=achievement, recipient=w.users["member"])
+        Endorsement.objects.create(
+            endorser=w.owner, endorsee=w.users["member"], skill=Skill.objects.first(), comment="GEHEIM-AANBEVELING"
+        )
+        token = passport_services.create_share_link(actor=w.users["member"])
+        w.__dict__["_passport"] = {"achievement": achievement, "award": award, "token": token}
+    return w.__dict__["_passport"]  # type: ignore[no-any-return]
+
+
 def _unsubscribe_token(w: World) -> str:
     from digests.services import unsubscribe_token
 
@@ -254,6 +279,28 @@ SPEC: dict[str, tuple[Params, str]] = {
     "accounts:privacy_export": (lambda w: {}, LOGIN),
     "accounts:privacy_delete": (lambda w: {}, ACTION),
     "digests:settings": (lambda w: {}, LOGIN),
+    # The learning passport: the member's own pages need a login; others' passports show only what
+    # the member made public (the private endorsement's marker must never leak); credentials, the
+    # DID document, the status list and the OB 2.0 documents are public by design.
+    "did_document": (lambda w: {}, PUBLIC),
+    "passport:mine": (lambda w: {}, LOGIN),
+    "passport:share": (lambda w: {}, ACTION),
+    "passport:export": (lambda w: {}, LOGIN),
+    "passport:print": (lambda w: {}, LOGIN),
+    "passport:member": (lambda w: {"member_id": w.users["member"].pk}, LOGIN),
+    "passport:endorse": (lambda w: {"member_id": w.users["member"].pk}, ACTION),
+    "passport:shared": (lambda w: {"token": _passport(w)["token"]}, PUBLIC),
+    "passport:achievements": (lambda w: {}, LOGIN),
+    "passport:achievement_create": (lambda w: {}, ACTION),
+    "passport:achievement_manage": (lambda w: {"uuid": _passport(w)["achievement"].uuid}, ACTION),
+    "passport:achievement": (lambda w: {"uuid": _passport(w)["achievement"].uuid}, PUBLIC),
+    "passport:credential": (lambda w: {"uuid": _passport(w)["award"].uuid}, PUBLIC),
+    "passport:credential_json": (lambda w: {"uuid": _passport(w)["award"].uuid}, PUBLIC),
+    "passport:revoke": (lambda w: {"uuid": _passport(w)["award"].uuid}, ACTION),
+    "passport:status_list": (lambda w: {}, PUBLIC),
+    "passport:ob2_issuer": (lambda w: {}, PUBLIC),
+    "passport:ob2_badge": (lambda w: {"uuid": _passport(w)["achievement"].uuid}, PUBLIC),
+    "passport:ob2_assertion": (lambda w: {"uuid": _passport(w)["award"].uuid}, PUBLIC),
     # One-click unsubscribe (RFC 8058): the signed token in the link is the authority, no login.
     "digests:unsubscribe": (lambda w: {"token": _unsubscribe_token(w)}, PUBLIC),
     "notifications:list": (lambda w: {}, LOGIN),
@@ -439,7 +486,7 @@ def allowed(kind: str, role: str, response: Any) -> bool:
 
 def snapshot() -> dict[str, int]:
     counts = {}
-    for app in ("accounts", "forum", "mentoring", "knowledge_base", "wagtailcore"):
+    for app in ("accounts", "forum", "mentoring", "knowledge_base", "wagtailcore", "passport"):
         for model in apps.get_app_config(app).get_models():
             counts[model._meta.label] = model.objects.count()
     return counts
@@ -544,6 +591,8 @@ def test_posts_by_outsiders_change_nothing(world: World) -> None:
         "accounts:profile_edit",
         "knowledge_base:discuss",  # creates the system "Kennisbank" community on first use
         "digests:unsubscribe",  # the link in the member's mail: whoever holds it may unsubscribe them
+        "passport:mine",  # saves their own choice of what is public
+        "passport:share",  # makes their own share link
     }
     for role in ("anonymous", "non_member"):
         client = client_for(world, role)
