@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "mentoring",
     "knowledge_base",
     "digests",
+    "monitoring",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -20,6 +20,7 @@ urlpatterns += [
     path("gemeenschappen/", include("forum.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("samenvatting/", include("digests.urls")),
+    path("monitor/", include("monitoring.urls")),
     # --- knowledge_base (Wagtail): admin, documents, API and the page tree ---
     path("cms/", include("wagtail.admin.urls")),
     path("documenten/", include("wagtail.documents.urls")),
