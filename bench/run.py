@@ -22,7 +22,18 @@ from typing import Any
 from bench.common import LOAD_CPUS, NCPU, ROOT, SERVER_CPUS, bench_env, loadavg
 
 RESULTS = ROOT / "bench" / "results"
-ALL = ["fanout", "scaleout", "idle", "posting", "history", "directory", "matching", "knowledge", "lighthouse"]
+ALL = [
+    "fanout",
+    "scaleout",
+    "idle",
+    "posting",
+    "history",
+    "directory",
+    "matching",
+    "knowledge",
+    "monitoring",
+    "lighthouse",
+]
 APPS = ["kring", "channels_chat", "asgi_hub", "ws_broadcast"]
 
 # Targets from issue 7.
@@ -266,6 +277,18 @@ def main() -> int:
         except Exception as exc:
             res["knowledge"] = {"error": repr(exc)}
         log(f"  {json.dumps(res['knowledge'])[:600]}")
+        save()
+
+    if "monitoring" in only and time_left(60, "monitoring"):
+        from bench import monitoring
+
+        size = max(history_sizes)
+        log(f"monitoring dashboard at {size:,} messages (roll-up first) …")
+        try:
+            res["monitoring"] = monitoring.run(size, 10)
+        except Exception as exc:
+            res["monitoring"] = {"error": repr(exc)}
+        log(f"  {json.dumps(res['monitoring'])[:600]}")
         save()
 
     if "lighthouse" in only and time_left(150 + 40 * args.lighthouse_runs, "lighthouse"):

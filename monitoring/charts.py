@@ -33,6 +33,14 @@ class Chart:
     height: int = HEIGHT
     maximum: float = 0
 
+    @property
+    def first_label(self) -> str:
+        return self.bars[0].label if self.bars else ""
+
+    @property
+    def last_label(self) -> str:
+        return self.bars[-1].label if self.bars else ""
+
 
 def bar_chart(title: str, points: list[tuple[str, float | None]], maximum: float | None = None) -> Chart:
     values = [v for _l, v in points if v is not None]

@@ -132,8 +132,12 @@ def topics_for_stats(community_ids: Iterable[int], start: dt.datetime, end: dt.d
     first: dict[int, dt.datetime] = {}
     if topics:
         rows = (
+            # An answer before the topic's own start (imported or synthetic history) is no answer.
             Message.objects.filter(
-                topic_id__in=[t["pk"] for t in topics], deleted_at__isnull=True, author__isnull=False
+                topic_id__in=[t["pk"] for t in topics],
+                deleted_at__isnull=True,
+                author__isnull=False,
+                created_at__gte=F("topic__created_at"),
             )
             .exclude(author_id=F("topic__created_by_id"))
             .values("topic_id")

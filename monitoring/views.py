@@ -310,7 +310,7 @@ def national(request: HttpRequest) -> HttpResponse:
 def network_setting(request: HttpRequest) -> HttpResponse:
     actor = Actor(user=request.user)
     current = NetworkOptOut.objects.filter(user=actor.member).exists()
-    form = OptOutForm(request.POST or None, initial={"opt_out": current})
+    form = OptOutForm(request.POST if request.method == "POST" else None, initial={"opt_out": current})
     if request.method == "POST" and form.is_valid():
         services.set_network_opt_out(actor=actor, opt_out=form.cleaned_data["opt_out"])
         messages.success(request, _("Your choice is saved."))

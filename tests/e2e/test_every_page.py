@@ -174,11 +174,22 @@ PAGES: dict[str, P] = {
     "knowledge_base:search": P(viewers=BOTH, query="?q=mentor"),
     "knowledge_base:promote_topic": P(lambda d: {"topic_id": d.topic.pk}, ("facilitator",)),
     "wagtailcore_login": P(viewers=ANON),  # Wagtail's login for private pages
+    # monitoring
+    "monitoring:dashboard": P(lambda d: {"slug": d.community.slug}, ("facilitator",)),
+    "monitoring:scan": P(lambda d: {"slug": d.community.slug}, ("member", "facilitator")),
+    "monitoring:stories": P(lambda d: {"slug": d.community.slug}, ("member", "facilitator")),
+    "monitoring:national": P(viewers=("admin",)),
+    "monitoring:network_setting": P(),
 }
 
 # Patterns that answer with something other than a page, or only inside a flow that the URL
 # alone cannot start. Each says why; a new pattern must be in PAGES or here.
 NOT_PAGES: dict[str, str] = {
+    "monitoring:export": "a CSV download (tests/monitoring/test_views.py)",
+    "monitoring:network_graphml": "a GraphML download, read back by networkx (tests/monitoring/test_exports.py)",
+    "monitoring:network_csv": "a CSV download (tests/monitoring/test_exports.py)",
+    "monitoring:scan_action": "POST only: open or close a quick scan round",
+    "monitoring:story_propose": "POST only: propose a story as a lesson",
     "healthz": "plain-text health check",
     "set_language": "POST only (the language switch's form target)",
     "frontend:favicon": "an icon, not a page (its request is checked on every page)",
