@@ -9,6 +9,7 @@ from demo import accounts as accounts_demo
 from demo import forum as forum_demo
 from demo import knowledge_base as knowledge_base_demo
 from demo import mentoring as mentoring_demo
+from demo import monitoring as monitoring_demo
 
 Step = Callable[[Callable[[str], None]], Any]
 
@@ -17,4 +18,5 @@ STEPS: list[tuple[str, Step]] = [
     ("Mentoring", mentoring_demo.seed),
     ("Communities", forum_demo.seed),
     ("Knowledge base", knowledge_base_demo.seed),
+    ("Monitoring", monitoring_demo.seed),
 ]

@@ -182,12 +182,15 @@ def dashboard(*, community: Community, start: dt.date, end: dt.date, now: dt.dat
     for ws, week in weeks.items():
         week.active = count_or_none(len(active_weeks.get(ws, set())))
     week_keys = list(weeks)
-    role_labels = dict(Role.choices)
-    by_role = _groups(
-        week_keys, active_weeks, lambda uid: [str(role_labels.get(facts[uid]["role"], _("Former member")))]
-    )
-    by_org = _groups(week_keys, active_weeks, lambda uid: [facts[uid]["organisation_name"] or _("No organisation")])
-    by_sector = _groups(week_keys, active_weeks, lambda uid: facts[uid]["sectors"] or [_("No sector")])
+    # Each member's labels once (not per week: translating is not free).
+    role_labels = {value: str(label) for value, label in Role.choices}
+    former, no_org, no_sector = _("Former member"), _("No organisation"), _("No sector")
+    roles = {uid: [role_labels.get(f["role"], former)] for uid, f in facts.items()}
+    organisations = {uid: [f["organisation_name"] or no_org] for uid, f in facts.items()}
+    member_sectors = {uid: f["sectors"] or [no_sector] for uid, f in facts.items()}
+    by_role = _groups(week_keys, active_weeks, roles)
+    by_org = _groups(week_keys, active_weeks, organisations)
+    by_sector = _groups(week_keys, active_weeks, member_sectors)
 
     # Topics: time to first answer, unanswered after 48 h, practice questions.
     stats = list(
@@ -239,11 +242,11 @@ def community_day_limit(end: dt.date) -> dt.date:
     return add_months(month_start(end), RETENTION_MONTHS + 1) - dt.timedelta(days=1)
 
 
-def _groups(weeks: list[dt.date], active: dict[dt.date, set[int]], labels_of: Any) -> list[GroupRow]:
+def _groups(weeks: list[dt.date], active: dict[dt.date, set[int]], labels: dict[int, list[str]]) -> list[GroupRow]:
     counts: dict[str, list[int]] = {}
     for i, ws in enumerate(weeks):
         for uid in active.get(ws, set()):
-            for label in labels_of(uid):
+            for label in labels[uid]:
                 counts.setdefault(label, [0] * len(weeks))[i] += 1
     return [GroupRow(label=label, cells=[count_or_none(n) for n in cells]) for label, cells in sorted(counts.items())]
 
