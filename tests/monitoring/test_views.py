@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from monitoring import selectors, services
 from monitoring.models import Cycle, NetworkOptOut, ScanAnswer, ScanRound, ValueStory
@@ -198,7 +199,8 @@ def test_national_overview(rolled: Any) -> None:
     )  # fmt: skip
     for name in ("bram", "cas", "dirk", "eva"):
         forum_services.join_community(actor=rolled.people[name], community=other)
-    overview = selectors.national(today=dt.date(2026, 3, 15))
+    with translation.override("en"):
+        overview = selectors.national(today=dt.date(2026, 3, 15))
     kinds = {r.label: (r.communities, r.members, r.messages) for r in overview.by_kind}
     assert kinds == {"Hub": (1, 9, 14), "Fieldlab": (1, 5, 0)}
     assert {r.label: r.communities for r in overview.by_province} == {"Gelderland": 1, "No province": 1}
