@@ -98,6 +98,7 @@ class Dashboard:
     by_role: list[GroupRow]
     by_organisation: list[GroupRow]
     by_sector: list[GroupRow]
+    hidden_groups: list[int]  # per role, organisation, sector: groups under five in every week
     messages: int
     topics: int
     median_hours: float | None
@@ -188,9 +189,9 @@ def dashboard(*, community: Community, start: dt.date, end: dt.date, now: dt.dat
     roles = {uid: [role_labels.get(f["role"], former)] for uid, f in facts.items()}
     organisations = {uid: [f["organisation_name"] or no_org] for uid, f in facts.items()}
     member_sectors = {uid: f["sectors"] or [no_sector] for uid, f in facts.items()}
-    by_role = _groups(week_keys, active_weeks, roles)
-    by_org = _groups(week_keys, active_weeks, organisations)
-    by_sector = _groups(week_keys, active_weeks, member_sectors)
+    by_role, hidden_roles = _groups(week_keys, active_weeks, roles)
+    by_org, hidden_orgs = _groups(week_keys, active_weeks, organisations)
+    by_sector, hidden_sectors = _groups(week_keys, active_weeks, member_sectors)
 
     # Topics: time to first answer, unanswered after 48 h, practice questions.
     stats = list(
@@ -221,6 +222,7 @@ def dashboard(*, community: Community, start: dt.date, end: dt.date, now: dt.dat
         by_role=by_role,
         by_organisation=by_org,
         by_sector=by_sector,
+        hidden_groups=[hidden_roles, hidden_orgs, hidden_sectors],
         messages=totals["messages"] or 0,
         topics=totals["topics"] or 0,
         median_hours=median,
@@ -242,13 +244,20 @@ def community_day_limit(end: dt.date) -> dt.date:
     return add_months(month_start(end), RETENTION_MONTHS + 1) - dt.timedelta(days=1)
 
 
-def _groups(weeks: list[dt.date], active: dict[dt.date, set[int]], labels: dict[int, list[str]]) -> list[GroupRow]:
+def _groups(
+    weeks: list[dt.date], active: dict[dt.date, set[int]], labels: dict[int, list[str]]
+) -> tuple[list[GroupRow], int]:
     counts: dict[str, list[int]] = {}
     for i, ws in enumerate(weeks):
         for uid in active.get(ws, set()):
             for label in labels[uid]:
                 counts.setdefault(label, [0] * len(weeks))[i] += 1
-    return [GroupRow(label=label, cells=[count_or_none(n) for n in cells]) for label, cells in sorted(counts.items())]
+    # A group that is under five in every week says nothing but "fewer than 5": left out (the page
+    # says how many were left out).
+    rows = [GroupRow(label=label, cells=[count_or_none(n) for n in cells]) for label, cells in sorted(counts.items())]
+    return [row for row in rows if any(cell is not None for cell in row.cells)], sum(
+        1 for row in rows if all(cell is None for cell in row.cells)
+    )
 
 
 def _cohorts(

@@ -62,11 +62,14 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "board": board,
         "week_labels": weeks,
-        "group_tables": [
-            (_("Role"), board.by_role),
-            (_("Organisation"), board.by_organisation),
-            (_("Sector"), board.by_sector),
-        ],
+        "group_tables": list(
+            zip(
+                [_("Role"), _("Organisation"), _("Sector")],
+                [board.by_role, board.by_organisation, board.by_sector],
+                board.hidden_groups,
+                strict=True,
+            )
+        ),
         "activity_chart": charts.bar_chart(
             _("Messages per week"), [(w, x.messages) for w, x in zip(weeks, board.weeks, strict=True)]
         ),

@@ -89,4 +89,5 @@ def test_dashboard_csv_says_fewer_than_five(rolled: Any) -> None:
     assert body[("Weeks", "2026-03-09", "Active members")] == "6"
     assert body[("Figures", "Median hours to first answer", "")] == "6.0"
     assert body[("Figures", "Practice questions unanswered after 48 hours (%)", "")] == "fewer than 5"
-    assert body[("Active members by organisation", "Org Y", "2026-03-02")] == "fewer than 5"
+    assert body[("Active members by role", "Member", "2026-03-02")] == "5"
+    assert ("Active members by organisation", "Org Y", "2026-03-02") not in body  # under five every week
