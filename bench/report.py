@@ -13,6 +13,7 @@ TARGET_BIG_ROOM_RATE = {"daphne": 4, "uvicorn": 15}
 TARGET_IDLE_KIB = 30
 TARGET_TOPIC_P95_MS = 30
 TARGET_SEARCH_P95_MS = 100
+TARGET_DASHBOARD_P95_MS = 200
 TARGET_SUGGEST_MS = 200
 TARGET_ROUND_RATIO = 2.0
 TARGET_POST_CPU_MS = 2.0  # issue 13
@@ -273,6 +274,20 @@ def table(out: dict[str, Any]) -> str:
         )
     elif kb:
         lines += ["", f"KNOWLEDGE SEARCH: error {kb['error'][:200]}"]
+    mon = res.get("monitoring") or {}
+    if mon and "error" not in mon:
+        d = mon["dashboard"]
+        lines += [
+            "",
+            f"MONITORING ({mon['messages']:,} messages; roll-up {mon['rollup_full_s']} s in full, "
+            f"{mon['rollup_incremental_s']} s hourly)",
+            f"  dashboard {d['p50_ms']}/{d['p95_ms']} q{d['queries']}; "
+            f"CSV {mon['export_csv']['p50_ms']}/{mon['export_csv']['p95_ms']}",
+        ]
+        checks.append((f"monitoring dashboard p95 at {mon['messages']:,} messages: {d['p95_ms']} ms (target <= 200)",
+                       d["p95_ms"] <= TARGET_DASHBOARD_P95_MS))  # fmt: skip
+    elif mon:
+        lines += ["", f"MONITORING: error {mon['error'][:200]}"]
     lines += lighthouse_rows(res.get("lighthouse") or {}, checks)
     if out.get("skipped"):
         lines += ["", "SKIPPED (did not fit the time budget): " + ", ".join(out["skipped"])]

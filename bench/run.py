@@ -32,6 +32,7 @@ ALL = [
     "matching",
     "knowledge",
     "passport",
+    "monitoring",
     "lighthouse",
 ]
 APPS = ["kring", "channels_chat", "asgi_hub", "ws_broadcast"]
@@ -288,6 +289,16 @@ def main() -> int:
         except Exception as exc:
             res["passport"] = {"error": repr(exc)}
         log(f"  {json.dumps(res['passport'])[:600]}")
+    if "monitoring" in only and time_left(60, "monitoring"):
+        from bench import monitoring
+
+        size = max(history_sizes)
+        log(f"monitoring dashboard at {size:,} messages (roll-up first) …")
+        try:
+            res["monitoring"] = monitoring.run(size, 10)
+        except Exception as exc:
+            res["monitoring"] = {"error": repr(exc)}
+        log(f"  {json.dumps(res['monitoring'])[:600]}")
         save()
 
     if "lighthouse" in only and time_left(150 + 40 * args.lighthouse_runs, "lighthouse"):

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "knowledge_base",
     "digests",
     "passport",
+    "monitoring",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

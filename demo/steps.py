@@ -10,6 +10,7 @@ from demo import forum as forum_demo
 from demo import knowledge_base as knowledge_base_demo
 from demo import mentoring as mentoring_demo
 from demo import passport as passport_demo
+from demo import monitoring as monitoring_demo
 
 Step = Callable[[Callable[[str], None]], Any]
 
@@ -19,4 +20,5 @@ STEPS: list[tuple[str, Step]] = [
     ("Communities", forum_demo.seed),
     ("Knowledge base", knowledge_base_demo.seed),
     ("Learning passport", passport_demo.seed),
+    ("Monitoring", monitoring_demo.seed),
 ]

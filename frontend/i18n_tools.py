@@ -28,6 +28,7 @@ APPS = [
     "frontend",
     "digests",
     "passport",
+    "monitoring",
 ]
 EXTRA_SOURCES = {"frontend": ["config", "core"]}  # core is not an app: its strings live in frontend's catalogue
 SINGULAR = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy"}

@@ -30,6 +30,7 @@ BIN = Path(sys.executable).parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-quic"]
 SIZES = {1280: 800, 360: 740}
+FACILITATOR = "facilitator@kring.test"
 MEMBER = "sanne@kring.test"
 
 
@@ -145,6 +146,22 @@ def screens() -> dict[str, str]:
     return out
 
 
+def facilitator_screens() -> dict[str, str]:
+    """Monitoring: the first demo community's dashboard, quick scan and stories, as its facilitator."""
+    from django.urls import reverse
+
+    from forum.models import Community
+
+    community = Community.objects.filter(is_system=False).order_by("pk").first()
+    if community is None:
+        return {}
+    return {
+        "monitor-dashboard": reverse("monitoring:dashboard", args=[community.slug]),
+        "monitor-scan": reverse("monitoring:scan", args=[community.slug]),
+        "monitor-stories": reverse("monitoring:stories", args=[community.slug]),
+    }
+
+
 def save_small(png: bytes, target: Path) -> None:
     """A 256-colour PNG: about a third of the size, and an interface has few colours anyway."""
     import io
@@ -159,35 +176,44 @@ def shoot(base: str, out: Path, only: set[str]) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     written: list[Path] = []
-    targets = {name: path for name, path in screens().items() if not only or name in only}
+    logins = [
+        (MEMBER, {name: path for name, path in screens().items() if not only or name in only}),
+        (FACILITATOR, {name: path for name, path in facilitator_screens().items() if not only or name in only}),
+    ]
     from django.conf import settings
 
     password = settings.KRING_DEMO_PASSWORD  # the demo's logins only
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        for width, height in SIZES.items():
-            context = browser.new_context(
-                viewport={"width": width, "height": height}, locale="nl-NL", timezone_id="Europe/Amsterdam"
-            )
-            page = context.new_page()
-            page.goto(f"{base}/accounts/login/")
-            page.locator("#id_login").fill(MEMBER)
-            page.locator("#id_password").fill(password)
-            with page.expect_navigation():
-                page.locator("main form button[type=submit]").first.click()
-            for name, path in targets.items():
-                response = page.goto(base + path, wait_until="load")
-                if response is None or response.status == 404:
-                    print(f"  {name}: {path} answers 404, left out")
-                    continue
-                with contextlib.suppress(Exception):
-                    page.wait_for_load_state("networkidle", timeout=3_000)
-                page.evaluate("document.fonts.ready")
-                target = out / f"{name}-{width}.png"
-                save_small(page.screenshot(animations="disabled", caret="hide"), target)
-                written.append(target)
-                print(f"  {target.relative_to(ROOT)} ({target.stat().st_size // 1024} KiB) {path}")
-            context.close()
+        for login, targets in logins:
+            if not targets:
+                continue
+            for width, height in SIZES.items():
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, locale="nl-NL", timezone_id="Europe/Amsterdam"
+                )
+                page = context.new_page()
+                page.goto(f"{base}/accounts/login/")
+                page.locator("#id_login").fill(login)
+                page.locator("#id_password").fill(password)
+                with page.expect_navigation():
+                    page.locator("main form button[type=submit]").first.click()
+                for name, path in targets.items():
+                    response = page.goto(base + path, wait_until="load")
+                    if response is None or response.status == 404:
+                        print(f"  {name}: {path} answers 404, left out")
+                        continue
+                    with contextlib.suppress(Exception):
+                        page.wait_for_load_state("networkidle", timeout=3_000)
+                    page.evaluate("document.fonts.ready")
+                    target = out / f"{name}-{width}.png"
+                    save_small(
+                        page.screenshot(animations="disabled", caret="hide", full_page=name.startswith("monitor")),
+                        target,
+                    )
+                    written.append(target)
+                    print(f"  {target.relative_to(ROOT)} ({target.stat().st_size // 1024} KiB) {path}")
+                context.close()
         browser.close()
     return written
 

@@ -32,6 +32,7 @@ FLOORS = {
     "frontend": 5,
     "digests": 5,
     "passport": 5,
+    "monitoring": 5,
     "demo": 6,
 }
 # config wires everything together (settings, URLs, ASGI); it may import any app but the demo.

@@ -184,6 +184,12 @@ PAGES: dict[str, P] = {
     "passport:achievement_manage": P(lambda d: {"uuid": _award(d).achievement.uuid}, ("facilitator",)),
     "passport:achievement": P(lambda d: {"uuid": _award(d).achievement.uuid}, BOTH),
     "passport:credential": P(lambda d: {"uuid": _award(d).uuid}, BOTH),
+    # monitoring
+    "monitoring:dashboard": P(lambda d: {"slug": d.community.slug}, ("facilitator",)),
+    "monitoring:scan": P(lambda d: {"slug": d.community.slug}, ("member", "facilitator")),
+    "monitoring:stories": P(lambda d: {"slug": d.community.slug}, ("member", "facilitator")),
+    "monitoring:national": P(viewers=("admin",)),
+    "monitoring:network_setting": P(),
 }
 
 
@@ -212,6 +218,11 @@ NOT_PAGES: dict[str, str] = {
     "passport:ob2_issuer": "JSON-LD: the Open Badges 2.0 issuer profile",
     "passport:ob2_badge": "JSON-LD: an Open Badges 2.0 BadgeClass",
     "passport:ob2_assertion": "JSON-LD: an Open Badges 2.0 hosted assertion",
+    "monitoring:export": "a CSV download (tests/monitoring/test_views.py)",
+    "monitoring:network_graphml": "a GraphML download, read back by networkx (tests/monitoring/test_exports.py)",
+    "monitoring:network_csv": "a CSV download (tests/monitoring/test_exports.py)",
+    "monitoring:scan_action": "POST only: open or close a quick scan round",
+    "monitoring:story_propose": "POST only: propose a story as a lesson",
     "healthz": "plain-text health check",
     "set_language": "POST only (the language switch's form target)",
     "frontend:favicon": "an icon, not a page (its request is checked on every page)",

@@ -47,6 +47,7 @@ from tests.security.counts import record_count
 pytestmark = pytest.mark.django_db
 
 APPS = ("accounts", "notifications", "forum", "mentoring", "knowledge_base", "frontend", "digests", "passport")
+APPS = ("accounts", "notifications", "forum", "mentoring", "knowledge_base", "frontend", "digests", "monitoring")
 ROLES = ("anonymous", "member", "non_member", "admin")
 MARKERS = (
     "GEHEIM-ONDERWERP",
@@ -381,6 +382,18 @@ SPEC: dict[str, tuple[Params, str]] = {
     "knowledge_base:search": (lambda w: {}, PUBLIC),
     "knowledge_base:promote_topic": (lambda w: {"topic_id": w.topic.pk}, ACTION),
     "knowledge_base:discuss": (lambda w: {"page_id": w.lesson.pk}, ACTION),
+    # Monitoring: the dashboard and every export only for the community's facilitators and platform
+    # admins (the member of the world is no facilitator: 403); the scan and stories for its members.
+    "monitoring:dashboard": (lambda w: {"slug": w.community.slug}, ADMIN_ONLY),
+    "monitoring:export": (lambda w: {"slug": w.community.slug}, ADMIN_ONLY),
+    "monitoring:network_graphml": (lambda w: {"slug": w.community.slug}, ADMIN_ONLY),
+    "monitoring:network_csv": (lambda w: {"slug": w.community.slug}, ADMIN_ONLY),
+    "monitoring:national": (lambda w: {}, ADMIN_ONLY),
+    "monitoring:scan": (lambda w: {"slug": w.community.slug}, COMMUNITY),
+    "monitoring:scan_action": (lambda w: {"slug": w.community.slug}, ACTION),
+    "monitoring:stories": (lambda w: {"slug": w.community.slug}, COMMUNITY),
+    "monitoring:story_propose": (lambda w: {"slug": w.community.slug, "story_id": 1}, ACTION),
+    "monitoring:network_setting": (lambda w: {}, LOGIN),
 }
 
 # Extra requests for every role: search pages, the API and the draft's own addresses.
