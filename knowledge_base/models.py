@@ -640,8 +640,8 @@ class LessonPage(StaleAutosaveGuard, Page):
         return context
 
     def plain_text(self) -> str:
-        """The lesson's text without markup, for search snippets."""
-        parts = [self.intro, self.waarom, self.waartoe, self.summary_en]
+        """The lesson's text without markup, for search snippets (Dutch: the English summary is searched, not shown)."""
+        parts = [self.intro, self.waarom, self.waartoe]
         return re.sub(r"\s+", " ", strip_tags(" ".join(p or "" for p in parts))).strip()
 
 

@@ -37,6 +37,7 @@ from knowledge_base.models import (
     SuccessFactorChoice,
     ThemePage,
 )
+from knowledge_base.search_backend import query_stems
 
 FACET_KEYS = ("type", "sector", "region", "kind", "leerfunctie", "factor", "theme")
 FACET_LABELS = {
@@ -128,15 +129,17 @@ def clean_selection(params: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def query_terms(query: str) -> list[str]:
-    return [t for t in re.findall(r"\w+", query.lower()) if len(t) > 1][:10]
+    """The words to highlight: their Dutch stems, so "mentoren" marks "mentor" and "mentoren" alike."""
+    return [t for t in query_stems(query) if len(t) > 1][:10]
 
 
 def highlight(text: str, terms: Sequence[str]) -> SafeString:
-    """Escape text and wrap each occurrence of a term (as a word prefix) in <mark>."""
+    """Escape text and wrap each word that starts with a term in <mark>."""
     escaped = str(escape(text))
     if not terms:
         return mark_safe(escaped)  # noqa: S308  (escaped above)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(str(escape(t))) for t in terms) + r")", re.IGNORECASE)
+    # The whole word that starts with a term (a stem): "warmtepomp" marks "warmtepompen".
+    pattern = re.compile(r"\b((?:" + "|".join(re.escape(str(escape(t))) for t in terms) + r")\w*)", re.IGNORECASE)
     return mark_safe(pattern.sub(r"<mark>\1</mark>", escaped))  # noqa: S308  (escaped above; only <mark> added)
 
 
@@ -226,7 +229,7 @@ def _top(matches: QuerySet[Any], kind: str, n: int) -> list[tuple[str, Any, floa
 def _text_of(page: LessonPage | PilotPage) -> str:
     if isinstance(page, LessonPage):
         return page.plain_text()
-    parts = [page.summary_en, page.aim, page.approach, page.results, page.search_description]
+    parts = [page.search_description, page.aim, page.approach, page.results]
     return re.sub(r"\s+", " ", strip_tags(" ".join(p or "" for p in parts))).strip()
 
 

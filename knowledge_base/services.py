@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -12,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from wagtail.models import Page, Site
 
+from accounts import sites
 from accounts.models import User
 from core.errors import Forbidden
 from forum import permissions as forum_permissions
@@ -58,7 +60,14 @@ def ensure_knowledge_tree() -> KnowledgeTree:
         _publish_new(root, home)
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Kring")
+        # From SITE_URL, like accounts.sites.sync_sites: page URLs (the API's html_url too) name the site's address.
+        Site.objects.create(
+            hostname=sites.site_hostname(),
+            port=sites.site_port(),
+            root_page=home,
+            is_default_site=True,
+            site_name=settings.SITE_NAME,
+        )
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.site_name = site.site_name or "Kring"

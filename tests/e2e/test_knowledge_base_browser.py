@@ -157,4 +157,4 @@ def test_public_pages_of_the_seeded_knowledge_base_pass_axe(open_page: Any) -> N
     assert page.locator("mark").count() > 0
     page = tab.visit("/kennisbank/zoeken/?q=qqqxyz")
     assert page.locator(".empty-state").is_visible()
-    assert tab.page.request.get(tab.base_url + "/api/v2/lessen/?factor=two_way_mentoring").ok
+    assert tab.page.request.get(tab.base_url + "/api/v2/lessons/?factor=two_way_mentoring").ok
