@@ -37,7 +37,7 @@ from knowledge_base.models import (
     SuccessFactorChoice,
     ThemePage,
 )
-from knowledge_base.search_backend import query_stems
+from knowledge_base.search.dutch import query_stems
 
 FACET_KEYS = ("type", "sector", "region", "kind", "leerfunctie", "factor", "theme")
 FACET_LABELS = {
