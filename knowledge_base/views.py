@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +15,7 @@ from forum import permissions as forum_permissions
 from forum.errors import Forbidden
 from forum.models import Message, Topic
 from knowledge_base import selectors, services
-from knowledge_base.models import LessonPage
+from knowledge_base.models import LessonIndexPage, LessonPage
 
 
 @require_GET
@@ -23,14 +24,46 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").replace("\x00", "")
     selected = selectors.clean_selection(request.GET)
     page = request.GET.get("page", "1")
-    result = selectors.search_knowledge(query=query, selected=selected, page=int(page) if page.isdecimal() else 1)
+    result = selectors.search_knowledge(
+        query=query,
+        selected=selected,
+        page=int(page) if page.isdecimal() else 1,
+        sort=request.GET.get("sort", "relevance"),
+    )
     params = request.GET.copy()
     params.pop("page", None)
     return render(
         request,
         "knowledge_base/search.html",
-        {"result": result, "facet_keys": selectors.FACET_KEYS, "base_query": params.urlencode()},
+        {
+            "result": result,
+            "facet_keys": selectors.FACET_KEYS,
+            "base_query": params.urlencode(),
+            "sorts": selectors.SORTS,
+        },
     )
+
+
+def lesson_index(request: HttpRequest, page: LessonIndexPage) -> TemplateResponse:
+    """The lessons index: every live lesson as a card with its image, narrowed by facets (theme, sector, region,
+    community kind, …), sorted and paginated; the same selector as the search page, for lessons only."""
+    query = request.GET.get("q", "").replace("\x00", "")
+    selected = selectors.clean_selection(request.GET)
+    selected["type"] = ["lesson"]
+    number = request.GET.get("page", "1")
+    result = selectors.search_knowledge(
+        query=query,
+        selected=selected,
+        page=int(number) if number.isdecimal() else 1,
+        per_page=selectors.INDEX_PER_PAGE,
+        sort=request.GET.get("sort", "title"),
+    )
+    result.facets = [facet for facet in result.facets if facet.key != "type"]
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = page.get_context(request)
+    context.update(result=result, base_query=params.urlencode(), sorts=selectors.SORTS)
+    return TemplateResponse(request, page.get_template(request), context)
 
 
 @login_required

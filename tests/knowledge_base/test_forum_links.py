@@ -170,3 +170,18 @@ def test_deleting_the_origin_topic_keeps_the_lesson(conversation: dict[str, Any]
     assert lesson.origin_topic is None and lesson.discussion_topic is None
     restored = lesson.get_latest_revision_as_object()
     assert restored.origin_topic_id is None
+
+
+def test_a_promoted_draft_is_on_the_editors_dashboard(conversation: Any, make_user: Any, client: Any) -> None:
+    from django.contrib.auth.models import Group
+
+    from knowledge_base.services import promote_topic_to_lesson
+
+    lesson = promote_topic_to_lesson(actor=conversation["facilitator"], topic=conversation["topic"])
+    editor = make_user("Eva", email="eva-dashboard@example.test")
+    editor.groups.add(Group.objects.get(name="Redacteuren"))
+    client.force_login(editor)
+    body = client.get("/cms/").content.decode()
+    assert "kring-promoted-drafts" in body
+    assert f"/cms/pages/{lesson.pk}/edit/" in body
+    assert conversation["topic"].title in body
