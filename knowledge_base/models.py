@@ -721,3 +721,56 @@ class RelatedLesson(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("related lesson")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted: a draft lesson was made")
+    DECLINED = "declined", _("Declined")
+
+
+class LessonProposal(models.Model):
+    """A member's proposal to make a lesson of a conversation; a facilitator of its community or an editor
+    accepts it (the draft lesson is made then) or declines it."""
+
+    topic: Any = models.ForeignKey(
+        "forum.Topic", verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="lesson_proposals"
+    )
+    proposer: Any = models.ForeignKey(
+        "accounts.User", verbose_name=_("proposed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note: Any = models.TextField(_("why this is a lesson"), max_length=1000, blank=True)
+    status: Any = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    decided_by: Any = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lesson: Any = models.ForeignKey(
+        LessonPage, verbose_name=_("lesson"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at: Any = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_at: Any = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("lesson proposal")
+        verbose_name_plural = _("lesson proposals")
+        constraints = [
+            # One open proposal per conversation: a second member's proposal joins the first.
+            models.UniqueConstraint(
+                fields=["topic"], condition=models.Q(status="pending"), name="kb_one_pending_proposal_per_topic"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
+                name="kb_decided_proposal_has_a_moment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {self.status}"

@@ -29,14 +29,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from accounts.models import Region, Sector
+from forum.models import Membership, MembershipState, Role
 from knowledge_base.models import (
     CommunityKindChoice,
     Leerfunctie,
     LessonPage,
+    LessonProposal,
     PilotPage,
+    ProposalStatus,
     SuccessFactorChoice,
     ThemePage,
 )
+from knowledge_base.permissions import is_editor
 from knowledge_base.search.dutch import query_stems
 
 FACET_KEYS = ("type", "sector", "region", "kind", "leerfunctie", "factor", "theme")
@@ -464,3 +468,24 @@ def promoted_drafts(*, user: Any, limit: int = PROMOTED_DRAFTS_SHOWN) -> list[Le
     )
     editable = [lesson for lesson in drafts if lesson.permissions_for_user(user).can_edit()]
     return editable[:limit]
+
+
+PROPOSALS_PER_PAGE = 20
+
+
+def open_proposals(*, user: Any, page: int = 1) -> tuple[list[LessonProposal], bool]:
+    """Pending proposals user may decide, oldest first: all for editors, else those in communities user
+    facilitates. One page (and whether there is a next one), in one query."""
+    qs = LessonProposal.objects.filter(status=ProposalStatus.PENDING)
+    if not is_editor(actor=user) and not getattr(user, "is_superuser", False):
+        led = Membership.objects.filter(
+            user=user, state=MembershipState.ACTIVE, role__in=[Role.FACILITATOR, Role.OWNER]
+        ).values("community_id")
+        qs = qs.filter(topic__room__community_id__in=led)
+    start = (max(1, page) - 1) * PROPOSALS_PER_PAGE
+    rows = list(
+        qs.select_related("topic__room__community", "proposer").order_by("created_at", "pk")[
+            start : start + PROPOSALS_PER_PAGE + 1
+        ]
+    )
+    return rows[:PROPOSALS_PER_PAGE], len(rows) > PROPOSALS_PER_PAGE

@@ -173,6 +173,7 @@ PAGES: dict[str, P] = {
     "knowledge_base:home": P(viewers=BOTH),
     "knowledge_base:search": P(viewers=BOTH, query="?q=mentor"),
     "knowledge_base:promote_topic": P(lambda d: {"topic_id": d.topic.pk}, ("facilitator",)),
+    "knowledge_base:proposals": P(viewers=("facilitator",)),
     "wagtailcore_login": P(viewers=ANON),  # Wagtail's login for private pages
 }
 
@@ -234,6 +235,7 @@ NOT_PAGES: dict[str, str] = {
     "mentoring:admit": "POST only",
     "mentoring:round": "POST only",
     "knowledge_base:discuss": "POST only",
+    "knowledge_base:decide_proposal": "POST only",
     "wagtaildocs_serve": "a document download",
     "wagtaildocs_authenticate_with_password": "Kring puts no password on documents",
     "wagtailcore_authenticate_with_password": "Kring puts no password on pages",

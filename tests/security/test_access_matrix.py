@@ -335,6 +335,8 @@ SPEC: dict[str, tuple[Params, str]] = {
     "knowledge_base:search": (lambda w: {}, PUBLIC),
     "knowledge_base:promote_topic": (lambda w: {"topic_id": w.topic.pk}, ACTION),
     "knowledge_base:discuss": (lambda w: {"page_id": w.lesson.pk}, ACTION),
+    "knowledge_base:proposals": (lambda w: {}, LOGIN),
+    "knowledge_base:decide_proposal": (lambda w: {"proposal_id": 0}, ACTION),
 }
 
 # Extra requests for every role: search pages, the API and the draft's own addresses.
