@@ -99,7 +99,7 @@ def screens() -> dict[str, str]:
 
     from accounts.models import User
     from forum.models import MembershipState, Topic
-    from knowledge_base.models import LessonPage
+    from knowledge_base.models import LessonIndexPage, LessonPage, PilotPage
 
     member = User.objects.get(email=MEMBER)
     topic = (
@@ -124,12 +124,18 @@ def screens() -> dict[str, str]:
         "notifications": reverse("notifications:list"),
         "knowledge-base": reverse("knowledge_base:home"),
         "lesson": lesson.url,
+        "lessons": (LessonIndexPage.objects.live().first() or lesson.get_parent()).url,
+        "kb-search": reverse("knowledge_base:search") + "?q=mentoren",
+        "propose-lesson": reverse("knowledge_base:promote_topic", args=[topic.pk]),
         "mentoring": reverse("mentoring:home"),
         "style": "/stijl/",
         "conversations": reverse("forum:direct_list"),
         "preferences": reverse("notifications:preferences"),
         "members": reverse("forum:members", args=[topic.room.community.slug]),
     }
+    pilot = PilotPage.objects.live().order_by("path").first()
+    if pilot is not None:
+        out["pilot"] = pilot.url
     direct = Topic.objects.filter(room__kind="direct", room__room_members__user=member).order_by("pk").first()
     if direct is not None:
         out["direct"] = direct.get_absolute_url()
