@@ -77,6 +77,7 @@ def test_promote_edit_review_find_and_discuss(open_page: Any, make_user: Any) ->
     page.locator("textarea[name=note]").fill("Dit helpt andere kringen met stages.")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(re.escape(topic.get_absolute_url())))
+    proposer.check()  # the topic page, with the thank-you message, through axe
 
     # 2. The facilitator (also an editor) accepts the proposal: the draft lesson is made.
     tab = open_page()
