@@ -349,7 +349,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_SITE_NAME = SITE_NAME
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILAPI_BASE_URL = SITE_URL
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend with Dutch stemming and prefix search on SQLite as on PostgreSQL
+# (knowledge_base/search/; the backend follows the database, see the end of the knowledge_base section).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "knowledge_base.search.sqlite"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
@@ -418,6 +420,7 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "knowledge_base.forms.DocumentForm"
 KNOWLEDGE_BASE_MAX_DOCUMENT_SIZE = 20 * 1024 * 1024
 if USING_POSTGRES:
     # Dutch stemming for the knowledge base's full-text search ("warmtepomp" finds "warmtepompen").
+    WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] = "knowledge_base.search.postgres"
     WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "dutch"
 
 # --- Web Push (VAPID) ------------------------------------------------------------------

@@ -8,10 +8,16 @@ run adds no pages and no revisions.
 
 from __future__ import annotations
 
+import hashlib
+import io
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images.models import Image
 
 from accounts.models import Region, Sector, User
 from forum.models import Community
@@ -1191,6 +1197,35 @@ def _ensure_groups() -> None:
             user.groups.add(group)
 
 
+# Demo pictures: one generated illustration per theme (no photos to license), reused by its lessons and pilots.
+PALETTE = [(0x1F, 0x6F, 0x8B), (0x2E, 0x8B, 0x57), (0xC0, 0x6C, 0x1E), (0x6A, 0x4C, 0x93), (0xB0, 0x3A, 0x48)]
+
+
+def _illustration(slug: str, title: str) -> tuple[Image, str]:
+    """An abstract picture for a theme, made with Pillow once (found by its title afterwards), and its alt text."""
+    alt = f"Abstracte illustratie bij het thema {title}: cirkels en vlakken in één kleur."
+    name = f"Demo: {title}"
+    existing = Image.objects.filter(title=name).first()
+    if existing is not None:
+        return existing, alt
+    seed = hashlib.sha256(slug.encode()).digest()
+    colour = PALETTE[seed[0] % len(PALETTE)]
+    light = tuple(min(255, c + 150) for c in colour)
+    picture = PILImage.new("RGB", (1200, 675), light)
+    draw = ImageDraw.Draw(picture)
+    for i in range(6):
+        x, y, r = 100 + seed[i + 1] * 4, 60 + seed[i + 7] * 2, 60 + seed[i + 13] // 2
+        shade = tuple(max(0, c - 20 * (i % 3)) for c in colour)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=shade)
+    draw.rectangle((0, 560, 1200, 675), fill=colour)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    image = Image(title=name)
+    image.file.save(f"demo-{slug}.png", ImageFile(buffer, name=f"demo-{slug}.png"), save=False)
+    image.save()
+    return image, alt
+
+
 def seed(progress: Progress) -> list[Any]:
     tree = ensure_knowledge_tree()
     sectors = {s.name: s for s in Sector.objects.all()}
@@ -1211,6 +1246,7 @@ def seed(progress: Progress) -> list[Any]:
             tree.home.add_child(instance=theme)
             theme.save_revision().publish()
         themes[slug] = theme
+    pictures = {slug: _illustration(slug, theme.title) for slug, theme in themes.items()}
     progress(f"themes: {len(themes)}")
 
     pilots: dict[str, PilotPage] = {}
@@ -1233,6 +1269,8 @@ def seed(progress: Progress) -> list[Any]:
                 contact_name=data["contact"][0],
                 contact_organisation=data["contact"][1],
             )
+            picture, alt = list(pictures.values())[sum(data["slug"].encode()) % len(pictures)]
+            pilot.image, pilot.image_alt = picture, alt
             community = communities.get(PILOT_COMMUNITIES.get(data["slug"], ""))
             if community is not None:
                 pilot.community_url = community.get_absolute_url()
@@ -1272,8 +1310,13 @@ def seed(progress: Progress) -> list[Any]:
             lesson.community_kinds.set([kinds[code] for code in data["kinds"]])
             lesson.success_factors.set([factors[code] for code in data["factors"]])
             lesson.themes.set([themes[slug] for slug in data["themes"]])
+            if data["themes"]:
+                lesson.image, lesson.image_alt = pictures[data["themes"][0]]
             tree.lessons.add_child(instance=lesson)
             created.add(data["slug"])
+        elif lesson.image_id is None and data["themes"]:
+            picture, alt = pictures[data["themes"][0]]
+            LessonPage.objects.filter(pk=lesson.pk).update(image=picture, image_alt=alt)
         lessons[data["slug"]] = lesson
 
     # Related links only on lessons created in this run, then one publish each: a re-run changes nothing.

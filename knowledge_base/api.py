@@ -2,20 +2,29 @@
 
 Only live, public pages are listed (Wagtail's PagesAPIViewSet starts from the public pages); drafts,
 private pages and unpublished changes never appear. Filters take one value or several separated by
-commas (OR within a filter, AND across filters), e.g. ``/api/v2/lessen/?sector=energie&factor=hybrid_learning``.
+commas (OR within a filter, AND across filters), e.g. ``/api/v2/lessons/?sector=energie&factor=hybrid_learning``.
+
+Endpoints are named in English like every field and like API v1 (``lessons``, ``pilots``); ``/api/v2/`` lists
+them (the lessons endpoint was ``lessen/``). Links (``detail_url``, ``html_url``) are absolute
+from ``SITE_URL``, and ``find/?html_path=`` takes the path of an ``html_url`` (or the whole URL).
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from django.db.models import QuerySet
+from django.http import HttpRequest, JsonResponse
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import PagesAPIViewSet
 
+from accounts.sites import absolute_url
 from knowledge_base.models import LessonPage, PilotPage
 
 
@@ -44,19 +53,49 @@ class CheckedParameters(BaseFilterBackend):
 
 
 class CheckedFindMixin:
-    """``/find/?id=`` with anything but a number was a 500 (Wagtail passes it to the query as it is)."""
+    """``find/`` that takes what ``html_url`` gives, and checked parameters.
+
+    Wagtail routes ``html_path`` from the site's root page, but the knowledge home (the root) is served
+    under ``/kennisbank/``, so the path in every ``html_url`` did not resolve. ``/find/?id=`` with anything
+    but a number was a 500 (Wagtail passes it to the query as it is).
+    """
 
     def find_object(self, queryset: QuerySet[Any], request: Any) -> Any:
         if "id" in request.GET and not re.fullmatch(r"[0-9]{1,18}", request.GET["id"]):
             return None  # the find view answers 404
-        if "\x00" in request.GET.get("html_path", ""):
-            return None
+        if "html_path" in request.GET:
+            path = urlsplit(request.GET["html_path"]).path
+            if "\x00" in path:
+                return None
+            prefix = reverse("wagtail_serve", args=[""])
+            if path.startswith(prefix):
+                path = "/" + path[len(prefix) :]
+            request.GET = request.GET.copy()
+            request.GET["html_path"] = path
         return super().find_object(queryset, request)  # type: ignore[misc]
 
 
-class LessonsAPIViewSet(CheckedFindMixin, PagesAPIViewSet):
+class OwnTypesOnly:
+    """``?type=`` may narrow an endpoint to a subtype of its model, never widen it to other pages (it did:
+    ``/lessen/?type=wagtailcore.Page`` listed every live page)."""
+
+    model: Any
+
+    def get_queryset(self) -> Any:
+        raw = self.request.GET.get("type")  # type: ignore[attr-defined]
+        if raw:
+            try:
+                models = page_models_from_string(raw)
+            except (LookupError, ValueError) as error:
+                raise BadRequestError("type doesn't exist") from error
+            if not all(issubclass(model, self.model) for model in models):
+                raise BadRequestError(f"type must be {self.model._meta.label} on this endpoint")
+        return super().get_queryset()  # type: ignore[misc]
+
+
+class LessonsAPIViewSet(CheckedFindMixin, OwnTypesOnly, PagesAPIViewSet):
     model = LessonPage
-    name = "lessen"
+    name = "lessons"
     taxonomy_lookups: ClassVar[dict[str, str]] = {
         "sector": "sectors__slug__in",
         "region": "regions__slug__in",
@@ -77,7 +116,7 @@ class LessonsAPIViewSet(CheckedFindMixin, PagesAPIViewSet):
     ]
 
 
-class PilotsAPIViewSet(CheckedFindMixin, PagesAPIViewSet):
+class PilotsAPIViewSet(CheckedFindMixin, OwnTypesOnly, PagesAPIViewSet):
     model = PilotPage
     name = "pilots"
     taxonomy_lookups: ClassVar[dict[str, str]] = {
@@ -98,5 +137,18 @@ class PilotsAPIViewSet(CheckedFindMixin, PagesAPIViewSet):
 
 
 api_router = WagtailAPIRouter("kennisbank_api")
-api_router.register_endpoint("lessen", LessonsAPIViewSet)
-api_router.register_endpoint("pilots", PilotsAPIViewSet)
+ENDPOINTS = {"lessons": LessonsAPIViewSet, "pilots": PilotsAPIViewSet}
+for _name, _viewset in ENDPOINTS.items():
+    api_router.register_endpoint(_name, _viewset)
+
+
+@require_GET
+def api_index(request: HttpRequest) -> JsonResponse:
+    """``/api/v2/``: the endpoints, with absolute links (it answered 404)."""
+    endpoints = {}
+    for name in ENDPOINTS:
+        try:
+            endpoints[name] = absolute_url(reverse(f"kennisbank_api:{name}:listing"))
+        except NoReverseMatch:  # pragma: no cover  (the router names every endpoint's listing)
+            continue
+    return JsonResponse({"version": 2, "endpoints": endpoints})

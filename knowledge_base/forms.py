@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -31,3 +32,12 @@ class DocumentForm(TextRuleMixin, BaseDocumentForm):
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
         return upload
+
+
+class ProposalForm(TextRuleMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Why is this a lesson for others? (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

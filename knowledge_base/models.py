@@ -148,6 +148,41 @@ class Source(index.Indexed, models.Model):
 # --- Pages ----------------------------------------------------------------------------------------------------------
 
 
+def _image_field() -> Any:
+    return models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+def _image_alt_field() -> Any:
+    return models.CharField(
+        _("image description (alt text)"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
+    )
+
+
+def image_alt_constraint(name: str) -> models.CheckConstraint:
+    """An image never without its alt text."""
+    return models.CheckConstraint(condition=models.Q(image__isnull=True) | ~models.Q(image_alt=""), name=name)
+
+
+class ImageAltRequiredForm(WagtailAdminPageForm):
+    """A page with an image needs its alt text, for drafts too (the database refuses the row otherwise)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("image") and not (cleaned.get("image_alt") or "").strip():
+            self.add_error("image_alt", _("Describe the image for people who cannot see it."))
+        return cleaned
+
+
 class StaleAutosaveGuard:
     """Refuses an admin autosave that lost a race with another save of the same page.
 
@@ -198,7 +233,13 @@ class KnowledgeHomePage(StaleAutosaveGuard, Page):
     def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["themes"] = ThemePage.objects.child_of(self).live().public()
-        context["latest_lessons"] = LessonPage.objects.live().public().order_by("-first_published_at")[:6]
+        context["latest_lessons"] = (
+            LessonPage.objects.live()
+            .public()
+            .select_related("image")
+            .prefetch_related("image__renditions")
+            .order_by("-first_published_at")[:6]
+        )
         context["lesson_index"] = LessonIndexPage.objects.child_of(self).live().first()
         context["pilot_index"] = PilotIndexPage.objects.child_of(self).live().first()
         return context
@@ -236,10 +277,8 @@ class LessonIndexPage(StaleAutosaveGuard, Page):
     class Meta:
         verbose_name = _("lessons index")
 
-    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context(request, *args, **kwargs)
-        context["lessons"] = LessonPage.objects.child_of(self).live().public().order_by("title")
-        return context
+    # Served with facets, sorting and pages by knowledge_base.views.lesson_index (a before_serve_page hook in
+    # knowledge_base.wagtail_hooks: the search selectors import these models).
 
 
 class PilotIndexPage(StaleAutosaveGuard, Page):
@@ -257,7 +296,12 @@ class PilotIndexPage(StaleAutosaveGuard, Page):
     def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["pilots"] = (
-            PilotPage.objects.child_of(self).live().public().select_related("sector", "region").order_by("title")
+            PilotPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("sector", "region", "image")
+            .prefetch_related("image__renditions")
+            .order_by("title")
         )
         return context
 
@@ -266,6 +310,8 @@ class PilotPage(StaleAutosaveGuard, Page):
     """One of the pilots of the topsectors' investment agenda (or a later one)."""
 
     summary_en: Any = models.TextField(_("English summary"), blank=True)
+    image: Any = _image_field()
+    image_alt: Any = _image_alt_field()
     sector: Any = models.ForeignKey(
         Sector, verbose_name=_("topsector"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -290,9 +336,11 @@ class PilotPage(StaleAutosaveGuard, Page):
         help_text=_("Address of the pilot's community on Kring or elsewhere."),
     )
 
+    base_form_class = ImageAltRequiredForm
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary_en"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("sector"), FieldPanel("region"), FieldPanel("community_kind")]),
@@ -342,6 +390,7 @@ class PilotPage(StaleAutosaveGuard, Page):
     class Meta:
         verbose_name = _("pilot")
         verbose_name_plural = _("pilots")
+        constraints = [image_alt_constraint("kb_pilot_image_has_alt")]
 
     @property
     def sector_slug(self) -> str:
@@ -370,7 +419,7 @@ class PilotPage(StaleAutosaveGuard, Page):
         return context
 
 
-class LessonPageForm(WagtailAdminPageForm):
+class LessonPageForm(ImageAltRequiredForm):
     """Publishing (and submitting for review) needs Waarom, Hoe, Waartoe and a source or an origin.
 
     Saving a draft does not: Wagtail defers required fields for drafts, and this form only adds its
@@ -419,6 +468,8 @@ class LessonPage(StaleAutosaveGuard, Page):
 
     intro = RichTextField(_("introduction"), features=RICH, blank=True)
     summary_en: Any = models.TextField(_("English summary"), blank=True)
+    image: Any = _image_field()
+    image_alt: Any = _image_alt_field()
     preconditions = RichTextField(_("preconditions and critical success factors"), features=RICH, blank=True)
     waarom = RichTextField(_("Why (Waarom)"), features=RICH, blank=True)
     hoe = StreamField(HowStreamBlock(), verbose_name=_("How (Hoe)"), blank=True)
@@ -491,6 +542,7 @@ class LessonPage(StaleAutosaveGuard, Page):
         *Page.content_panels,
         FieldPanel("intro"),
         FieldPanel("summary_en"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")),
         FieldPanel("preconditions"),
         FieldPanel("waarom"),
         FieldPanel("hoe"),
@@ -562,6 +614,7 @@ class LessonPage(StaleAutosaveGuard, Page):
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
+        constraints = [image_alt_constraint("kb_lesson_image_has_alt")]
 
     # --- The publish rule -------------------------------------------------------------------------------------------
 
@@ -640,8 +693,8 @@ class LessonPage(StaleAutosaveGuard, Page):
         return context
 
     def plain_text(self) -> str:
-        """The lesson's text without markup, for search snippets."""
-        parts = [self.intro, self.waarom, self.waartoe, self.summary_en]
+        """The lesson's text without markup, for search snippets (Dutch: the English summary is searched, not shown)."""
+        parts = [self.intro, self.waarom, self.waartoe]
         return re.sub(r"\s+", " ", strip_tags(" ".join(p or "" for p in parts))).strip()
 
 
@@ -668,3 +721,56 @@ class RelatedLesson(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("related lesson")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted: a draft lesson was made")
+    DECLINED = "declined", _("Declined")
+
+
+class LessonProposal(models.Model):
+    """A member's proposal to make a lesson of a conversation; a facilitator of its community or an editor
+    accepts it (the draft lesson is made then) or declines it."""
+
+    topic: Any = models.ForeignKey(
+        "forum.Topic", verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="lesson_proposals"
+    )
+    proposer: Any = models.ForeignKey(
+        "accounts.User", verbose_name=_("proposed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note: Any = models.TextField(_("why this is a lesson"), max_length=1000, blank=True)
+    status: Any = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    decided_by: Any = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lesson: Any = models.ForeignKey(
+        LessonPage, verbose_name=_("lesson"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at: Any = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_at: Any = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("lesson proposal")
+        verbose_name_plural = _("lesson proposals")
+        constraints = [
+            # One open proposal per conversation: a second member's proposal joins the first.
+            models.UniqueConstraint(
+                fields=["topic"], condition=models.Q(status="pending"), name="kb_one_pending_proposal_per_topic"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
+                name="kb_decided_proposal_has_a_moment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {self.status}"

@@ -31,6 +31,10 @@ RELATIONS: dict[str, str] = {
     "wagtailcore.Comment.resolved_by": EDITORIAL,
     "wagtailcore.CommentReply.user": EDITORIAL,
     "wagtailcore.PageSubscription.user": EDITORIAL,
+    # Who proposed a conversation as a lesson and who decided: editorial records of the knowledge base,
+    # set to NULL when the account goes (the proposal shows "former member").
+    "knowledge_base.LessonProposal.proposer": EDITORIAL,
+    "knowledge_base.LessonProposal.decided_by": EDITORIAL,
 }
 
 

@@ -29,14 +29,19 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from accounts.models import Region, Sector
+from forum.models import Membership, MembershipState, Role
 from knowledge_base.models import (
     CommunityKindChoice,
     Leerfunctie,
     LessonPage,
+    LessonProposal,
     PilotPage,
+    ProposalStatus,
     SuccessFactorChoice,
     ThemePage,
 )
+from knowledge_base.permissions import is_editor
+from knowledge_base.search.dutch import query_stems
 
 FACET_KEYS = ("type", "sector", "region", "kind", "leerfunctie", "factor", "theme")
 FACET_LABELS = {
@@ -61,6 +66,7 @@ TYPE_LABELS = {"lesson": _("Lesson"), "pilot": _("Pilot")}
 SNIPPET_CHARS = 220
 MAX_QUERY_CHARS = 200
 PER_PAGE = 20
+INDEX_PER_PAGE = 12  # cards on the lessons index
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class KnowledgeSearch:
     total: int = 0
     page: int = 1
     per_page: int = PER_PAGE
+    sort: str = "relevance"
 
     @property
     def pages(self) -> int:
@@ -128,15 +135,17 @@ def clean_selection(params: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def query_terms(query: str) -> list[str]:
-    return [t for t in re.findall(r"\w+", query.lower()) if len(t) > 1][:10]
+    """The words to highlight: their Dutch stems, so "mentoren" marks "mentor" and "mentoren" alike."""
+    return [t for t in query_stems(query) if len(t) > 1][:10]
 
 
 def highlight(text: str, terms: Sequence[str]) -> SafeString:
-    """Escape text and wrap each occurrence of a term (as a word prefix) in <mark>."""
+    """Escape text and wrap each word that starts with a term in <mark>."""
     escaped = str(escape(text))
     if not terms:
         return mark_safe(escaped)  # noqa: S308  (escaped above)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(str(escape(t))) for t in terms) + r")", re.IGNORECASE)
+    # The whole word that starts with a term (a stem): "warmtepomp" marks "warmtepompen".
+    pattern = re.compile(r"\b((?:" + "|".join(re.escape(str(escape(t))) for t in terms) + r")\w*)", re.IGNORECASE)
     return mark_safe(pattern.sub(r"<mark>\1</mark>", escaped))  # noqa: S308  (escaped above; only <mark> added)
 
 
@@ -201,32 +210,51 @@ def _better_scores_are_higher() -> bool:
     return connection.vendor != "sqlite"
 
 
-def _matching(model: type[LessonPage] | type[PilotPage], query: str, private: Q) -> QuerySet[Any]:
+SORTS = {"relevance": _("Best match"), "title": _("Title (A–Z)"), "newest": _("Newest first")}
+
+
+def clean_sort(value: str, *, query: str) -> str:
+    """A known sort; without a query "relevance" means title order."""
+    if value not in SORTS or (value == "relevance" and not query):
+        return "relevance" if query else "title"
+    return value
+
+
+def _matching(
+    model: type[LessonPage] | type[PilotPage], query: str, private: Q, sort: str = "relevance"
+) -> QuerySet[Any]:
     """The live pages of model outside the private sections ``private`` (Wagtail's ``private_q()``) that
     match query, as a database query annotated with ``_score`` and ordered best first (title order and a
     zero score without a query). Nothing is loaded: callers filter, count, slice and group it."""
+    order = ("-first_published_at", "pk") if sort == "newest" else ("title", "pk")
     if not query:
-        qs = model.objects.live().annotate(_score=Value(0.0, output_field=FloatField())).order_by("title", "pk")
+        qs = model.objects.live().annotate(_score=Value(0.0, output_field=FloatField())).order_by(*order)
         return qs.exclude(private)
     results = model.objects.live().search(query, operator="and").annotate_score("_score")
     # Both of Wagtail's database backends (SQLite FTS5, PostgreSQL full-text) build the search as a Django
     # queryset; ``get_queryset()`` hands it over unevaluated so the facet filters, counts and slices below
     # run in the same SQL instead of loading every match into Python.
-    return results.get_queryset().exclude(private)
+    matches = results.get_queryset().exclude(private)
+    return matches if sort == "relevance" else matches.order_by(*order)
 
 
 def _top(matches: QuerySet[Any], kind: str, n: int) -> list[tuple[str, Any, float]]:
     """The best n matches as (kind, page, score), in two queries whatever the number of matches: the order
     over narrow rows (ids and scores), then those pages. Sorting the full rows was 3× slower at 10,000."""
     best = list(matches.values_list("pk", "_score")[:n])
-    pages = matches.model.objects.in_bulk([pk for pk, _score in best])
+    # With their images and renditions: a card's picture costs no query of its own.
+    pages = (
+        matches.model.objects.select_related("image")
+        .prefetch_related("image__renditions")
+        .in_bulk([pk for pk, _score in best])
+    )
     return [(kind, pages[pk], float(score or 0.0)) for pk, score in best if pk in pages]
 
 
 def _text_of(page: LessonPage | PilotPage) -> str:
     if isinstance(page, LessonPage):
         return page.plain_text()
-    parts = [page.summary_en, page.aim, page.approach, page.results, page.search_description]
+    parts = [page.search_description, page.aim, page.approach, page.results]
     return re.sub(r"\s+", " ", strip_tags(" ".join(p or "" for p in parts))).strip()
 
 
@@ -338,17 +366,23 @@ def _labels() -> dict[str, dict[str, str]]:
 
 
 def search_knowledge(
-    *, query: str = "", selected: Mapping[str, list[str]] | None = None, page: int = 1, per_page: int = PER_PAGE
+    *,
+    query: str = "",
+    selected: Mapping[str, list[str]] | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    sort: str = "relevance",
 ) -> KnowledgeSearch:
     """Live, public lessons and pilots matching query and the selected facet values, with facet counts
-    over all matches and the hits of one page."""
+    over all matches and the hits of one page, best match first (or by title, or newest first)."""
     query = " ".join(query.split())[:MAX_QUERY_CHARS]
+    sort = clean_sort(sort, query=query)
     chosen = {k: list(v) for k, v in (selected or {}).items() if k in FACET_KEYS and v}
     types = set(chosen.get("type", [])) or {"lesson", "pilot"}
 
     private = Page.objects.all().private_q()  # one lookup of the view restrictions for both types
-    lessons = _filter_lessons(_matching(LessonPage, query, private), chosen) if "lesson" in types else None
-    pilots = _filter_pilots(_matching(PilotPage, query, private), chosen) if "pilot" in types else None
+    lessons = _filter_lessons(_matching(LessonPage, query, private, sort), chosen) if "lesson" in types else None
+    pilots = _filter_pilots(_matching(PilotPage, query, private, sort), chosen) if "pilot" in types else None
     counts = _facet_counts(lessons, pilots)
     n_lessons, n_pilots = counts["type"]["lesson"], counts["type"]["pilot"]
     total = n_lessons + n_pilots
@@ -363,11 +397,15 @@ def search_knowledge(
         ranked += _top(lessons, "lesson", wanted)
     if pilots is not None and n_pilots:
         ranked += _top(pilots, "pilot", wanted)
-    if query:
+    if query and sort == "relevance":
         sign = -1.0 if _better_scores_are_higher() else 1.0
         ranked.sort(key=lambda hit: sign * hit[2])  # stable: lessons before pilots on equal scores
+    elif sort == "newest" and lessons is not None and pilots is not None:
+        ranked.sort(key=lambda hit: hit[1].first_published_at.timestamp() * -1 if hit[1].first_published_at else 0)
+    elif query and lessons is not None and pilots is not None:
+        ranked.sort(key=lambda hit: hit[1].title.lower())
     terms = query_terms(query)
-    result = KnowledgeSearch(query=query, selected=chosen, total=total, page=page, per_page=per_page)
+    result = KnowledgeSearch(query=query, selected=chosen, total=total, page=page, per_page=per_page, sort=sort)
     for kind, item, _score in ranked[(page - 1) * per_page : wanted]:
         result.hits.append(
             Hit(
@@ -415,3 +453,39 @@ def lesson_status_for_topic(*, topic: Any) -> TopicLessonStatus | None:
     if lesson.live and lesson.url:
         return TopicLessonStatus(state="published", title=lesson.title, url=lesson.url)
     return TopicLessonStatus(state="drafting", title=lesson.get_latest_revision_as_object().title, url="")
+
+
+PROMOTED_DRAFTS_SHOWN = 10
+
+
+def promoted_drafts(*, user: Any, limit: int = PROMOTED_DRAFTS_SHOWN) -> list[LessonPage]:
+    """Unpublished lessons promoted from a conversation that user may edit, newest first (one query for the
+    lessons with their topic and community, one for the page permissions)."""
+    drafts = list(
+        LessonPage.objects.filter(live=False, origin_topic__isnull=False)
+        .select_related("origin_topic", "origin_community")
+        .order_by("-pk")[: limit * 2]
+    )
+    editable = [lesson for lesson in drafts if lesson.permissions_for_user(user).can_edit()]
+    return editable[:limit]
+
+
+PROPOSALS_PER_PAGE = 20
+
+
+def open_proposals(*, user: Any, page: int = 1) -> tuple[list[LessonProposal], bool]:
+    """Pending proposals user may decide, oldest first: all for editors, else those in communities user
+    facilitates. One page (and whether there is a next one), in one query."""
+    qs = LessonProposal.objects.filter(status=ProposalStatus.PENDING)
+    if not is_editor(actor=user) and not getattr(user, "is_superuser", False):
+        led = Membership.objects.filter(
+            user=user, state=MembershipState.ACTIVE, role__in=[Role.FACILITATOR, Role.OWNER]
+        ).values("community_id")
+        qs = qs.filter(topic__room__community_id__in=led)
+    start = (max(1, page) - 1) * PROPOSALS_PER_PAGE
+    rows = list(
+        qs.select_related("topic__room__community", "proposer").order_by("created_at", "pk")[
+            start : start + PROPOSALS_PER_PAGE + 1
+        ]
+    )
+    return rows[:PROPOSALS_PER_PAGE], len(rows) > PROPOSALS_PER_PAGE

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -12,12 +13,20 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from wagtail.models import Page, Site
 
+from accounts import sites
 from accounts.models import User
-from core.errors import Forbidden
-from forum import permissions as forum_permissions
+from core.errors import Conflict, Forbidden
 from forum import services as forum_services
 from forum.models import Message, Room, Topic
-from knowledge_base.models import KnowledgeHomePage, LessonIndexPage, LessonPage, PilotIndexPage
+from knowledge_base.models import (
+    KnowledgeHomePage,
+    LessonIndexPage,
+    LessonPage,
+    LessonProposal,
+    PilotIndexPage,
+    ProposalStatus,
+)
+from knowledge_base.permissions import can_decide, can_promote, can_propose
 
 HOME_SLUG = "kennisbank"
 LESSONS_SLUG = "lessen"
@@ -58,7 +67,14 @@ def ensure_knowledge_tree() -> KnowledgeTree:
         _publish_new(root, home)
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Kring")
+        # From SITE_URL, like accounts.sites.sync_sites: page URLs (the API's html_url too) name the site's address.
+        Site.objects.create(
+            hostname=sites.site_hostname(),
+            port=sites.site_port(),
+            root_page=home,
+            is_default_site=True,
+            site_name=settings.SITE_NAME,
+        )
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.site_name = site.site_name or "Kring"
@@ -118,8 +134,10 @@ def promote_topic_to_lesson(*, actor: User, topic: Topic, message_ids: Iterable[
     again returns the lesson that already came from it.
     """
     community = topic.room.community
-    if not forum_permissions.can_moderate_community(actor, community):
-        raise PromotionError(gettext("Only facilitators of this community can promote a topic to a lesson."))
+    if not can_promote(actor=actor, topic=topic):
+        raise PromotionError(
+            gettext("Only facilitators of this community and editors can promote a topic to a lesson.")
+        )
     existing = draft_lesson_for_topic(topic=topic)
     if existing is not None:
         return existing
@@ -185,3 +203,37 @@ def ensure_discussion_topic(*, actor: User, lesson: LessonPage) -> Topic:
     # Only the pointer changes; the page's content and revisions stay as they are.
     LessonPage.objects.filter(pk=lesson.pk).update(discussion_topic=topic)
     return topic
+
+
+# --- Members propose, facilitators and editors decide -------------------------------------------------------------
+
+
+@transaction.atomic
+def propose_topic_as_lesson(*, actor: User, topic: Topic, note: str = "") -> LessonProposal:
+    """A member who can read the conversation proposes it as a lesson. An open proposal for the same topic is
+    returned as it is (one per topic); a topic that already became a lesson cannot be proposed again."""
+    if not can_propose(actor=actor, topic=topic):
+        raise Forbidden(gettext("You can only propose a conversation you take part in."))
+    if draft_lesson_for_topic(topic=topic) is not None:
+        raise Conflict(gettext("A lesson has already been made from this conversation."))
+    existing = LessonProposal.objects.filter(topic=topic, status=ProposalStatus.PENDING).first()
+    if existing is not None:
+        return existing
+    return LessonProposal.objects.create(topic=topic, proposer=actor, note=note.strip()[:1000])
+
+
+@transaction.atomic
+def decide_proposal(*, actor: User, proposal: LessonProposal, accept: bool) -> LessonProposal:
+    """Accept (the draft lesson is made from the whole conversation, owned by the one who accepts) or decline."""
+    proposal = LessonProposal.objects.select_for_update().select_related("topic__room__community").get(pk=proposal.pk)
+    if not can_decide(actor=actor, proposal=proposal):
+        raise Forbidden(gettext("Only facilitators of this community and editors decide on proposals."))
+    if proposal.status != ProposalStatus.PENDING:
+        raise Conflict(gettext("This proposal has already been decided."))
+    if accept:
+        proposal.lesson = promote_topic_to_lesson(actor=actor, topic=proposal.topic)
+    proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["lesson", "status", "decided_by", "decided_at"])
+    return proposal

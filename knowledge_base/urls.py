@@ -10,4 +10,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("zoeken/", views.search, name="search"),
     path("onderwerp/<int:topic_id>/naar-les/", views.promote_topic, name="promote_topic"),
     path("les/<int:page_id>/bespreken/", views.discuss, name="discuss"),
+    path("voorstellen/", views.proposals, name="proposals"),
+    path("voorstellen/<int:proposal_id>/besluit/", views.decide_proposal, name="decide_proposal"),
 ]

@@ -6,15 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from forum import permissions as forum_permissions
+from core.errors import KringError
 from forum.errors import Forbidden
 from forum.models import Message, Topic
-from knowledge_base import selectors, services
-from knowledge_base.models import LessonPage
+from knowledge_base import permissions, selectors, services
+from knowledge_base.forms import ProposalForm
+from knowledge_base.models import LessonIndexPage, LessonPage, LessonProposal, ProposalStatus
 
 
 @require_GET
@@ -23,14 +25,46 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").replace("\x00", "")
     selected = selectors.clean_selection(request.GET)
     page = request.GET.get("page", "1")
-    result = selectors.search_knowledge(query=query, selected=selected, page=int(page) if page.isdecimal() else 1)
+    result = selectors.search_knowledge(
+        query=query,
+        selected=selected,
+        page=int(page) if page.isdecimal() else 1,
+        sort=request.GET.get("sort", "relevance"),
+    )
     params = request.GET.copy()
     params.pop("page", None)
     return render(
         request,
         "knowledge_base/search.html",
-        {"result": result, "facet_keys": selectors.FACET_KEYS, "base_query": params.urlencode()},
+        {
+            "result": result,
+            "facet_keys": selectors.FACET_KEYS,
+            "base_query": params.urlencode(),
+            "sorts": selectors.SORTS,
+        },
     )
+
+
+def lesson_index(request: HttpRequest, page: LessonIndexPage) -> TemplateResponse:
+    """The lessons index: every live lesson as a card with its image, narrowed by facets (theme, sector, region,
+    community kind, …), sorted and paginated; the same selector as the search page, for lessons only."""
+    query = request.GET.get("q", "").replace("\x00", "")
+    selected = selectors.clean_selection(request.GET)
+    selected["type"] = ["lesson"]
+    number = request.GET.get("page", "1")
+    result = selectors.search_knowledge(
+        query=query,
+        selected=selected,
+        page=int(number) if number.isdecimal() else 1,
+        per_page=selectors.INDEX_PER_PAGE,
+        sort=request.GET.get("sort", "title"),
+    )
+    result.facets = [facet for facet in result.facets if facet.key != "type"]
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = page.get_context(request)
+    context.update(result=result, base_query=params.urlencode(), sorts=selectors.SORTS)
+    return TemplateResponse(request, page.get_template(request), context)
 
 
 @login_required
@@ -38,8 +72,10 @@ def search(request: HttpRequest) -> HttpResponse:
 def promote_topic(request: HttpRequest, topic_id: int) -> HttpResponse:
     topic = get_object_or_404(Topic.objects.select_related("room__community"), pk=topic_id)
     community = topic.room.community
-    if not forum_permissions.can_moderate_community(request.user, community):
-        raise Http404
+    if not permissions.can_promote(actor=request.user, topic=topic):
+        if not permissions.can_propose(actor=request.user, topic=topic):
+            raise Http404
+        return _propose(request, topic)
     existing = services.draft_lesson_for_topic(topic=topic)
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("message") if v.isdigit()]
@@ -78,3 +114,46 @@ def discuss(request: HttpRequest, page_id: int) -> HttpResponse:
         messages.info(request, _("Join %(community)s to start the discussion.") % {"community": room.community.name})
         return redirect(room.community.get_absolute_url())
     return redirect(topic.get_absolute_url())
+
+
+def _propose(request: HttpRequest, topic: Topic) -> HttpResponse:
+    """A member proposes the conversation as a lesson; a facilitator or an editor decides."""
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.propose_topic_as_lesson(actor=request.user, topic=topic, note=form.cleaned_data["note"])  # type: ignore[arg-type]
+        except KringError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Thank you. A facilitator or an editor will look at your proposal."))
+        return redirect(topic.get_absolute_url())
+    pending = LessonProposal.objects.filter(topic=topic, status=ProposalStatus.PENDING).exists()
+    return render(request, "knowledge_base/propose_topic.html", {"topic": topic, "form": form, "pending": pending})
+
+
+@login_required
+@require_GET
+def proposals(request: HttpRequest) -> HttpResponse:
+    number = request.GET.get("page", "1")
+    page = int(number) if number.isdecimal() else 1
+    rows, has_next = selectors.open_proposals(user=request.user, page=page)
+    return render(request, "knowledge_base/proposals.html", {"proposals": rows, "page": page, "has_next": has_next})
+
+
+@login_required
+@require_POST
+def decide_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = get_object_or_404(LessonProposal.objects.select_related("topic__room__community"), pk=proposal_id)
+    if not permissions.can_decide(actor=request.user, proposal=proposal):
+        raise Http404
+    accept = request.POST.get("decision") == "accept"
+    try:
+        proposal = services.decide_proposal(actor=request.user, proposal=proposal, accept=accept)  # type: ignore[arg-type]
+    except KringError as error:
+        messages.error(request, error.message)
+        return redirect("knowledge_base:proposals")
+    if accept and proposal.lesson is not None and proposal.lesson.permissions_for_user(request.user).can_edit():
+        messages.success(request, _("A draft lesson was made from this topic. Fill it in and submit it for review."))
+        return HttpResponseRedirect(reverse("wagtailadmin_pages:edit", args=[proposal.lesson.pk]))
+    messages.success(request, _("The proposal was accepted.") if accept else _("The proposal was declined."))
+    return redirect("knowledge_base:proposals")

@@ -100,7 +100,7 @@ def screens() -> dict[str, str]:
 
     from accounts.models import User
     from forum.models import MembershipState, Topic
-    from knowledge_base.models import LessonPage
+    from knowledge_base.models import LessonIndexPage, LessonPage, PilotPage
 
     member = User.objects.get(email=MEMBER)
     topic = (
@@ -125,6 +125,9 @@ def screens() -> dict[str, str]:
         "notifications": reverse("notifications:list"),
         "knowledge-base": reverse("knowledge_base:home"),
         "lesson": lesson.url,
+        "lessons": (LessonIndexPage.objects.live().first() or lesson.get_parent()).url,
+        "kb-search": reverse("knowledge_base:search") + "?q=mentoren",
+        "propose-lesson": reverse("knowledge_base:promote_topic", args=[topic.pk]),
         "mentoring": reverse("mentoring:home"),
         "style": "/stijl/",
         "conversations": reverse("forum:direct_list"),
@@ -137,6 +140,9 @@ def screens() -> dict[str, str]:
     award = Award.objects.filter(recipient=member).order_by("pk").first()
     if award is not None:
         out["credential"] = reverse("passport:credential", args=[award.uuid])
+    pilot = PilotPage.objects.live().order_by("path").first()
+    if pilot is not None:
+        out["pilot"] = pilot.url
     direct = Topic.objects.filter(room__kind="direct", room__room_members__user=member).order_by("pk").first()
     if direct is not None:
         out["direct"] = direct.get_absolute_url()

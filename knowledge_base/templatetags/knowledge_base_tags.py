@@ -6,8 +6,7 @@ from typing import Any
 
 from django import template
 
-from forum import permissions as forum_permissions
-from knowledge_base import selectors
+from knowledge_base import permissions, selectors
 
 register = template.Library()
 
@@ -17,8 +16,11 @@ def topic_lesson_status(context: Any, topic: Any) -> dict[str, Any]:
     request = context.get("request")
     # The forum's page passes its actor: the memberships it loaded serve this check too.
     actor = context.get("actor") or getattr(request, "user", None)
+    can_promote = actor is not None and permissions.can_promote(actor=actor, topic=topic)
     return {
         "topic": topic,
         "status": selectors.lesson_status_for_topic(topic=topic),
-        "can_promote": actor is not None and forum_permissions.can_moderate_community(actor, topic.room.community),
+        "can_promote": can_promote,
+        # Members propose; the same page (promote_topic) takes the proposal.
+        "can_propose": not can_promote and actor is not None and permissions.can_propose(actor=actor, topic=topic),
     }

@@ -1,4 +1,4 @@
-"""Walk-through: a facilitator-editor promotes a topic to a draft lesson, fills it in in the Wagtail admin
+"""Walk-through: a member proposes a topic as a lesson, a facilitator-editor accepts (a draft lesson), fills it in in the Wagtail admin
 and submits it; a reviewer approves; a member finds the lesson with a search and a facet and opens
 its discussion. Public pages are checked with axe; the /cms/ admin pages are marked as seen.
 """
@@ -70,12 +70,21 @@ def test_promote_edit_review_find_and_discuss(open_page: Any, make_user: Any) ->
         actor=member, topic=topic, body="Studenten leren het meest op de bouwplaats.", client_id=uuid.uuid4()
     )
 
-    # 1. The facilitator (also an editor) promotes the topic.
+    # 1. The member proposes the conversation as a lesson (members used to get a 404).
+    proposer = open_page()
+    proposer.log_in("sanne@example.nl", PASSWORD)
+    page = proposer.visit(f"/kennisbank/onderwerp/{topic.pk}/naar-les/")
+    page.locator("textarea[name=note]").fill("Dit helpt andere kringen met stages.")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(re.escape(topic.get_absolute_url())))
+    proposer.check()  # the topic page, with the thank-you message, through axe
+
+    # 2. The facilitator (also an editor) accepts the proposal: the draft lesson is made.
     tab = open_page()
     tab.log_in("marieke@example.nl", PASSWORD)
-    page = tab.visit(f"/kennisbank/onderwerp/{topic.pk}/naar-les/")
-    assert "bouwplaats" in page.content()
-    page.locator("main form button[type=submit]").click()
+    page = tab.visit("/kennisbank/voorstellen/")
+    assert "Dit helpt andere kringen met stages." in page.content()
+    page.locator("main form.kb-decision button[value=accept]").click()
     page.wait_for_url(re.compile(r"/cms/pages/\d+/edit/"))
     _admin_seen(tab)
     lesson = LessonPage.objects.get()
@@ -157,4 +166,4 @@ def test_public_pages_of_the_seeded_knowledge_base_pass_axe(open_page: Any) -> N
     assert page.locator("mark").count() > 0
     page = tab.visit("/kennisbank/zoeken/?q=qqqxyz")
     assert page.locator(".empty-state").is_visible()
-    assert tab.page.request.get(tab.base_url + "/api/v2/lessen/?factor=two_way_mentoring").ok
+    assert tab.page.request.get(tab.base_url + "/api/v2/lessons/?factor=two_way_mentoring").ok

@@ -82,8 +82,61 @@ def test_members_cannot_promote(conversation: dict[str, Any], client: Any) -> No
     with pytest.raises(services.PromotionError):
         services.promote_topic_to_lesson(actor=conversation["member"], topic=conversation["topic"])
     client.force_login(conversation["member"])
-    assert client.get(f"/kennisbank/onderwerp/{conversation['topic'].pk}/naar-les/").status_code == 404
+    # A member gets the proposal form (it answered 404), never a draft of their own.
+    page = client.get(f"/kennisbank/onderwerp/{conversation['topic'].pk}/naar-les/")
+    assert page.status_code == 200
+    assert 'name="note"' in page.content.decode()
     assert LessonPage.objects.count() == 0
+
+
+def test_a_member_proposes_and_a_facilitator_accepts(conversation: dict[str, Any], make_user: Any, client: Any) -> None:
+    from knowledge_base.models import LessonProposal, ProposalStatus
+
+    topic, member, facilitator = conversation["topic"], conversation["member"], conversation["facilitator"]
+    url = f"/kennisbank/onderwerp/{topic.pk}/naar-les/"
+    client.force_login(member)
+    assert "Voorstellen als les" in client.get(topic.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    response = client.post(url, {"note": "Dit helpt andere kringen."})
+    assert response.status_code == 302
+    proposal = LessonProposal.objects.get(topic=topic)
+    assert (proposal.proposer, proposal.status, proposal.note) == (
+        member,
+        ProposalStatus.PENDING,
+        "Dit helpt andere kringen.",
+    )
+    client.post(url, {"note": "nog eens"})  # the same open proposal, not a second one
+    assert LessonProposal.objects.filter(topic=topic).count() == 1
+    assert client.get("/kennisbank/voorstellen/").content.decode().count("kb-decision") == 0  # members do not decide
+    assert client.post(f"/kennisbank/voorstellen/{proposal.pk}/besluit/", {"decision": "accept"}).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
+
+    client.force_login(facilitator)
+    listing = client.get("/kennisbank/voorstellen/").content.decode()
+    assert topic.title in listing and "Dit helpt andere kringen." in listing
+    response = client.post(f"/kennisbank/voorstellen/{proposal.pk}/besluit/", {"decision": "accept"})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ACCEPTED and proposal.decided_by == facilitator
+    lesson = LessonPage.objects.get(origin_topic=topic)
+    assert proposal.lesson == lesson and not lesson.live
+    again = client.post(f"/kennisbank/voorstellen/{proposal.pk}/besluit/", {"decision": "decline"})
+    assert again.status_code == 302  # already decided: a message, no change
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ACCEPTED
+
+
+def test_an_editor_who_reads_the_conversation_decides_too(conversation: dict[str, Any], make_user: Any) -> None:
+    from knowledge_base.models import ProposalStatus
+
+    proposal = services.propose_topic_as_lesson(actor=conversation["member"], topic=conversation["topic"])
+    editor = make_user("Eva Redacteur", email="eva-proposal@example.test")
+    editor.groups.add(Group.objects.get(name="Redacteuren"))
+    Membership.objects.create(
+        community=conversation["community"], user=editor, role=Role.MEMBER, state=MembershipState.ACTIVE
+    )
+    decided = services.decide_proposal(actor=editor, proposal=proposal, accept=False)
+    assert decided.status == ProposalStatus.DECLINED and decided.decided_at is not None
 
 
 def test_promote_view_creates_draft_and_sends_editors_to_the_admin(conversation: dict[str, Any], client: Any) -> None:
@@ -170,3 +223,18 @@ def test_deleting_the_origin_topic_keeps_the_lesson(conversation: dict[str, Any]
     assert lesson.origin_topic is None and lesson.discussion_topic is None
     restored = lesson.get_latest_revision_as_object()
     assert restored.origin_topic_id is None
+
+
+def test_a_promoted_draft_is_on_the_editors_dashboard(conversation: Any, make_user: Any, client: Any) -> None:
+    from django.contrib.auth.models import Group
+
+    from knowledge_base.services import promote_topic_to_lesson
+
+    lesson = promote_topic_to_lesson(actor=conversation["facilitator"], topic=conversation["topic"])
+    editor = make_user("Eva", email="eva-dashboard@example.test")
+    editor.groups.add(Group.objects.get(name="Redacteuren"))
+    client.force_login(editor)
+    body = client.get("/cms/").content.decode()
+    assert "kring-promoted-drafts" in body
+    assert f"/cms/pages/{lesson.pk}/edit/" in body
+    assert conversation["topic"].title in body

@@ -145,14 +145,14 @@ def test_search_page_renders_facets_counts_and_empty_state(dataset: dict[str, An
 
 
 def test_api_lists_only_live_lessons_and_filters_on_taxonomy(dataset: dict[str, Any], client: Any) -> None:
-    response = client.get("/api/v2/lessen/")
+    response = client.get("/api/v2/lessons/")
     assert response.status_code == 200
     titles = {item["title"] for item in response.json()["items"]}
     assert len(titles) == 3
     assert "Concept over warmtepompen" not in titles
-    response = client.get("/api/v2/lessen/", {"sector": "energie", "factor": "two_way_mentoring"})
+    response = client.get("/api/v2/lessons/", {"sector": "energie", "factor": "two_way_mentoring"})
     assert [i["title"] for i in response.json()["items"]] == ["Koppel jong en ervaren in de warmtetransitie"]
-    response = client.get("/api/v2/lessen/", {"region": "groningen,zuid-holland", "leerfunctie": "reactief"})
+    response = client.get("/api/v2/lessons/", {"region": "groningen,zuid-holland", "leerfunctie": "reactief"})
     assert response.json()["meta"]["total_count"] == 2
     response = client.get("/api/v2/pilots/", {"sector": "energie"})
     assert [i["title"] for i in response.json()["items"]] == ["Energie Transitie Huis"]
@@ -163,9 +163,9 @@ def test_api_hides_drafts_in_detail(dataset: dict[str, Any], make_lesson: Any, c
     from knowledge_base.models import LessonPage
 
     draft = LessonPage.objects.get(title="Concept over warmtepompen")
-    assert client.get(f"/api/v2/lessen/{draft.pk}/").status_code == 404
+    assert client.get(f"/api/v2/lessons/{draft.pk}/").status_code == 404
     live = dataset["lessons"][0]
-    detail = client.get(f"/api/v2/lessen/{live.pk}/").json()
+    detail = client.get(f"/api/v2/lessons/{live.pk}/").json()
     assert detail["title"] == live.title
     assert detail["sector_slugs"] == ["energie"]
     assert detail["success_factor_codes"] == ["hybrid_learning"]

@@ -373,9 +373,10 @@ SPEC: dict[str, tuple[Params, str]] = {
     "mentoring:invite": (lambda w: {"slug": w.programme.slug}, ACTION),
     "mentoring:admit": (lambda w: {"slug": w.programme.slug, "participation_id": w.participation.pk}, ACTION),
     "mentoring:round": (lambda w: {"slug": w.programme.slug}, ACTION),
-    "lessen:listing": (lambda w: {}, PUBLIC),
-    "lessen:detail": (lambda w: {"pk": w.lesson.pk}, PUBLIC),
-    "lessen:find": (lambda w: {}, PUBLIC),
+    "kennisbank_api:index": (lambda w: {}, PUBLIC),
+    "lessons:listing": (lambda w: {}, PUBLIC),
+    "lessons:detail": (lambda w: {"pk": w.lesson.pk}, PUBLIC),
+    "lessons:find": (lambda w: {}, PUBLIC),
     "pilots:listing": (lambda w: {}, PUBLIC),
     "pilots:detail": (lambda w: {"pk": 0}, PUBLIC),  # no pilot in this world: 404 for everyone
     "pilots:find": (lambda w: {}, PUBLIC),
@@ -394,6 +395,8 @@ SPEC: dict[str, tuple[Params, str]] = {
     "monitoring:stories": (lambda w: {"slug": w.community.slug}, COMMUNITY),
     "monitoring:story_propose": (lambda w: {"slug": w.community.slug, "story_id": 1}, ACTION),
     "monitoring:network_setting": (lambda w: {}, LOGIN),
+    "knowledge_base:proposals": (lambda w: {}, LOGIN),
+    "knowledge_base:decide_proposal": (lambda w: {"proposal_id": 0}, ACTION),
 }
 
 # Extra requests for every role: search pages, the API and the draft's own addresses.
@@ -401,10 +404,10 @@ EXTRA_GETS: dict[str, Callable[[World], str]] = {
     "forum search for the secret": lambda w: "/gemeenschappen/zoeken/?q=GEHEIM",
     "knowledge-base search for the draft": lambda w: "/kennisbank/zoeken/?q=zo+doe+je+dat",
     "knowledge-base search for the draft's text": lambda w: "/kennisbank/zoeken/?q=waarom",
-    "API lesson list": lambda w: "/api/v2/lessen/",
-    "API lesson list, search": lambda w: "/api/v2/lessen/?search=GEHEIM",
-    "API draft lesson": lambda w: f"/api/v2/lessen/{w.draft.pk}/",
-    "API find draft by path": lambda w: f"/api/v2/lessen/find/?html_path={w.draft.url_path}",
+    "API lesson list": lambda w: "/api/v2/lessons/",
+    "API lesson list, search": lambda w: "/api/v2/lessons/?search=GEHEIM",
+    "API draft lesson": lambda w: f"/api/v2/lessons/{w.draft.pk}/",
+    "API find draft by path": lambda w: f"/api/v2/lessons/find/?html_path={w.draft.url_path}",
     "draft lesson page": lambda w: f"/kennisbank/{w.draft.slug}/",
     "draft lesson under its index": lambda w: w.draft.url_path.replace("/home", "/kennisbank", 1),
     "discuss the draft": lambda w: f"/kennisbank/les/{w.draft.pk}/bespreken/",

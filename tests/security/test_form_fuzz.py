@@ -178,7 +178,7 @@ TARGETS = [
     Target(
         "API lesson list",
         "get",
-        lambda w: "/api/v2/lessen/",
+        lambda w: "/api/v2/lessons/",
         [
             "search",
             "limit",
@@ -199,7 +199,7 @@ TARGETS = [
         ["search", "limit", "offset", "order", "fields", "child_of", "descendant_of"],
         who="anonymous",
     ),
-    Target("API find", "get", lambda w: "/api/v2/lessen/find/", ["html_path", "id", "fields"], who="anonymous"),
+    Target("API find", "get", lambda w: "/api/v2/lessons/find/", ["html_path", "id", "fields"], who="anonymous"),
 ]
 
 
