@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -7,12 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Skill
-from core.text import TextRuleMixin
+from core.text import TextRuleMixin, text_problem
 from mentoring.models import Level, MentoringProfile, Mode, Programme
 
 
 class DateInput(forms.DateInput):
+    """``<input type=date>`` reads only ISO dates, whatever the page's language."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class MentoringProfileForm(TextRuleMixin, forms.ModelForm[MentoringProfile]):
@@ -38,6 +44,79 @@ class MentoringProfileForm(TextRuleMixin, forms.ModelForm[MentoringProfile]):
             "max_relationships": _("Most people take one pair at a time."),
             "motivation": _("Why you want to take part: what you hope to give and to get."),
         }
+
+
+class ProfileBasicsForm(TextRuleMixin, forms.ModelForm[MentoringProfile]):
+    """Step 1 of the guided set-up: time and way of meeting."""
+
+    class Meta:
+        model = MentoringProfile
+        fields = ["years_experience", "hours_per_month", "mode", "max_relationships", "is_open"]
+        widgets = {"mode": forms.RadioSelect}
+        help_texts = MentoringProfileForm.Meta.help_texts
+
+
+class ProfilePreferencesForm(TextRuleMixin, forms.ModelForm[MentoringProfile]):
+    """The last step: whom you would like to meet, and why you take part."""
+
+    class Meta:
+        model = MentoringProfile
+        fields = ["prefers_other_organisation", "sector_preference", "motivation"]
+        widgets = MentoringProfileForm.Meta.widgets
+        help_texts = MentoringProfileForm.Meta.help_texts
+
+
+@dataclass
+class SkillRow:
+    skill: Skill
+    level: int = int(Level.GOOD)
+    note: str = ""  # the context of an offer, the learning goal of a want
+
+
+class SkillPickForm(TextRuleMixin, forms.Form):
+    """Skills picked with the combobox (``ui``: ``skill-picker.js``), one row each.
+
+    The rows post ``skill`` (repeated), ``level_<id>`` and ``note_<id>``; ``add`` names one more
+    skill by its name, so that the step works without JavaScript too.
+    """
+
+    skill = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.all(), required=False, widget=forms.MultipleHiddenInput
+    )
+    add = forms.CharField(required=False, max_length=100, label=_("Add a skill"))
+
+    def __init__(self, *args: Any, with_level: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.with_level = with_level
+        self.fields["add"].help_text = _("Type to search, then choose a skill from the list.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen: list[Skill] = list(data.get("skill") or [])
+        name = (data.get("add") or "").strip()
+        if name:
+            found = Skill.objects.filter(name__iexact=name).first()
+            if found is None:
+                self.add_error("add", _("There is no skill with this name. Choose one from the list."))
+            elif found not in chosen:
+                chosen.append(found)
+        rows = []
+        for skill in chosen:
+            level = int(Level.GOOD)
+            if self.with_level:
+                raw = self.data.get(f"level_{skill.pk}", str(Level.GOOD))
+                if raw not in {str(v) for v in Level.values}:
+                    self.add_error(None, _("Choose a level for %(skill)s.") % {"skill": skill.name})
+                    continue
+                level = int(raw)
+            note = str(self.data.get(f"note_{skill.pk}", "")).strip()[:200]
+            problem = text_problem(note, multiline=False)
+            if problem is not None:
+                self.add_error(None, f"{skill.name}: {problem}")
+                continue
+            rows.append(SkillRow(skill=skill, level=level, note=note))
+        data["rows"] = rows
+        return data
 
 
 class OfferForm(TextRuleMixin, forms.Form):
@@ -194,6 +273,15 @@ class ProgrammeForm(TextRuleMixin, forms.ModelForm[Programme]):
             "ends_on": DateInput,
             "matching_mode": forms.RadioSelect,
         }
+
+    def clean(self) -> dict[str, Any]:
+        # A field error before the model's constraint check, which would otherwise show the
+        # database's raw constraint name (the constraint skips fields that already have errors).
+        data = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The cohort cannot end before it starts."))
+        return data
 
 
 class JoinForm(TextRuleMixin, forms.Form):

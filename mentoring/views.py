@@ -21,7 +21,9 @@ from mentoring import forms, matching, permissions, selectors, services
 from mentoring.models import (
     CheckIn,
     Goal,
+    Level,
     MatchingMode,
+    MentoringProfile,
     Participation,
     ParticipationStatus,
     Programme,
@@ -88,53 +90,101 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     return redirect("mentoring:home")
 
 
+# The guided set-up: one short page per step (``?stap=``), each saved as it is left.
+PROFILE_STEPS = [
+    ("basis", gettext_noop("Time and meeting")),
+    ("aanbod", gettext_noop("What I offer")),
+    ("leren", gettext_noop("What I want to learn")),
+    ("voorkeuren", gettext_noop("Preferences")),
+]
+
+
+def _profile_values(profile: MentoringProfile) -> dict[str, Any]:
+    """Everything ``save_mentoring_profile`` takes, as the profile has it now."""
+    return {
+        "years_experience": profile.years_experience,
+        "hours_per_month": profile.hours_per_month,
+        "mode": profile.mode,
+        "prefers_other_organisation": profile.prefers_other_organisation,
+        "sector_preference": profile.sector_preference,
+        "motivation": profile.motivation,
+        "max_relationships": profile.max_relationships,
+        "is_open": profile.is_open,
+        "offers": [services.OfferInput(skill=o.skill, level=o.level, context=o.context) for o in profile.offers.all()],
+        "wants": [services.WantInput(skill=w.skill, goal=w.goal) for w in profile.wants.all()],
+    }
+
+
+def _skill_rows(profile: MentoringProfile, step: str) -> list[forms.SkillRow]:
+    if step == "aanbod":
+        return [forms.SkillRow(skill=o.skill, level=o.level, note=o.context) for o in profile.offers.all()]
+    return [forms.SkillRow(skill=w.skill, note=w.goal) for w in profile.wants.all()]
+
+
 @login_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     profile = selectors.profile_with_skills(user=user) or services.ensure_mentoring_profile(user=user)
+    slugs = [slug for slug, _label in PROFILE_STEPS]
+    step = request.GET.get("stap", slugs[0])
+    if step not in slugs:
+        step = slugs[0]
+    index = slugs.index(step)
     data = request.POST if request.method == "POST" else None
-    form = forms.MentoringProfileForm(data, instance=profile)
-    offers = forms.OfferFormSet(
-        data,
-        prefix="offers",
-        initial=[{"skill": o.skill, "level": o.level, "context": o.context} for o in profile.offers.all()],
-    )
-    wants = forms.WantFormSet(
-        data, prefix="wants", initial=[{"skill": w.skill, "goal": w.goal} for w in profile.wants.all()]
-    )
-    if request.method == "POST" and form.is_valid() and offers.is_valid() and wants.is_valid():
+    form: Any
+    rows: list[forms.SkillRow] = []
+    if step in ("aanbod", "leren"):
+        form = forms.SkillPickForm(data, with_level=step == "aanbod")
+        rows = _skill_rows(profile, step)
+    elif step == "basis":
+        form = forms.ProfileBasicsForm(data, instance=profile)
+    else:
+        form = forms.ProfilePreferencesForm(data, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        values = _profile_values(profile)
         d = form.cleaned_data
+        if step == "aanbod":
+            chosen = [r for r in d["rows"] if str(r.skill.pk) != request.POST.get("remove")]
+            values["offers"] = [services.OfferInput(skill=r.skill, level=r.level, context=r.note) for r in chosen]
+        elif step == "leren":
+            chosen = [r for r in d["rows"] if str(r.skill.pk) != request.POST.get("remove")]
+            values["wants"] = [services.WantInput(skill=r.skill, goal=r.note) for r in chosen]
+        else:
+            values.update({k: v for k, v in d.items() if k in values})
         try:
-            services.save_mentoring_profile(
-                actor=user,
-                years_experience=d["years_experience"],
-                hours_per_month=d["hours_per_month"],
-                mode=d["mode"],
-                prefers_other_organisation=d["prefers_other_organisation"],
-                sector_preference=d["sector_preference"],
-                motivation=d["motivation"],
-                max_relationships=d["max_relationships"],
-                is_open=d["is_open"],
-                offers=[
-                    services.OfferInput(skill=f["skill"], level=f["level"], context=f["context"])
-                    for f in offers.cleaned_data
-                    if f.get("skill")
-                ],
-                wants=[
-                    services.WantInput(skill=f["skill"], goal=f["goal"]) for f in wants.cleaned_data if f.get("skill")
-                ],
-            )
+            services.save_mentoring_profile(actor=user, **values)
         except (Invalid, Conflict) as exc:
             add_to_form(form, exc)
         else:
+            stay = "remove" in request.POST or "stay" in request.POST
+            if stay:
+                return redirect(f"{request.path}?stap={step}")
+            if index + 1 < len(slugs):
+                return redirect(f"{request.path}?stap={slugs[index + 1]}")
             messages.success(request, _("Your mentoring profile has been saved."))
-            return redirect("mentoring:home")
-    invalid = request.method == "POST"
+            return redirect("mentoring:suggestions")
+    if request.method == "POST" and step in ("aanbod", "leren") and form.is_bound:
+        # Show what was posted, so a refused row is not lost.
+        posted = form.cleaned_data.get("rows") if hasattr(form, "cleaned_data") else None
+        if posted is not None:
+            rows = posted
     return render(
         request,
         "mentoring/profile_edit.html",
-        {"form": form, "offers": offers, "wants": wants},
-        status=400 if invalid else 200,
+        {
+            "form": form,
+            "step": step,
+            "steps": [(slug, _(label), i) for i, (slug, label) in enumerate(PROFILE_STEPS, start=1)],
+            "step_number": index + 1,
+            "step_label": _(PROFILE_STEPS[index][1]),
+            "previous_step": slugs[index - 1] if index else None,
+            "is_last": index + 1 == len(slugs),
+            "rows": rows,
+            "all_skills": selectors.all_skills(),
+            "levels": Level.choices,
+            "missing": selectors.missing_for_matching(user=user),
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -163,10 +213,17 @@ def suggestions(request: HttpRequest) -> HttpResponse:
         if has_profile
         else []
     )
+    missing = selectors.missing_for_matching(user=user) if has_profile and not found else []
     return render(
         request,
         "mentoring/suggestions.html",
-        {"form": form, "suggestions": found, "has_profile": has_profile, "programme": programme},
+        {
+            "form": form,
+            "suggestions": found,
+            "has_profile": has_profile,
+            "programme": programme,
+            "missing": missing,
+        },
     )
 
 
@@ -469,6 +526,13 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
         return _act(
             request, lambda: services.resume(actor=user, relationship=rel), _("Resumed."), rel.get_absolute_url()
         )
+    if action == "withdraw":
+        return _act(
+            request,
+            lambda: services.withdraw(actor=user, relationship=rel),
+            _("You withdrew your proposal."),
+            rel.get_absolute_url(),
+        )
     if action == "end":
         form = forms.EndForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -478,7 +542,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
             _("Your pair has ended."),
             rel.get_absolute_url(),
         )
-    raise Invalid(_("Choose pause, resume or end."), code="action")
+    raise Invalid(_("Choose pause, resume, withdraw or end."), code="action")
 
 
 @login_required

@@ -18,6 +18,7 @@ from mentoring.services.relationships import (
     respond,
     resume,
     set_coordinator_access,
+    withdraw,
     write_closing,
 )
 from mentoring.services.reminders import send_reminders
@@ -52,6 +53,7 @@ __all__ = [
     "set_coordinator_access",
     "sign_agreement",
     "update_goal",
+    "withdraw",
     "without_email",
     "write_closing",
 ]
