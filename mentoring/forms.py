@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
@@ -10,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Skill
 from core.text import TextRuleMixin, text_problem
 from mentoring.models import Level, MentoringProfile, Mode, Programme
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 class DateInput(forms.DateInput):
@@ -299,3 +303,48 @@ class JoinForm(TextRuleMixin, forms.Form):
 
 class InviteForm(TextRuleMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address of the member"))
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format=format or "%H:%M")
+
+
+class SessionPlanForm(TextRuleMixin, forms.Form):
+    """Plan (or move) a session: a date and time in Europe/Amsterdam, a place or a video link."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    time = forms.TimeField(label=_("Time"), widget=TimeInput, help_text=_("Amsterdam time."))
+    duration_minutes = forms.IntegerField(min_value=5, max_value=480, initial=60, label=_("Duration in minutes"))
+    mode = forms.ChoiceField(
+        choices=Mode.choices, initial=Mode.ONLINE, label=_("How you meet"), widget=forms.RadioSelect
+    )
+    place = forms.CharField(max_length=200, required=False, label=_("Place"), help_text=_("When you meet in person."))
+    video_url = forms.URLField(
+        max_length=500,
+        required=False,
+        label=_("Video link"),
+        help_text=_("When you meet online: the link to the video call (https://…)."),
+        assume_scheme="https",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, time = data.get("date"), data.get("time")
+        if day is not None and time is not None:
+            data["starts_at"] = datetime.combine(day, time, tzinfo=AMSTERDAM)
+        return data
+
+    @classmethod
+    def initial_for(cls, session: Any) -> dict[str, Any]:
+        local = session.starts_at.astimezone(AMSTERDAM)
+        return {
+            "date": local.date(),
+            "time": local.time().replace(second=0, microsecond=0),
+            "duration_minutes": session.duration_minutes,
+            "mode": session.mode,
+            "place": session.place,
+            "video_url": session.video_url,
+        }

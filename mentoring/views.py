@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from core.errors import Conflict, Forbidden, Invalid
 from core.http import add_to_form
-from mentoring import forms, matching, permissions, selectors, services
+from mentoring import calendar, forms, matching, permissions, selectors, services
 from mentoring.models import (
     CheckIn,
     Goal,
@@ -29,6 +30,7 @@ from mentoring.models import (
     Programme,
     Relationship,
     Session,
+    SessionState,
     Status,
 )
 
@@ -291,6 +293,7 @@ def relationship(request: HttpRequest, pk: int) -> HttpResponse:
             "end_form": forms.EndForm(),
             "my_coordinator_flag": bool(side and getattr(rel, f"coordinator_allowed_by_{side}")),
             "room_url": _room_url(rel),
+            "now": timezone.now(),
         },
     )
 
@@ -427,6 +430,114 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
         {"form": form, "rel": rel},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _party_session(request: HttpRequest, pk: int) -> Session:
+    session = get_object_or_404(Session.objects.select_related("relationship"), pk=pk)
+    if not permissions.can_view_relationship(request.user, session.relationship):
+        raise Http404
+    if not permissions.can_act_in_relationship(_user(request), session.relationship):
+        raise Forbidden(_("Only the two people in this pair can do this."))
+    return session
+
+
+@login_required
+def session_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Plan a new session (``pk`` is the pair) or move a planned one (``session`` given)."""
+    user = _user(request)
+    rel = _party_relationship(request, pk)
+    form = forms.SessionPlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.plan_session(
+                actor=user,
+                relationship=rel,
+                starts_at=d["starts_at"],
+                duration_minutes=d["duration_minutes"],
+                mode=d["mode"],
+                place=d["place"],
+                video_url=d["video_url"],
+            )
+        except (Invalid, Conflict) as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("The session is planned. You both get a calendar invitation by e-mail."))
+            return redirect(rel)
+    return render(
+        request,
+        "mentoring/session_plan.html",
+        {"form": form, "rel": rel, "session": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def session_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    session = _party_session(request, pk)
+    rel = session.relationship
+    if session.state != SessionState.PLANNED or session.starts_at is None:
+        return redirect(rel)
+    form = forms.SessionPlanForm(request.POST or None, initial=forms.SessionPlanForm.initial_for(session))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.reschedule_session(
+                actor=user,
+                session=session,
+                starts_at=d["starts_at"],
+                duration_minutes=d["duration_minutes"],
+                mode=d["mode"],
+                place=d["place"],
+                video_url=d["video_url"],
+            )
+        except (Invalid, Conflict) as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("The session has moved. You both get the new invitation by e-mail."))
+            return redirect(rel)
+    return render(
+        request,
+        "mentoring/session_plan.html",
+        {"form": form, "rel": rel, "session": session},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _party_session(request, pk)
+    return _act(
+        request,
+        lambda: services.cancel_session(actor=_user(request), session=session),
+        _("The session is cancelled. You both get the cancellation by e-mail."),
+        session.relationship.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def session_held(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _party_session(request, pk)
+    return _act(
+        request,
+        lambda: services.mark_session_held(actor=_user(request), session=session),
+        _("The session is marked as held. Add your reflection."),
+        session.relationship.get_absolute_url(),
+    )
+
+
+@login_required
+def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """The planned session's invitation, to download into any calendar."""
+    session = _party_session(request, pk)
+    if session.starts_at is None:
+        raise Http404
+    response = HttpResponse(calendar.session_ics(session), content_type=calendar.MIMETYPE)
+    response["Content-Disposition"] = f'attachment; filename="sessie-{session.pk}.ics"'
+    return response
 
 
 @login_required

@@ -23,7 +23,16 @@ from mentoring.services.relationships import (
 )
 from mentoring.services.reminders import send_reminders
 from mentoring.services.rounds import run_matching_round
-from mentoring.services.sessions import ReflectionInput, complete_checkin, log_session, save_reflection
+from mentoring.services.sessions import (
+    ReflectionInput,
+    cancel_session,
+    complete_checkin,
+    log_session,
+    mark_session_held,
+    plan_session,
+    reschedule_session,
+    save_reflection,
+)
 
 __all__ = [
     "OfferInput",
@@ -31,6 +40,7 @@ __all__ = [
     "WantInput",
     "add_goal",
     "admit_participant",
+    "cancel_session",
     "complete_checkin",
     "end_early",
     "end_pairs_of_departing_member",
@@ -39,9 +49,12 @@ __all__ = [
     "join_programme",
     "log_session",
     "mark_notifications_read",
+    "mark_session_held",
     "notify",
     "pause",
+    "plan_session",
     "propose",
+    "reschedule_session",
     "respond",
     "resume",
     "run_matching_round",
