@@ -324,8 +324,9 @@ def seed(progress: Progress) -> None:
 
         duiken = programmes["samen-duiken"]
         _admit(duiken, diving)
-        if not duiken.rounds.exists():
-            services.run_matching_round(actor=coordinator, programme=duiken)
+        if not duiken.rounds.filter(published_at__isnull=False).exists():
+            draft = services.run_matching_round(actor=coordinator, programme=duiken)
+            services.publish_round(actor=coordinator, matching_round=draft)
         stages = ["active", "active", "overdue", "active", "completed", "ended_early", "agreeing", "agreeing"]
         round_pairs = list(
             Relationship.objects.filter(matching_round__programme=duiken).order_by("person_a_id", "person_b_id")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Skill
 from core.text import TextRuleMixin, text_problem
-from mentoring.models import Level, MentoringProfile, Mode, Programme
+from mentoring.models import Level, MentoringProfile, Mode, Programme, RoundPair, RoundPairState
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -348,3 +348,43 @@ class SessionPlanForm(TextRuleMixin, forms.Form):
             "place": session.place,
             "video_url": session.video_url,
         }
+
+
+class RoundForm(TextRuleMixin, forms.Form):
+    min_score = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        initial=0,
+        required=False,
+        label=_("Minimum score"),
+        help_text=_("Pairs scoring lower are not made: those people stay unmatched."),
+    )
+
+    def clean_min_score(self) -> int:
+        return self.cleaned_data.get("min_score") or 0
+
+
+def _pair_label(pair: RoundPair) -> str:
+    return f"{pair.person_a.display_name} & {pair.person_b.display_name}"
+
+
+class SwapForm(TextRuleMixin, forms.Form):
+    """Two pairs of a draft round whose more experienced partners change places."""
+
+    first = forms.ModelChoiceField(queryset=RoundPair.objects.none(), label=_("First pair"))
+    second = forms.ModelChoiceField(queryset=RoundPair.objects.none(), label=_("Second pair"))
+
+    def __init__(self, *args: Any, matching_round: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pairs = RoundPair.objects.filter(matching_round=matching_round).exclude(state=RoundPairState.FORBIDDEN)
+        for name in ("first", "second"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = pairs.select_related("person_a__profile", "person_b__profile")
+            field.label_from_instance = _pair_label  # type: ignore[method-assign,assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("first") is not None and data.get("first") == data.get("second"):
+            self.add_error("second", _("Choose two different pairs of this round."))
+        return data

@@ -35,4 +35,7 @@ urlpatterns = [
     path("programmas/<slug:slug>/uitnodigen/", views.invite, name="invite"),
     path("programmas/<slug:slug>/toelaten/<int:participation_id>/", views.admit, name="admit"),
     path("programmas/<slug:slug>/ronde/", views.matching_round, name="round"),
+    path("programmas/<slug:slug>/ronde/<int:round_id>/paren/<int:pair_id>/", views.round_pair, name="round_pair"),
+    path("programmas/<slug:slug>/ronde/<int:round_id>/wisselen/", views.round_swap, name="round_swap"),
+    path("programmas/<slug:slug>/ronde/<int:round_id>/publiceren/", views.round_publish, name="round_publish"),
 ]

@@ -24,11 +24,13 @@ from mentoring.models import (
     Goal,
     Level,
     MatchingMode,
+    MatchingRound,
     MentoringProfile,
     Participation,
     ParticipationStatus,
     Programme,
     Relationship,
+    RoundPair,
     Session,
     SessionState,
     Status,
@@ -798,6 +800,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "board": board,
             "unmatched": unmatched,
             "invite_form": forms.InviteForm(),
+            "round_form": forms.RoundForm(
+                initial={"min_score": int(board.latest_round.minimum_score) if board.latest_round else 0}
+            ),
+            "swap_form": forms.SwapForm(matching_round=board.latest_round)
+            if board.latest_round is not None and board.latest_round.is_draft and len(board.round_pairs) > 1
+            else None,
             "statuses": ParticipationStatus,
         },
     )
@@ -846,18 +854,77 @@ def admit(request: HttpRequest, slug: str, participation_id: int) -> HttpRespons
 @login_required
 @require_POST
 def matching_round(request: HttpRequest, slug: str) -> HttpResponse:
+    """Run (or run again) a draft round; the coordinator reviews it on the dashboard."""
     programme = _managed(request, slug)
+    form = forms.RoundForm(request.POST)
+    min_score = form.cleaned_data["min_score"] if form.is_valid() else 0
     try:
-        round_ = services.run_matching_round(actor=_user(request), programme=programme)
+        round_ = services.run_matching_round(actor=_user(request), programme=programme, min_score=min_score)
     except (Invalid, Conflict) as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
             request,
-            _("The matching round proposed %(pairs)s pairs; %(unmatched)s people stay unmatched.")
+            _("The draft round has %(pairs)s pairs; %(unmatched)s people stay unmatched. Review it, then publish.")
             % {"pairs": round_.pair_count, "unmatched": len(round_.unmatched)},
         )
-    return redirect("mentoring:dashboard", slug=slug)
+    return redirect(programme_dashboard_url(programme) + "#round")
+
+
+def _round_pair(request: HttpRequest, slug: str, round_id: int, pair_id: int) -> tuple[Programme, RoundPair]:
+    programme = _managed(request, slug)
+    pair = get_object_or_404(
+        RoundPair.objects.select_related("matching_round__programme"),
+        pk=pair_id,
+        matching_round_id=round_id,
+        matching_round__programme=programme,
+    )
+    return programme, pair
+
+
+@login_required
+@require_POST
+def round_pair(request: HttpRequest, slug: str, round_id: int, pair_id: int) -> HttpResponse:
+    programme, pair = _round_pair(request, slug, round_id, pair_id)
+    state = request.POST.get("state", "")
+    return _act(
+        request,
+        lambda: services.set_round_pair_state(actor=_user(request), pair=pair, state=state),
+        _("The pair has been changed."),
+        programme_dashboard_url(programme) + "#round",
+    )
+
+
+@login_required
+@require_POST
+def round_swap(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    programme = _managed(request, slug)
+    round_ = get_object_or_404(MatchingRound, pk=round_id, programme=programme)
+    form = forms.SwapForm(request.POST, matching_round=round_)
+    if not form.is_valid():
+        messages.error(request, _("Choose two different pairs of this round."))
+        return redirect(programme_dashboard_url(programme) + "#round")
+    return _act(
+        request,
+        lambda: services.swap_round_pairs(
+            actor=_user(request), first=form.cleaned_data["first"], second=form.cleaned_data["second"]
+        ),
+        _("The partners of the two pairs have been swapped."),
+        programme_dashboard_url(programme) + "#round",
+    )
+
+
+@login_required
+@require_POST
+def round_publish(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    programme = _managed(request, slug)
+    round_ = get_object_or_404(MatchingRound, pk=round_id, programme=programme)
+    return _act(
+        request,
+        lambda: services.publish_round(actor=_user(request), matching_round=round_),
+        _("The round is published: both people of each pair have their proposal."),
+        programme_dashboard_url(programme) + "#round",
+    )
 
 
 def _cell(value: str) -> str:

@@ -22,7 +22,7 @@ from mentoring.services.relationships import (
     write_closing,
 )
 from mentoring.services.reminders import send_reminders
-from mentoring.services.rounds import run_matching_round
+from mentoring.services.rounds import publish_round, run_matching_round, set_round_pair_state, swap_round_pairs
 from mentoring.services.sessions import (
     ReflectionInput,
     cancel_session,
@@ -54,6 +54,7 @@ __all__ = [
     "pause",
     "plan_session",
     "propose",
+    "publish_round",
     "reschedule_session",
     "respond",
     "resume",
@@ -64,7 +65,9 @@ __all__ = [
     "save_reflection",
     "send_reminders",
     "set_coordinator_access",
+    "set_round_pair_state",
     "sign_agreement",
+    "swap_round_pairs",
     "update_goal",
     "withdraw",
     "without_email",

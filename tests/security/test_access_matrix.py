@@ -330,6 +330,10 @@ SPEC: dict[str, tuple[Params, str]] = {
     "mentoring:invite": (lambda w: {"slug": w.programme.slug}, ACTION),
     "mentoring:admit": (lambda w: {"slug": w.programme.slug, "participation_id": w.participation.pk}, ACTION),
     "mentoring:round": (lambda w: {"slug": w.programme.slug}, ACTION),
+    # POST only: the GET answers 405 before any lookup, whatever the ids.
+    "mentoring:round_pair": (lambda w: {"slug": w.programme.slug, "round_id": 1, "pair_id": 1}, ACTION),
+    "mentoring:round_swap": (lambda w: {"slug": w.programme.slug, "round_id": 1}, ACTION),
+    "mentoring:round_publish": (lambda w: {"slug": w.programme.slug, "round_id": 1}, ACTION),
     "lessen:listing": (lambda w: {}, PUBLIC),
     "lessen:detail": (lambda w: {"pk": w.lesson.pk}, PUBLIC),
     "lessen:find": (lambda w: {}, PUBLIC),
