@@ -68,8 +68,8 @@ def test_hint_names_the_missing_language(mentee_mentor: Any, client: Client) -> 
     sanne = mentee_mentor("Sanne", years=2, offers=("Data-analyse",), wants=("Klantgesprekken voeren",), languages=[])
     client.force_login(sanne)
     html = client.get(reverse("mentoring:suggestions")).content.decode()
-    assert "a language you speak" in html
-    assert "Add skills" not in html
+    assert "een taal die je spreekt" in html  # the page is Dutch first
+    assert "Voeg vaardigheden toe" not in html
 
 
 def test_suggestions_refresh_at_once_after_the_member_profile_changes(
@@ -90,11 +90,11 @@ def test_the_proposer_withdraws(sanne_henk: tuple[Any, Any], client: Client) -> 
     rel = services.propose(actor=sanne, other=henk)
     client.force_login(henk)
     page = client.get(reverse("mentoring:relationship", args=[rel.pk])).content.decode()
-    assert "Withdraw my proposal" not in page  # only the proposer may
+    assert "Mijn voorstel intrekken" not in page  # only the proposer may
     with pytest.raises(CoreForbidden):
         services.withdraw(actor=henk, relationship=rel)
     client.force_login(sanne)
-    assert "Withdraw my proposal" in client.get(reverse("mentoring:relationship", args=[rel.pk])).content.decode()
+    assert "Mijn voorstel intrekken" in client.get(reverse("mentoring:relationship", args=[rel.pk])).content.decode()
     client.post(reverse("mentoring:change_status", args=[rel.pk]), {"action": "withdraw"})
     rel.refresh_from_db()
     assert rel.status == Status.WITHDRAWN and rel.ended_at is not None
