@@ -26,6 +26,7 @@ from mentoring.models import (
     MatchingMode,
     MatchingRound,
     MentoringProfile,
+    Milestone,
     Participation,
     ParticipationStatus,
     Programme,
@@ -593,6 +594,34 @@ def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.update_goal(actor=_user(request), goal=goal, progress=form.cleaned_data["progress"]),
         _("Progress saved."),
         rel.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = get_object_or_404(Goal.objects.select_related("relationship"), pk=pk)
+    rel = _party_relationship(request, goal.relationship_id)
+    title = request.POST.get("title", "")
+    return _act(
+        request,
+        lambda: services.add_milestone(actor=_user(request), goal=goal, title=title),
+        _("Milestone added."),
+        rel.get_absolute_url() + "#goals",
+    )
+
+
+@login_required
+@require_POST
+def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = get_object_or_404(Milestone.objects.select_related("goal__relationship"), pk=pk)
+    rel = _party_relationship(request, milestone.goal.relationship_id)
+    done = request.POST.get("done") == "1"
+    return _act(
+        request,
+        lambda: services.set_milestone_done(actor=_user(request), milestone=milestone, done=done),
+        _("Progress saved."),
+        rel.get_absolute_url() + "#goals",
     )
 
 

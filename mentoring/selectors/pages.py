@@ -100,7 +100,7 @@ class RelationshipPage:
 
 def relationship_page(*, user: User, relationship: Relationship) -> RelationshipPage:
     side = relationship.side_of(user.pk)
-    goals = list(relationship.goals.select_related("skill"))
+    goals = list(relationship.goals.select_related("skill").prefetch_related("milestones"))
     sessions = list(
         relationship.sessions.select_related("logged_by__profile").prefetch_related(
             Prefetch("reflections", queryset=Reflection.objects.select_related("author__profile"))

@@ -7,6 +7,7 @@ possible in the pair's current state, or done already).
 """
 
 from mentoring.services.agreements import add_goal, save_agreement, sign_agreement, update_goal
+from mentoring.services.milestones import add_milestone, set_milestone_done
 from mentoring.services.notifications import mark_notifications_read, notify, without_email
 from mentoring.services.profiles import OfferInput, WantInput, ensure_mentoring_profile, save_mentoring_profile
 from mentoring.services.programmes import admit_participant, invite_participant, join_programme, save_programme
@@ -39,6 +40,7 @@ __all__ = [
     "ReflectionInput",
     "WantInput",
     "add_goal",
+    "add_milestone",
     "admit_participant",
     "cancel_session",
     "complete_checkin",
@@ -65,6 +67,7 @@ __all__ = [
     "save_reflection",
     "send_reminders",
     "set_coordinator_access",
+    "set_milestone_done",
     "set_round_pair_state",
     "sign_agreement",
     "swap_round_pairs",

@@ -229,6 +229,8 @@ NOT_PAGES: dict[str, str] = {
     "mentoring:goal_new": "POST only",
     "mentoring:change_status": "POST only",
     "mentoring:goal_progress": "POST only",
+    "mentoring:milestone_new": "POST only",
+    "mentoring:milestone_done": "POST only",
     "mentoring:checkin": "POST only",
     "mentoring:export": "a CSV download",
     "mentoring:invite": "POST only",

@@ -35,6 +35,7 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from forum import selectors as forum_selectors
 from forum import services as forum_services
@@ -315,11 +316,13 @@ SPEC: dict[str, tuple[Params, str]] = {
     "mentoring:closing": (lambda w: {"pk": w.pair.pk}, PRIVATE),
     "mentoring:reflection": (lambda w: {"pk": w.session.pk}, PRIVATE),
     "mentoring:session_plan": (lambda w: {"pk": w.pair.pk}, PRIVATE),
-    "mentoring:session_reschedule": (lambda w: {"pk": w.session.pk}, PRIVATE),
+    "mentoring:session_reschedule": (lambda w: {"pk": _planned_session(w).pk}, PRIVATE),
     "mentoring:session_cancel": (lambda w: {"pk": w.session.pk}, ACTION),
     "mentoring:session_held": (lambda w: {"pk": w.session.pk}, ACTION),
-    "mentoring:session_ics": (lambda w: {"pk": w.session.pk}, PRIVATE),
+    "mentoring:session_ics": (lambda w: {"pk": _planned_session(w).pk}, PRIVATE),
     "mentoring:goal_progress": (lambda w: {"pk": w.goal.pk}, ACTION),
+    "mentoring:milestone_new": (lambda w: {"pk": w.goal.pk}, ACTION),
+    "mentoring:milestone_done": (lambda w: {"pk": 1}, ACTION),  # POST only: 405 before any lookup
     "mentoring:checkin": (lambda w: {"pk": w.checkin.pk}, ACTION),
     "mentoring:programmes": (lambda w: {}, LOGIN),
     "mentoring:programme_new": (lambda w: {}, ADMIN_ONLY),
@@ -414,6 +417,22 @@ def _direct(w: World) -> Any:
             actor=w.owner, topic=topic, body="GEHEIM-BERICHT alleen voor ons twee", client_id=uuid.uuid4()
         )
     return room
+
+
+def _planned_session(w: World) -> Any:
+    """A session of the pair planned for next week (made once per world): it has a calendar file."""
+    from mentoring.models import SessionState
+
+    found = w.pair.sessions.filter(state=SessionState.PLANNED).first()
+    if found is None:
+        found = mentoring_services.plan_session(
+            actor=w.pair.person_a,
+            relationship=w.pair,
+            starts_at=timezone.now() + dt.timedelta(days=7),
+            mode="in_person",
+            place="GEHEIM-PLEK",
+        )
+    return found
 
 
 def _membership(w: World) -> Any:
