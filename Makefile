@@ -52,6 +52,7 @@ browser:
 
 ## The test peers that run on Node: a certified OpenID Connect provider (tests/peers/oidc)
 peers: tests/peers/oidc/node_modules/.package-lock.json tests/peers/push/node_modules/.package-lock.json tests/peers/verifier/node_modules/.package-lock.json
+peers: tests/peers/oidc/node_modules/.package-lock.json tests/peers/push/node_modules/.package-lock.json tests/peers/ical/node_modules/.package-lock.json
 
 tests/peers/oidc/node_modules/.package-lock.json: tests/peers/oidc/package.json tests/peers/oidc/package-lock.json
 	npm ci --prefix tests/peers/oidc --no-audit --no-fund --loglevel=error
@@ -61,6 +62,8 @@ tests/peers/push/node_modules/.package-lock.json: tests/peers/push/package.json 
 
 tests/peers/verifier/node_modules/.package-lock.json: tests/peers/verifier/package.json tests/peers/verifier/package-lock.json
 	npm ci --prefix tests/peers/verifier --no-audit --no-fund --loglevel=error
+tests/peers/ical/node_modules/.package-lock.json: tests/peers/ical/package.json tests/peers/ical/package-lock.json
+	npm ci --prefix tests/peers/ical --no-audit --no-fund --loglevel=error
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -72,6 +72,7 @@ def render_mail(
     language: str,
     headers: dict[str, str] | None = None,
     unsubscribe_url: str | None = None,
+    attachments: list[list[str]] | None = None,
 ) -> EmailMultiAlternatives:
     # A link a caller left relative would reach no one: every ``url``/``*_url`` value is made absolute.
     context = {
@@ -103,6 +104,9 @@ def render_mail(
     message = EmailMultiAlternatives(subject=subject, body=text, to=[to], headers=headers)
     if html is not None:
         message.attach_alternative(html, "text/html")
+    # [[filename, content, mimetype], ...]: plain lists, as they travel through the task queue.
+    for filename, content, mimetype in attachments or ():
+        message.attach(filename, content, mimetype)
     return message
 
 
@@ -141,9 +145,16 @@ def deliver_mail(
     message_id: str = "",
     attempt: int = 1,
     unsubscribe_url: str | None = None,
+    attachments: list[list[str]] | None = None,
 ) -> str:
     message = render_mail(
-        to=to, template=template, context=context, language=language, headers=headers, unsubscribe_url=unsubscribe_url
+        to=to,
+        template=template,
+        context=context,
+        language=language,
+        headers=headers,
+        unsubscribe_url=unsubscribe_url,
+        attachments=attachments,
     )
     if message_id:
         message.extra_headers["Message-ID"] = message_id
@@ -166,6 +177,7 @@ def deliver_mail(
             message_id=message_id,
             attempt=attempt + 1,
             unsubscribe_url=unsubscribe_url,
+            attachments=attachments,
         )
         log.warning("mail %s (%s) deferred, attempt %s in %s: %s", message_id, template, attempt + 1, delay, error)
         raise MailDeferred(str(error)) from error
@@ -180,6 +192,7 @@ def queue_mail(
     language: str,
     headers: dict[str, str] | None = None,
     unsubscribe_url: str | None = None,
+    attachments: list[list[str]] | None = None,
 ) -> None:
     """Send after commit (a rolled-back action mails nobody), through the durable queue."""
     message_id = make_msgid(domain=site_hostname())
@@ -192,6 +205,7 @@ def queue_mail(
             headers=headers,
             message_id=message_id,
             unsubscribe_url=unsubscribe_url,
+            attachments=attachments,
         )
     )
 

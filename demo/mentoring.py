@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Permission
 from django.db.models import Q
@@ -17,15 +18,19 @@ from django.utils import timezone
 
 from accounts.models import Skill, User
 from core.errors import KringError
-from mentoring import selectors, services
+from mentoring import calendar, selectors, services
 from mentoring.models import (
+    Goal,
     MatchingMode,
     MentoringProfile,
+    Milestone,
     Participation,
     ParticipationStatus,
     Programme,
     Relationship,
     SectorPreference,
+    Session,
+    SessionState,
     Status,
 )
 
@@ -324,8 +329,9 @@ def seed(progress: Progress) -> None:
 
         duiken = programmes["samen-duiken"]
         _admit(duiken, diving)
-        if not duiken.rounds.exists():
-            services.run_matching_round(actor=coordinator, programme=duiken)
+        if not duiken.rounds.filter(published_at__isnull=False).exists():
+            draft = services.run_matching_round(actor=coordinator, programme=duiken)
+            services.publish_round(actor=coordinator, matching_round=draft)
         stages = ["active", "active", "overdue", "active", "completed", "ended_early", "agreeing", "agreeing"]
         round_pairs = list(
             Relationship.objects.filter(matching_round__programme=duiken).order_by("person_a_id", "person_b_id")
@@ -349,4 +355,49 @@ def seed(progress: Progress) -> None:
                 continue  # a pair that breaks a hard constraint is simply left out
             _advance(rel, "active", rng, today)
         progress(f"programme {pool_tip.name}: {len(tip) + 2} participants, {len(applied)} applications")
+        planned, milestones = _plan_ahead(today)
+        progress(f"planned sessions: {planned}; milestones: {milestones}")
+        if not duiken.rounds.filter(published_at__isnull=True).exists():
+            # A second round as a draft, for the coordinator to review (lock, forbid, swap, publish).
+            draft = services.run_matching_round(actor=coordinator, programme=duiken, min_score=20)
+            progress(f"draft round in {duiken.name}: {draft.pair_count} pairs to review")
     selectors.bump_pool_version()
+
+
+MILESTONES = ["Een eerste oefening samen gedaan", "Zelf toegepast in het werk", "Aan een collega uitgelegd"]
+
+
+def _plan_ahead(today: dt.date) -> tuple[int, int]:
+    """Every active pair has its next session planned (with a calendar invitation) and milestones
+    on its first goal each way. Written directly: the demo sends no invitations by mail."""
+    planned = milestones = 0
+    for i, rel in enumerate(Relationship.objects.filter(status=Status.ACTIVE).order_by("pk")):
+        if not rel.sessions.filter(state=SessionState.PLANNED).exists():
+            day = today + dt.timedelta(days=3 + i % 10)
+            starts = dt.datetime.combine(day, dt.time(10 + i % 6, 0), tzinfo=ZoneInfo("Europe/Amsterdam"))
+            online = i % 2 == 0
+            session = Session.objects.create(
+                relationship=rel,
+                state=SessionState.PLANNED,
+                starts_at=starts,
+                held_on=day,
+                duration_minutes=60,
+                mode="online" if online else "in_person",
+                place="" if online else "Bibliotheek, leeszaal 2",
+                video_url=f"https://meet.kring.test/koppel-{rel.pk}" if online else "",
+                logged_by=rel.person_a,
+            )
+            session.ical_uid = calendar.new_uid(session.pk)
+            session.save(update_fields=["ical_uid"])
+            planned += 1
+        for side in ("a", "b"):
+            goal = Goal.objects.filter(relationship=rel, side=side).order_by("pk").first()
+            if goal is None or goal.milestones.exists():
+                continue
+            done = timezone.now() - dt.timedelta(days=7)
+            Milestone.objects.bulk_create(
+                Milestone(goal=goal, title=title, done_at=done if n == 0 else None)
+                for n, title in enumerate(MILESTONES)
+            )
+            milestones += len(MILESTONES)
+    return planned, milestones

@@ -1,18 +1,28 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Skill
-from core.text import TextRuleMixin
-from mentoring.models import Level, MentoringProfile, Mode, Programme
+from core.text import TextRuleMixin, text_problem
+from mentoring.models import Level, MentoringProfile, Mode, Programme, RoundPair, RoundPairState
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 class DateInput(forms.DateInput):
+    """``<input type=date>`` reads only ISO dates, whatever the page's language."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class MentoringProfileForm(TextRuleMixin, forms.ModelForm[MentoringProfile]):
@@ -38,6 +48,79 @@ class MentoringProfileForm(TextRuleMixin, forms.ModelForm[MentoringProfile]):
             "max_relationships": _("Most people take one pair at a time."),
             "motivation": _("Why you want to take part: what you hope to give and to get."),
         }
+
+
+class ProfileBasicsForm(TextRuleMixin, forms.ModelForm[MentoringProfile]):
+    """Step 1 of the guided set-up: time and way of meeting."""
+
+    class Meta:
+        model = MentoringProfile
+        fields = ["years_experience", "hours_per_month", "mode", "max_relationships", "is_open"]
+        widgets = {"mode": forms.RadioSelect}
+        help_texts = MentoringProfileForm.Meta.help_texts
+
+
+class ProfilePreferencesForm(TextRuleMixin, forms.ModelForm[MentoringProfile]):
+    """The last step: whom you would like to meet, and why you take part."""
+
+    class Meta:
+        model = MentoringProfile
+        fields = ["prefers_other_organisation", "sector_preference", "motivation"]
+        widgets = MentoringProfileForm.Meta.widgets
+        help_texts = MentoringProfileForm.Meta.help_texts
+
+
+@dataclass
+class SkillRow:
+    skill: Skill
+    level: int = int(Level.GOOD)
+    note: str = ""  # the context of an offer, the learning goal of a want
+
+
+class SkillPickForm(TextRuleMixin, forms.Form):
+    """Skills picked with the combobox (``ui``: ``skill-picker.js``), one row each.
+
+    The rows post ``skill`` (repeated), ``level_<id>`` and ``note_<id>``; ``add`` names one more
+    skill by its name, so that the step works without JavaScript too.
+    """
+
+    skill = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.all(), required=False, widget=forms.MultipleHiddenInput
+    )
+    add = forms.CharField(required=False, max_length=100, label=_("Add a skill"))
+
+    def __init__(self, *args: Any, with_level: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.with_level = with_level
+        self.fields["add"].help_text = _("Type to search, then choose a skill from the list.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen: list[Skill] = list(data.get("skill") or [])
+        name = (data.get("add") or "").strip()
+        if name:
+            found = Skill.objects.filter(name__iexact=name).first()
+            if found is None:
+                self.add_error("add", _("There is no skill with this name. Choose one from the list."))
+            elif found not in chosen:
+                chosen.append(found)
+        rows = []
+        for skill in chosen:
+            level = int(Level.GOOD)
+            if self.with_level:
+                raw = self.data.get(f"level_{skill.pk}", str(Level.GOOD))
+                if raw not in {str(v) for v in Level.values}:
+                    self.add_error(None, _("Choose a level for %(skill)s.") % {"skill": skill.name})
+                    continue
+                level = int(raw)
+            note = str(self.data.get(f"note_{skill.pk}", "")).strip()[:200]
+            problem = text_problem(note, multiline=False)
+            if problem is not None:
+                self.add_error(None, f"{skill.name}: {problem}")
+                continue
+            rows.append(SkillRow(skill=skill, level=level, note=note))
+        data["rows"] = rows
+        return data
 
 
 class OfferForm(TextRuleMixin, forms.Form):
@@ -195,6 +278,15 @@ class ProgrammeForm(TextRuleMixin, forms.ModelForm[Programme]):
             "matching_mode": forms.RadioSelect,
         }
 
+    def clean(self) -> dict[str, Any]:
+        # A field error before the model's constraint check, which would otherwise show the
+        # database's raw constraint name (the constraint skips fields that already have errors).
+        data = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The cohort cannot end before it starts."))
+        return data
+
 
 class JoinForm(TextRuleMixin, forms.Form):
     def __init__(self, *args: Any, questions: list[str], **kwargs: Any) -> None:
@@ -211,3 +303,88 @@ class JoinForm(TextRuleMixin, forms.Form):
 
 class InviteForm(TextRuleMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address of the member"))
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format=format or "%H:%M")
+
+
+class SessionPlanForm(TextRuleMixin, forms.Form):
+    """Plan (or move) a session: a date and time in Europe/Amsterdam, a place or a video link."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    time = forms.TimeField(label=_("Time"), widget=TimeInput, help_text=_("Amsterdam time."))
+    duration_minutes = forms.IntegerField(min_value=5, max_value=480, initial=60, label=_("Duration in minutes"))
+    mode = forms.ChoiceField(
+        choices=Mode.choices, initial=Mode.ONLINE, label=_("How you meet"), widget=forms.RadioSelect
+    )
+    place = forms.CharField(max_length=200, required=False, label=_("Place"), help_text=_("When you meet in person."))
+    video_url = forms.URLField(
+        max_length=500,
+        required=False,
+        label=_("Video link"),
+        help_text=_("When you meet online: the link to the video call (https://…)."),
+        assume_scheme="https",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, time = data.get("date"), data.get("time")
+        if day is not None and time is not None:
+            data["starts_at"] = datetime.combine(day, time, tzinfo=AMSTERDAM)
+        return data
+
+    @classmethod
+    def initial_for(cls, session: Any) -> dict[str, Any]:
+        local = session.starts_at.astimezone(AMSTERDAM)
+        return {
+            "date": local.date(),
+            "time": local.time().replace(second=0, microsecond=0),
+            "duration_minutes": session.duration_minutes,
+            "mode": session.mode,
+            "place": session.place,
+            "video_url": session.video_url,
+        }
+
+
+class RoundForm(TextRuleMixin, forms.Form):
+    min_score = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        initial=0,
+        required=False,
+        label=_("Minimum score"),
+        help_text=_("Pairs scoring lower are not made: those people stay unmatched."),
+    )
+
+    def clean_min_score(self) -> int:
+        return self.cleaned_data.get("min_score") or 0
+
+
+def _pair_label(pair: RoundPair) -> str:
+    return f"{pair.person_a.display_name} & {pair.person_b.display_name}"
+
+
+class SwapForm(TextRuleMixin, forms.Form):
+    """Two pairs of a draft round whose more experienced partners change places."""
+
+    first = forms.ModelChoiceField(queryset=RoundPair.objects.none(), label=_("First pair"))
+    second = forms.ModelChoiceField(queryset=RoundPair.objects.none(), label=_("Second pair"))
+
+    def __init__(self, *args: Any, matching_round: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pairs = RoundPair.objects.filter(matching_round=matching_round).exclude(state=RoundPairState.FORBIDDEN)
+        for name in ("first", "second"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = pairs.select_related("person_a__profile", "person_b__profile")
+            field.label_from_instance = _pair_label  # type: ignore[method-assign,assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("first") is not None and data.get("first") == data.get("second"):
+            self.add_error("second", _("Choose two different pairs of this round."))
+        return data

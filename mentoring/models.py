@@ -165,18 +165,64 @@ class MatchingRound(models.Model):
     total_score = models.FloatField(default=0)
     # [{"user_id": 3, "reason": "no_shared_language"}, ...]
     unmatched = models.JSONField(default=list)
+    minimum_score = models.FloatField(_("minimum score"), default=0)
+    # A round is a draft the coordinator reviews (lock, forbid, swap) until it is published:
+    # only then do its pairs become proposals. Rounds from before drafts were published at once.
+    published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         get_latest_by = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minimum_score__gte=0, minimum_score__lte=100), name="round_minimum_score_percent"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.programme} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
+
+
+class RoundPairState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    LOCKED = "locked", _("Locked")
+    FORBIDDEN = "forbidden", _("Forbidden")
+
+
+class RoundPair(models.Model):
+    """One pair of a matching round, with its reasons, as the coordinator reviews it.
+
+    Locked pairs stay when the round is run again; forbidden pairs are never made again in this
+    round; publishing turns every pair that is not forbidden into a proposal (``relationship``).
+    """
+
+    matching_round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="pairs")
+    person_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(default=0)
+    reasons = models.JSONField(default=list, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=RoundPairState.choices, default=RoundPairState.PROPOSED)
+    relationship = models.ForeignKey("Relationship", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(person_a__lt=F("person_b")), name="round_pair_ordered"),
+            models.UniqueConstraint(fields=["matching_round", "person_a", "person_b"], name="round_pair_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id} · {self.person_b_id}"
 
 
 class Status(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
     AGREEING = "agreeing", _("Making an agreement")
     ACTIVE = "active", _("Active")
     PAUSED = "paused", _("Paused")
@@ -334,16 +380,57 @@ class Goal(models.Model):
         return self.progress >= 100
 
 
+class Milestone(models.Model):
+    """A step on the way to a goal; ticking them off moves the goal's progress."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SessionState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class Session(models.Model):
+    """A meeting of the pair: planned ahead (with a calendar invitation) or logged afterwards."""
+
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="sessions")
+    # The (local) date; for a planned session the date of ``starts_at`` in Europe/Amsterdam.
     held_on = models.DateField(_("date"))
     mode = models.CharField(_("how you met"), max_length=10, choices=Mode.choices, default=Mode.ONLINE)
     shared_notes = models.TextField(_("shared notes"), max_length=4000, blank=True)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(_("state"), max_length=10, choices=SessionState.choices, default=SessionState.HELD)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration in minutes"), default=60)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_url = models.URLField(_("video link"), max_length=500, blank=True)
+    # The calendar invitation's identity: UID stays, SEQUENCE goes up with each change.
+    ical_uid = models.CharField(max_length=100, blank=True)
+    ical_sequence = models.PositiveIntegerField(default=0)
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="planned") | Q(starts_at__isnull=False), name="session_planned_has_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=480), name="session_duration_sane"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.relationship} · {self.held_on}"
@@ -387,6 +474,20 @@ class CheckIn(models.Model):
         return f"{self.relationship} · {self.due_on}"
 
 
+class Satisfaction(models.IntegerChoices):
+    VERY_LOW = 1, _("Very dissatisfied")
+    LOW = 2, _("Dissatisfied")
+    NEUTRAL = 3, _("Neutral")
+    HIGH = 4, _("Satisfied")
+    VERY_HIGH = 5, _("Very satisfied")
+
+
+class GoalsReached(models.TextChoices):
+    ALL = "all", _("All of them")
+    SOME = "some", _("Some of them")
+    NONE = "none", _("Not yet")
+
+
 class Closing(models.Model):
     """At the end, each writes what they taught and what they learned."""
 
@@ -394,10 +495,24 @@ class Closing(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     taught = models.TextField(_("What did you teach?"), max_length=2000)
     learned = models.TextField(_("What did you learn?"), max_length=2000)
+    # The closing survey, the same for both sides (blank for closings from before it).
+    satisfaction = models.PositiveSmallIntegerField(
+        _("How satisfied are you with your pair?"), null=True, blank=True, choices=Satisfaction.choices
+    )
+    goals_reached = models.CharField(
+        _("Did you reach your learning goals?"), max_length=10, blank=True, choices=GoalsReached.choices
+    )
+    would_recommend = models.BooleanField(_("I would recommend two-way mentoring to a colleague"), null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["relationship", "author"], name="closing_once_per_author")]
+        constraints = [
+            models.UniqueConstraint(fields=["relationship", "author"], name="closing_once_per_author"),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="closing_satisfaction_scale",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author} · {self.relationship}"

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
@@ -17,16 +18,22 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from core.errors import Conflict, Forbidden, Invalid
 from core.http import add_to_form
-from mentoring import forms, matching, permissions, selectors, services
+from mentoring import calendar, forms, matching, permissions, selectors, services
 from mentoring.models import (
     CheckIn,
     Goal,
+    Level,
     MatchingMode,
+    MatchingRound,
+    MentoringProfile,
+    Milestone,
     Participation,
     ParticipationStatus,
     Programme,
     Relationship,
+    RoundPair,
     Session,
+    SessionState,
     Status,
 )
 
@@ -88,53 +95,101 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     return redirect("mentoring:home")
 
 
+# The guided set-up: one short page per step (``?stap=``), each saved as it is left.
+PROFILE_STEPS = [
+    ("basis", gettext_noop("Time and meeting")),
+    ("aanbod", gettext_noop("What I offer")),
+    ("leren", gettext_noop("What I want to learn")),
+    ("voorkeuren", gettext_noop("Preferences")),
+]
+
+
+def _profile_values(profile: MentoringProfile) -> dict[str, Any]:
+    """Everything ``save_mentoring_profile`` takes, as the profile has it now."""
+    return {
+        "years_experience": profile.years_experience,
+        "hours_per_month": profile.hours_per_month,
+        "mode": profile.mode,
+        "prefers_other_organisation": profile.prefers_other_organisation,
+        "sector_preference": profile.sector_preference,
+        "motivation": profile.motivation,
+        "max_relationships": profile.max_relationships,
+        "is_open": profile.is_open,
+        "offers": [services.OfferInput(skill=o.skill, level=o.level, context=o.context) for o in profile.offers.all()],
+        "wants": [services.WantInput(skill=w.skill, goal=w.goal) for w in profile.wants.all()],
+    }
+
+
+def _skill_rows(profile: MentoringProfile, step: str) -> list[forms.SkillRow]:
+    if step == "aanbod":
+        return [forms.SkillRow(skill=o.skill, level=o.level, note=o.context) for o in profile.offers.all()]
+    return [forms.SkillRow(skill=w.skill, note=w.goal) for w in profile.wants.all()]
+
+
 @login_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     profile = selectors.profile_with_skills(user=user) or services.ensure_mentoring_profile(user=user)
+    slugs = [slug for slug, _label in PROFILE_STEPS]
+    step = request.GET.get("stap", slugs[0])
+    if step not in slugs:
+        step = slugs[0]
+    index = slugs.index(step)
     data = request.POST if request.method == "POST" else None
-    form = forms.MentoringProfileForm(data, instance=profile)
-    offers = forms.OfferFormSet(
-        data,
-        prefix="offers",
-        initial=[{"skill": o.skill, "level": o.level, "context": o.context} for o in profile.offers.all()],
-    )
-    wants = forms.WantFormSet(
-        data, prefix="wants", initial=[{"skill": w.skill, "goal": w.goal} for w in profile.wants.all()]
-    )
-    if request.method == "POST" and form.is_valid() and offers.is_valid() and wants.is_valid():
+    form: Any
+    rows: list[forms.SkillRow] = []
+    if step in ("aanbod", "leren"):
+        form = forms.SkillPickForm(data, with_level=step == "aanbod")
+        rows = _skill_rows(profile, step)
+    elif step == "basis":
+        form = forms.ProfileBasicsForm(data, instance=profile)
+    else:
+        form = forms.ProfilePreferencesForm(data, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        values = _profile_values(profile)
         d = form.cleaned_data
+        if step == "aanbod":
+            chosen = [r for r in d["rows"] if str(r.skill.pk) != request.POST.get("remove")]
+            values["offers"] = [services.OfferInput(skill=r.skill, level=r.level, context=r.note) for r in chosen]
+        elif step == "leren":
+            chosen = [r for r in d["rows"] if str(r.skill.pk) != request.POST.get("remove")]
+            values["wants"] = [services.WantInput(skill=r.skill, goal=r.note) for r in chosen]
+        else:
+            values.update({k: v for k, v in d.items() if k in values})
         try:
-            services.save_mentoring_profile(
-                actor=user,
-                years_experience=d["years_experience"],
-                hours_per_month=d["hours_per_month"],
-                mode=d["mode"],
-                prefers_other_organisation=d["prefers_other_organisation"],
-                sector_preference=d["sector_preference"],
-                motivation=d["motivation"],
-                max_relationships=d["max_relationships"],
-                is_open=d["is_open"],
-                offers=[
-                    services.OfferInput(skill=f["skill"], level=f["level"], context=f["context"])
-                    for f in offers.cleaned_data
-                    if f.get("skill")
-                ],
-                wants=[
-                    services.WantInput(skill=f["skill"], goal=f["goal"]) for f in wants.cleaned_data if f.get("skill")
-                ],
-            )
+            services.save_mentoring_profile(actor=user, **values)
         except (Invalid, Conflict) as exc:
             add_to_form(form, exc)
         else:
+            stay = "remove" in request.POST or "stay" in request.POST
+            if stay:
+                return redirect(f"{request.path}?stap={step}")
+            if index + 1 < len(slugs):
+                return redirect(f"{request.path}?stap={slugs[index + 1]}")
             messages.success(request, _("Your mentoring profile has been saved."))
-            return redirect("mentoring:home")
-    invalid = request.method == "POST"
+            return redirect("mentoring:suggestions")
+    if request.method == "POST" and step in ("aanbod", "leren") and form.is_bound:
+        # Show what was posted, so a refused row is not lost.
+        posted = form.cleaned_data.get("rows") if hasattr(form, "cleaned_data") else None
+        if posted is not None:
+            rows = posted
     return render(
         request,
         "mentoring/profile_edit.html",
-        {"form": form, "offers": offers, "wants": wants},
-        status=400 if invalid else 200,
+        {
+            "form": form,
+            "step": step,
+            "steps": [(slug, _(label), i) for i, (slug, label) in enumerate(PROFILE_STEPS, start=1)],
+            "step_number": index + 1,
+            "step_label": _(PROFILE_STEPS[index][1]),
+            "previous_step": slugs[index - 1] if index else None,
+            "is_last": index + 1 == len(slugs),
+            "rows": rows,
+            "all_skills": selectors.all_skills(),
+            "levels": Level.choices,
+            "missing": selectors.missing_for_matching(user=user),
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -163,10 +218,17 @@ def suggestions(request: HttpRequest) -> HttpResponse:
         if has_profile
         else []
     )
+    missing = selectors.missing_for_matching(user=user) if has_profile and not found else []
     return render(
         request,
         "mentoring/suggestions.html",
-        {"form": form, "suggestions": found, "has_profile": has_profile, "programme": programme},
+        {
+            "form": form,
+            "suggestions": found,
+            "has_profile": has_profile,
+            "programme": programme,
+            "missing": missing,
+        },
     )
 
 
@@ -234,6 +296,7 @@ def relationship(request: HttpRequest, pk: int) -> HttpResponse:
             "end_form": forms.EndForm(),
             "my_coordinator_flag": bool(side and getattr(rel, f"coordinator_allowed_by_{side}")),
             "room_url": _room_url(rel),
+            "now": timezone.now(),
         },
     )
 
@@ -372,6 +435,114 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _party_session(request: HttpRequest, pk: int) -> Session:
+    session = get_object_or_404(Session.objects.select_related("relationship"), pk=pk)
+    if not permissions.can_view_relationship(request.user, session.relationship):
+        raise Http404
+    if not permissions.can_act_in_relationship(_user(request), session.relationship):
+        raise Forbidden(_("Only the two people in this pair can do this."))
+    return session
+
+
+@login_required
+def session_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Plan a new session (``pk`` is the pair) or move a planned one (``session`` given)."""
+    user = _user(request)
+    rel = _party_relationship(request, pk)
+    form = forms.SessionPlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.plan_session(
+                actor=user,
+                relationship=rel,
+                starts_at=d["starts_at"],
+                duration_minutes=d["duration_minutes"],
+                mode=d["mode"],
+                place=d["place"],
+                video_url=d["video_url"],
+            )
+        except (Invalid, Conflict) as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("The session is planned. You both get a calendar invitation by e-mail."))
+            return redirect(rel)
+    return render(
+        request,
+        "mentoring/session_plan.html",
+        {"form": form, "rel": rel, "session": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def session_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    session = _party_session(request, pk)
+    rel = session.relationship
+    if session.state != SessionState.PLANNED or session.starts_at is None:
+        return redirect(rel)
+    form = forms.SessionPlanForm(request.POST or None, initial=forms.SessionPlanForm.initial_for(session))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.reschedule_session(
+                actor=user,
+                session=session,
+                starts_at=d["starts_at"],
+                duration_minutes=d["duration_minutes"],
+                mode=d["mode"],
+                place=d["place"],
+                video_url=d["video_url"],
+            )
+        except (Invalid, Conflict) as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("The session has moved. You both get the new invitation by e-mail."))
+            return redirect(rel)
+    return render(
+        request,
+        "mentoring/session_plan.html",
+        {"form": form, "rel": rel, "session": session},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _party_session(request, pk)
+    return _act(
+        request,
+        lambda: services.cancel_session(actor=_user(request), session=session),
+        _("The session is cancelled. You both get the cancellation by e-mail."),
+        session.relationship.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def session_held(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _party_session(request, pk)
+    return _act(
+        request,
+        lambda: services.mark_session_held(actor=_user(request), session=session),
+        _("The session is marked as held. Add your reflection."),
+        session.relationship.get_absolute_url(),
+    )
+
+
+@login_required
+def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """The planned session's invitation, to download into any calendar."""
+    session = _party_session(request, pk)
+    if session.starts_at is None:
+        raise Http404
+    response = HttpResponse(calendar.session_ics(session), content_type=calendar.MIMETYPE)
+    response["Content-Disposition"] = f'attachment; filename="sessie-{session.pk}.ics"'
+    return response
+
+
 @login_required
 def reflection(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -428,6 +599,34 @@ def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = get_object_or_404(Goal.objects.select_related("relationship"), pk=pk)
+    rel = _party_relationship(request, goal.relationship_id)
+    title = request.POST.get("title", "")
+    return _act(
+        request,
+        lambda: services.add_milestone(actor=_user(request), goal=goal, title=title),
+        _("Milestone added."),
+        rel.get_absolute_url() + "#goals",
+    )
+
+
+@login_required
+@require_POST
+def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = get_object_or_404(Milestone.objects.select_related("goal__relationship"), pk=pk)
+    rel = _party_relationship(request, milestone.goal.relationship_id)
+    done = request.POST.get("done") == "1"
+    return _act(
+        request,
+        lambda: services.set_milestone_done(actor=_user(request), milestone=milestone, done=done),
+        _("Progress saved."),
+        rel.get_absolute_url() + "#goals",
+    )
+
+
+@login_required
+@require_POST
 def goal_new(request: HttpRequest, pk: int) -> HttpResponse:
     rel = _party_relationship(request, pk)
     form = forms.NewGoalForm(request.POST)
@@ -469,6 +668,13 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
         return _act(
             request, lambda: services.resume(actor=user, relationship=rel), _("Resumed."), rel.get_absolute_url()
         )
+    if action == "withdraw":
+        return _act(
+            request,
+            lambda: services.withdraw(actor=user, relationship=rel),
+            _("You withdrew your proposal."),
+            rel.get_absolute_url(),
+        )
     if action == "end":
         form = forms.EndForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -478,7 +684,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
             _("Your pair has ended."),
             rel.get_absolute_url(),
         )
-    raise Invalid(_("Choose pause, resume or end."), code="action")
+    raise Invalid(_("Choose pause, resume, withdraw or end."), code="action")
 
 
 @login_required
@@ -623,6 +829,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "board": board,
             "unmatched": unmatched,
             "invite_form": forms.InviteForm(),
+            "round_form": forms.RoundForm(
+                initial={"min_score": int(board.latest_round.minimum_score) if board.latest_round else 0}
+            ),
+            "swap_form": forms.SwapForm(matching_round=board.latest_round)
+            if board.latest_round is not None and board.latest_round.is_draft and len(board.round_pairs) > 1
+            else None,
             "statuses": ParticipationStatus,
         },
     )
@@ -671,18 +883,77 @@ def admit(request: HttpRequest, slug: str, participation_id: int) -> HttpRespons
 @login_required
 @require_POST
 def matching_round(request: HttpRequest, slug: str) -> HttpResponse:
+    """Run (or run again) a draft round; the coordinator reviews it on the dashboard."""
     programme = _managed(request, slug)
+    form = forms.RoundForm(request.POST)
+    min_score = form.cleaned_data["min_score"] if form.is_valid() else 0
     try:
-        round_ = services.run_matching_round(actor=_user(request), programme=programme)
+        round_ = services.run_matching_round(actor=_user(request), programme=programme, min_score=min_score)
     except (Invalid, Conflict) as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
             request,
-            _("The matching round proposed %(pairs)s pairs; %(unmatched)s people stay unmatched.")
+            _("The draft round has %(pairs)s pairs; %(unmatched)s people stay unmatched. Review it, then publish.")
             % {"pairs": round_.pair_count, "unmatched": len(round_.unmatched)},
         )
-    return redirect("mentoring:dashboard", slug=slug)
+    return redirect(programme_dashboard_url(programme) + "#round")
+
+
+def _round_pair(request: HttpRequest, slug: str, round_id: int, pair_id: int) -> tuple[Programme, RoundPair]:
+    programme = _managed(request, slug)
+    pair = get_object_or_404(
+        RoundPair.objects.select_related("matching_round__programme"),
+        pk=pair_id,
+        matching_round_id=round_id,
+        matching_round__programme=programme,
+    )
+    return programme, pair
+
+
+@login_required
+@require_POST
+def round_pair(request: HttpRequest, slug: str, round_id: int, pair_id: int) -> HttpResponse:
+    programme, pair = _round_pair(request, slug, round_id, pair_id)
+    state = request.POST.get("state", "")
+    return _act(
+        request,
+        lambda: services.set_round_pair_state(actor=_user(request), pair=pair, state=state),
+        _("The pair has been changed."),
+        programme_dashboard_url(programme) + "#round",
+    )
+
+
+@login_required
+@require_POST
+def round_swap(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    programme = _managed(request, slug)
+    round_ = get_object_or_404(MatchingRound, pk=round_id, programme=programme)
+    form = forms.SwapForm(request.POST, matching_round=round_)
+    if not form.is_valid():
+        messages.error(request, _("Choose two different pairs of this round."))
+        return redirect(programme_dashboard_url(programme) + "#round")
+    return _act(
+        request,
+        lambda: services.swap_round_pairs(
+            actor=_user(request), first=form.cleaned_data["first"], second=form.cleaned_data["second"]
+        ),
+        _("The partners of the two pairs have been swapped."),
+        programme_dashboard_url(programme) + "#round",
+    )
+
+
+@login_required
+@require_POST
+def round_publish(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    programme = _managed(request, slug)
+    round_ = get_object_or_404(MatchingRound, pk=round_id, programme=programme)
+    return _act(
+        request,
+        lambda: services.publish_round(actor=_user(request), matching_round=round_),
+        _("The round is published: both people of each pair have their proposal."),
+        programme_dashboard_url(programme) + "#round",
+    )
 
 
 def _cell(value: str) -> str:

@@ -143,6 +143,16 @@ def screens() -> dict[str, str]:
     pilot = PilotPage.objects.live().order_by("path").first()
     if pilot is not None:
         out["pilot"] = pilot.url
+    out["mentoring-profile"] = reverse("mentoring:profile_edit") + "?stap=aanbod"
+    out["mentoring-suggestions"] = reverse("mentoring:suggestions")
+    from django.db.models import Q
+
+    from mentoring.models import Relationship
+
+    pair = Relationship.objects.filter(Q(person_a=member) | Q(person_b=member), status="active").order_by("pk").first()
+    if pair is not None:
+        out["mentoring-pair"] = pair.get_absolute_url()
+        out["mentoring-plan"] = reverse("mentoring:session_plan", args=[pair.pk])
     direct = Topic.objects.filter(room__kind="direct", room__room_members__user=member).order_by("pk").first()
     if direct is not None:
         out["direct"] = direct.get_absolute_url()

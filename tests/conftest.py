@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+# An independent iCalendar parser (ical.js on Node) for any test of an .ics file: ``ical_peer``.
+from tests.peers.ical import ical_peer  # noqa: F401
+
 # The real SMTP server (aiosmtpd) every test may ask for by name: ``smtp_server``.
 from tests.peers.smtp import smtp_server  # noqa: F401
 

@@ -42,6 +42,7 @@ from forum.services.reactions import react
 from forum.services.read_state import mark_read
 from forum.services.rooms import (
     add_room_member,
+    archive_pair_room,
     create_pair_room,
     create_room,
     ensure_knowledge_room,
@@ -62,6 +63,7 @@ __all__ = [
     "accept_answer",
     "accept_invitation",
     "add_room_member",
+    "archive_pair_room",
     "ban_member",
     "block_member",
     "change_role",

@@ -112,6 +112,18 @@ def create_pair_room(*, title: str, members: Sequence[User]) -> Room:
 
 
 @transaction.atomic
+def archive_pair_room(*, room: Room) -> Room:
+    """A mentoring pair closed: its room stays readable for the two but takes no new messages
+    (``permissions.can_post_in_room`` refuses archived rooms on every transport)."""
+    if room.community.slug != SYSTEM_MENTORING_SLUG:
+        raise Invalid(_("Only a mentoring pair's room is archived this way."), code="not_pair_room")
+    if not room.is_archived:
+        room.is_archived = True
+        room.save(update_fields=["is_archived"])
+    return room
+
+
+@transaction.atomic
 def add_room_member(*, room: Room, user: User) -> None:
     RoomMember.objects.get_or_create(room=room, user=user)
 

@@ -31,6 +31,7 @@ from mentoring.selectors.programmes import (
     SMALL_GROUP,
     Dashboard,
     DirectionCount,
+    RoundPairView,
     dashboard,
     export_rows,
     goal_directions,
@@ -38,16 +39,30 @@ from mentoring.selectors.programmes import (
     programme_list,
     suppress,
 )
-from mentoring.selectors.suggestions import Suggestion, names_for, suggestions_for
+from mentoring.selectors.suggestions import (
+    MISSING_HOURS,
+    MISSING_LANGUAGE,
+    MISSING_SKILLS,
+    Suggestion,
+    all_skills,
+    missing_for_matching,
+    names_for,
+    suggestions_for,
+)
 
 __all__ = [
+    "MISSING_HOURS",
+    "MISSING_LANGUAGE",
+    "MISSING_SKILLS",
     "MODE_CODES",
     "SMALL_GROUP",
     "Dashboard",
     "DirectionCount",
     "RelationshipPage",
+    "RoundPairView",
     "SessionView",
     "Suggestion",
+    "all_skills",
     "bump_pool_version",
     "candidate_for",
     "candidates",
@@ -56,6 +71,7 @@ __all__ = [
     "export_rows",
     "flip_reason",
     "goal_directions",
+    "missing_for_matching",
     "names_for",
     "notifications_for",
     "open_relationship_counts",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -19,6 +19,7 @@ from mentoring.models import (
     Reflection,
     Relationship,
     Session,
+    SessionState,
     SkillOffer,
     SkillWant,
 )
@@ -92,18 +93,25 @@ class RelationshipPage:
     closings: list[Any]
     reason_lines: list[ReasonLine]
     agreement: Any
+    # Sessions planned ahead (oldest first), and those called off; ``sessions`` are the held ones.
+    planned: list[Session] = field(default_factory=list)
+    cancelled: list[Session] = field(default_factory=list)
 
 
 def relationship_page(*, user: User, relationship: Relationship) -> RelationshipPage:
     side = relationship.side_of(user.pk)
-    goals = list(relationship.goals.select_related("skill"))
+    goals = list(relationship.goals.select_related("skill").prefetch_related("milestones"))
     sessions = list(
         relationship.sessions.select_related("logged_by__profile").prefetch_related(
             Prefetch("reflections", queryset=Reflection.objects.select_related("author__profile"))
         )
     )
+    planned = sorted((s for s in sessions if s.state == SessionState.PLANNED), key=lambda s: (s.starts_at, s.pk))
+    cancelled = [s for s in sessions if s.state == SessionState.CANCELLED]
     session_views = []
     for s in sessions:
+        if s.state != SessionState.HELD:
+            continue
         reflections = [r for r in s.reflections.all() if permissions.can_view_reflection(user, r, relationship)]
         mine = next((r for r in reflections if r.author_id == user.pk), None)
         session_views.append(SessionView(session=s, reflections=reflections, mine=mine))
@@ -128,6 +136,8 @@ def relationship_page(*, user: User, relationship: Relationship) -> Relationship
         closings=list(relationship.closings.select_related("author__profile")),
         reason_lines=lines,
         agreement=getattr(relationship, "agreement", None),
+        planned=planned,
+        cancelled=cancelled,
     )
 
 

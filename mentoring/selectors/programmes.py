@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from mentoring import matching
 from mentoring.models import (
     OPEN_STATUSES,
     CheckIn,
@@ -21,9 +22,12 @@ from mentoring.models import (
     ParticipationStatus,
     Programme,
     Relationship,
+    RoundPair,
     Session,
     Status,
 )
+from mentoring.reasons import ReasonLine, describe
+from mentoring.selectors.suggestions import ids_in, names_for
 
 SMALL_GROUP = 5  # breakdowns hide groups smaller than this
 
@@ -62,6 +66,14 @@ class Dashboard:
     breakdown: list[tuple[str, int | None]]
     latest_round: MatchingRound | None
     unmatched: list[tuple[User, str]]
+    # The latest round's pairs with their reasons (seen from the first person), best first.
+    round_pairs: list[RoundPairView] = field(default_factory=list)
+
+
+@dataclass
+class RoundPairView:
+    pair: RoundPair
+    lines: list[ReasonLine]
 
 
 def _participants(programme: Programme) -> list[Participation]:
@@ -132,6 +144,7 @@ def dashboard(*, programme: Programme, today: date | None = None) -> Dashboard:
     breakdown = [(label, suppress(n)) for label, n in sorted(stages.items())]
     latest = programme.rounds.first()
     unmatched: list[tuple[User, str]] = []
+    round_pairs: list[RoundPairView] = []
     if latest is not None:
         still_open = {
             uid
@@ -143,6 +156,7 @@ def dashboard(*, programme: Programme, today: date | None = None) -> Dashboard:
         entries = [e for e in latest.unmatched if e["user_id"] not in still_open]
         people = User.objects.select_related("profile").in_bulk([e["user_id"] for e in entries])
         unmatched = [(people[e["user_id"]], e["reason"]) for e in entries if e["user_id"] in people]
+        round_pairs = _round_pairs(latest)
     overdue = list(
         CheckIn.objects.filter(
             relationship__programme=programme,
@@ -172,7 +186,22 @@ def dashboard(*, programme: Programme, today: date | None = None) -> Dashboard:
         breakdown=breakdown,
         latest_round=latest,
         unmatched=unmatched,
+        round_pairs=round_pairs,
     )
+
+
+def _round_pairs(round_: MatchingRound) -> list[RoundPairView]:
+    pairs = list(round_.pairs.select_related("person_a__profile", "person_b__profile"))
+    stored = {p.pk: [matching.Reason(r["criterion"], r["points"], r.get("data", {})) for r in p.reasons] for p in pairs}
+    skill_ids, region_ids = ids_in(r for reasons in stored.values() for r in reasons)
+    names = names_for(skill_ids, region_ids)
+    return [
+        RoundPairView(
+            pair=p,
+            lines=describe(stored[p.pk], other_name=p.person_b.display_name, names=names, languages=frozenset()),
+        )
+        for p in pairs
+    ]
 
 
 def export_rows(*, programme: Programme) -> list[list[str]]:

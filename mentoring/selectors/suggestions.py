@@ -96,3 +96,30 @@ def suggestions_for(
             )
         )
     return result
+
+
+# What keeps a member out of every match, in the order the hint names them.
+MISSING_LANGUAGE = "language"
+MISSING_HOURS = "hours"
+MISSING_SKILLS = "skills"
+
+
+def missing_for_matching(*, user: User) -> list[str]:
+    """What the member still has to fill in before anyone can be suggested: a language (the hard
+    constraint a new member most often misses), hours, and skills offered or wanted."""
+    me = candidate_for(user=user)
+    if me is None:
+        return [MISSING_LANGUAGE, MISSING_HOURS, MISSING_SKILLS]
+    missing = []
+    if not me.languages:
+        missing.append(MISSING_LANGUAGE)
+    if me.hours <= 0:
+        missing.append(MISSING_HOURS)
+    if not me.offers and not me.wants:
+        missing.append(MISSING_SKILLS)
+    return missing
+
+
+def all_skills() -> list[Skill]:
+    """The shared skill list, for the skill picker (a fixed taxonomy of a few dozen)."""
+    return list(Skill.objects.order_by("name"))

@@ -7,6 +7,7 @@ possible in the pair's current state, or done already).
 """
 
 from mentoring.services.agreements import add_goal, save_agreement, sign_agreement, update_goal
+from mentoring.services.milestones import add_milestone, set_milestone_done
 from mentoring.services.notifications import mark_notifications_read, notify, without_email
 from mentoring.services.profiles import OfferInput, WantInput, ensure_mentoring_profile, save_mentoring_profile
 from mentoring.services.programmes import admit_participant, invite_participant, join_programme, save_programme
@@ -18,18 +19,30 @@ from mentoring.services.relationships import (
     respond,
     resume,
     set_coordinator_access,
+    withdraw,
     write_closing,
 )
 from mentoring.services.reminders import send_reminders
-from mentoring.services.rounds import run_matching_round
-from mentoring.services.sessions import ReflectionInput, complete_checkin, log_session, save_reflection
+from mentoring.services.rounds import publish_round, run_matching_round, set_round_pair_state, swap_round_pairs
+from mentoring.services.sessions import (
+    ReflectionInput,
+    cancel_session,
+    complete_checkin,
+    log_session,
+    mark_session_held,
+    plan_session,
+    reschedule_session,
+    save_reflection,
+)
 
 __all__ = [
     "OfferInput",
     "ReflectionInput",
     "WantInput",
     "add_goal",
+    "add_milestone",
     "admit_participant",
+    "cancel_session",
     "complete_checkin",
     "end_early",
     "end_pairs_of_departing_member",
@@ -38,9 +51,13 @@ __all__ = [
     "join_programme",
     "log_session",
     "mark_notifications_read",
+    "mark_session_held",
     "notify",
     "pause",
+    "plan_session",
     "propose",
+    "publish_round",
+    "reschedule_session",
     "respond",
     "resume",
     "run_matching_round",
@@ -50,8 +67,12 @@ __all__ = [
     "save_reflection",
     "send_reminders",
     "set_coordinator_access",
+    "set_milestone_done",
+    "set_round_pair_state",
     "sign_agreement",
+    "swap_round_pairs",
     "update_goal",
+    "withdraw",
     "without_email",
     "write_closing",
 ]

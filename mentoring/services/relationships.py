@@ -122,6 +122,26 @@ def respond(*, actor: User, relationship: Relationship, accept: bool) -> Relatio
     return relationship
 
 
+@transaction.atomic
+def withdraw(*, actor: User, relationship: Relationship) -> Relationship:
+    """The proposer takes a proposal back before the other has answered."""
+    relationship = locked(relationship)
+    require_party(actor, relationship)
+    if relationship.proposed_by_id != actor.pk:
+        raise Forbidden(_("Only who made the proposal can withdraw it."))
+    require_status(relationship, Status.PROPOSED)
+    relationship.status = Status.WITHDRAWN
+    relationship.ended_at = timezone.now()
+    relationship.save(update_fields=["status", "ended_at"])
+    notify_partner(
+        actor=actor,
+        relationship=relationship,
+        kind=NotificationKind.DECLINED,
+        text=_("%(name)s withdrew the proposal.") % {"name": actor.display_name},
+    )
+    return relationship
+
+
 def _open_room(relationship: Relationship) -> None:
     """The pair's private room: a restricted forum room, with the coordinators if both allowed it."""
     if relationship.room_id is not None:
@@ -134,6 +154,12 @@ def _open_room(relationship: Relationship) -> None:
         members += list(relationship.programme.coordinators.all())
     title = f"{person_a.display_name} & {person_b.display_name}"
     relationship.room = forum_services.create_pair_room(title=title, members=members)
+
+
+def _archive_room(relationship: Relationship) -> None:
+    """A closed pair's room becomes read-only: the record stays, the conversation ends."""
+    if relationship.room is not None:
+        forum_services.archive_pair_room(room=relationship.room)
 
 
 @transaction.atomic
@@ -182,6 +208,7 @@ def end_early(*, actor: User, relationship: Relationship, reason: str) -> Relati
     relationship.end_reason = reason.strip()
     relationship.ended_at = timezone.now()
     relationship.save(update_fields=["status", "end_reason", "ended_at"])
+    _archive_room(relationship)
     notify_partner(
         actor=actor,
         relationship=relationship,
@@ -206,6 +233,7 @@ def write_closing(*, actor: User, relationship: Relationship, taught: str, learn
         relationship.status = Status.COMPLETED
         relationship.ended_at = timezone.now()
         relationship.save(update_fields=["status", "ended_at"])
+        _archive_room(relationship)
         notify_pair(
             relationship=relationship, kind=NotificationKind.ENDED, text=_("You have both closed your pair. Well done!")
         )
@@ -239,5 +267,6 @@ def end_pairs_of_departing_member(*, member: User) -> int:
             continue
         pair.ended_at = now
         pair.save(update_fields=["status", "ended_at"])
+        _archive_room(pair)
         ended += 1
     return ended

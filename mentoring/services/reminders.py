@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from mentoring.models import (
     CheckIn,
     Relationship,
+    Session,
+    SessionState,
     Status,
 )
 from mentoring.services.notifications import notify, ref_of
@@ -48,6 +50,7 @@ def send_reminders(*, today: date | None = None) -> int:
             sent += 1
         checkin.reminded_at = now
         checkin.save(update_fields=["reminded_at"])
+    sent += _remind_planned_sessions(now=now)
     quiet_since = today - timedelta(days=30)
     quiet = (
         Relationship.objects.filter(status=Status.ACTIVE, activated_at__date__lte=quiet_since)
@@ -71,4 +74,39 @@ def send_reminders(*, today: date | None = None) -> int:
                     text=_("It has been a month since your last session: time to plan the next one?"),
                 )
             sent += 1
+    return sent
+
+
+REMIND_BEFORE = timedelta(hours=24)
+
+
+def _remind_planned_sessions(*, now: datetime) -> int:
+    """A session planned in the next day: a reminder to both, once (a move resets it)."""
+    sent = 0
+    soon = (
+        Session.objects.select_for_update(of=("self",))
+        .filter(
+            state=SessionState.PLANNED,
+            reminded_at__isnull=True,
+            starts_at__gt=now,
+            starts_at__lte=now + REMIND_BEFORE,
+            relationship__status__in=[Status.AGREEING, Status.ACTIVE],
+        )
+        .select_related("relationship__person_a", "relationship__person_b")
+    )
+    for session in soon:
+        rel = session.relationship
+        assert session.starts_at is not None
+        for person in (rel.person_a, rel.person_b):
+            with override(settings.LANGUAGE_CODE):
+                when = formats.date_format(timezone.localtime(session.starts_at), "DATETIME_FORMAT")
+                notify(
+                    user=person,
+                    kind=NotificationKind.REMINDER,
+                    relationship=rel,
+                    text=_("Reminder: your mentoring session is on %(when)s.") % {"when": when},
+                )
+            sent += 1
+        session.reminded_at = now
+        session.save(update_fields=["reminded_at"])
     return sent

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.mentoring import conftest as mentoring_fixtures
+from tests.peers.ical import parse_ics
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +54,7 @@ def test_two_members_pair_up_agree_meet_and_the_coordinator_sees_them(open_page:
     page = sanne_tab.visit(f"/mentoring/suggesties/?programme={cohort['programme'].pk}")
     card = page.locator("li.suggestion", has_text="Henk Bakker")
     assert card.is_visible()
+    card.locator("summary").click()  # the reasons open on request
     assert "Henk Bakker kan jou leren: Klantgesprekken voeren" in card.inner_text()
     assert "jij kunt Henk Bakker leren: Data-analyse" in card.inner_text()
     card.get_by_label("Bericht aan Henk Bakker (niet verplicht)").fill("Zullen we van elkaar leren?")
@@ -106,6 +108,27 @@ def test_two_members_pair_up_agree_meet_and_the_coordinator_sees_them(open_page:
     sanne_tab.check()
     henk_tab.check()
 
+    # Sanne plans their first session with a video link; the invitation is an .ics that an
+    # independent parser (ical.js) reads, downloadable from the pair's page.
+    page = sanne_tab.visit(rel.get_absolute_url())
+    page.get_by_role("link", name="Sessie plannen").click()
+    sanne_tab.check()
+    day = dt.date.today() + dt.timedelta(days=7)
+    page.get_by_label("Datum").fill(day.isoformat())
+    page.get_by_label("Tijd", exact=True).fill("10:00")
+    page.get_by_label("Online", exact=True).check()
+    page.get_by_label("Videolink").fill("https://meet.example.test/sanne-henk")
+    page.get_by_role("button", name="Sessie plannen").click()
+    sanne_tab.check()
+    planned = page.locator(".planned-session").first
+    href = planned.get_by_role("link", name="In mijn agenda zetten (.ics)").get_attribute("href")
+    ics = page.request.get(sanne_tab.base_url + href)
+    assert ics.headers["content-type"].startswith("text/calendar")
+    event = parse_ics(ics.body())["events"][0]
+    assert event["url"] == "https://meet.example.test/sanne-henk"
+    assert event["timezone"] == "Europe/Amsterdam"
+    assert event["start"].startswith(day.isoformat())
+
     # Sanne logs their first session with her own reflection.
     page = sanne_tab.visit(rel.get_absolute_url())
     page.get_by_role("link", name="Sessie vastleggen").click()
@@ -136,3 +159,47 @@ def test_two_members_pair_up_agree_meet_and_the_coordinator_sees_them(open_page:
     coordinator_tab.check()
     assert "Kennisgemaakt en onze leervragen naast elkaar gelegd." in page.locator("main").inner_text()
     assert "We stelden elkaar echte vragen uit ons werk." not in page.locator("main").inner_text()
+
+
+def test_a_coordinator_reviews_a_round_with_a_locked_and_a_forbidden_pair(
+    open_page: Any, mentee_mentor: Any, programme_factory: Any, make_user: Any
+) -> None:
+    from mentoring.models import Relationship, RoundPair
+
+    young = [
+        mentee_mentor(f"Jong {n}", years=i, offers=("Data-analyse",), wants=("Klantgesprekken voeren",))
+        for i, n in enumerate(("Anna", "Bram", "Chris"))
+    ]
+    old = [
+        mentee_mentor(f"Oud {n}", years=20 + i, offers=("Klantgesprekken voeren",), wants=("Data-analyse",))
+        for i, n in enumerate(("Dirk", "Eva", "Fleur"))
+    ]
+    coordinator = make_user(name="Ingrid Postma", email="ingrid@example.test")
+    programme = programme_factory(coordinator=coordinator, members=(*young, *old), matching_mode="round")
+    tab = open_page()
+    tab.log_in("ingrid@example.test", PASSWORD)
+    page = tab.visit(f"/mentoring/programmas/{programme.slug}/dashboard/")
+    page.get_by_label("Minimale score").fill("10")
+    page.get_by_role("button", name="Koppelronde starten").click()
+    tab.check()
+    cards = page.locator("li.round-pair")
+    assert cards.count() == 3
+    # Each pair with its reasons, on request.
+    cards.first.locator("summary").click()
+    assert "punt" in cards.first.inner_text()
+    first, second = list(RoundPair.objects.order_by("-score", "pk"))[:2]
+    locked_name = f"{first.person_a.display_name} & {first.person_b.display_name}"
+    forbidden_name = f"{second.person_a.display_name} & {second.person_b.display_name}"
+    page.get_by_role("button", name=f"{locked_name} vastzetten").click()
+    tab.check()
+    page.get_by_role("button", name=f"{forbidden_name} verbieden").click()
+    tab.check()
+    page.get_by_role("button", name="Ronde opnieuw draaien").click()
+    tab.check()
+    assert page.locator("li.round-pair[data-state=locked]", has_text=locked_name).is_visible()
+    assert page.locator("li.round-pair[data-state=forbidden]", has_text=forbidden_name).is_visible()
+    page.get_by_role("button", name="Ronde publiceren").click()
+    tab.check()
+    made = {(r.person_a_id, r.person_b_id) for r in Relationship.objects.all()}
+    assert (first.person_a_id, first.person_b_id) in made
+    assert (second.person_a_id, second.person_b_id) not in made

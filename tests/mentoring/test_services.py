@@ -211,6 +211,8 @@ def test_matching_round_proposes_pairs_and_reports_unmatched(
         services.run_matching_round(actor=young[0], programme=programme)
     round_ = services.run_matching_round(actor=coordinator, programme=programme)
     assert round_.pair_count == 2
+    assert not Relationship.objects.exists()  # a draft until the coordinator publishes it
+    round_ = services.publish_round(actor=coordinator, matching_round=round_)
     assert Relationship.objects.filter(matching_round=round_, status=Status.PROPOSED).count() == 2
     reasons = {e["user_id"]: e["reason"] for e in round_.unmatched}
     assert reasons[lonely.pk] == "no_shared_language"
@@ -253,7 +255,54 @@ def test_matching_round_uses_the_capacity_people_have_left(
     programme = programme_factory(coordinator=coordinator, members=(*young, old, other))
     services.propose(actor=young[0], other=old, programme=programme)  # Oud has one place left
     round_ = services.run_matching_round(actor=coordinator, programme=programme)
+    round_ = services.publish_round(actor=coordinator, matching_round=round_)
     pairs = Relationship.objects.filter(matching_round=round_)
     assert pairs.count() == 2
     assert sum(1 for r in pairs if old.pk in (r.person_a_id, r.person_b_id)) == 1
     assert young[0].pk not in {uid for r in pairs for uid in (r.person_a_id, r.person_b_id)}
+
+
+def test_a_round_is_reviewed_locked_forbidden_swapped_then_published(
+    mentee_mentor: Any, programme_factory: Any, make_user: Any
+) -> None:
+    from mentoring.models import RoundPair, RoundPairState
+
+    young = [
+        mentee_mentor(f"Jong {i}", years=i, offers=("Data-analyse",), wants=("Klantgesprekken voeren",))
+        for i in range(3)
+    ]
+    old = [
+        mentee_mentor(f"Oud {i}", years=20 + i, offers=("Klantgesprekken voeren",), wants=("Data-analyse",))
+        for i in range(3)
+    ]
+    coordinator = make_user(name="Coördinator")
+    programme = programme_factory(coordinator=coordinator, members=(*young, *old))
+    draft = services.run_matching_round(actor=coordinator, programme=programme, min_score=10)
+    pairs = list(draft.pairs.order_by("pk"))
+    assert len(pairs) == 3 and all(p.reasons for p in pairs)  # each pair with its reasons
+    with pytest.raises(Forbidden):
+        services.set_round_pair_state(actor=young[0], pair=pairs[0], state=RoundPairState.LOCKED)
+    locked, forbidden, _other = pairs
+    services.set_round_pair_state(actor=coordinator, pair=locked, state=RoundPairState.LOCKED)
+    services.set_round_pair_state(actor=coordinator, pair=forbidden, state=RoundPairState.FORBIDDEN)
+    # Running again keeps the locked pair and never makes the forbidden one.
+    again = services.run_matching_round(actor=coordinator, programme=programme, min_score=10)
+    assert again.minimum_score == 10
+    keys = {(p.person_a_id, p.person_b_id): p.state for p in again.pairs.all()}
+    assert keys[(locked.person_a_id, locked.person_b_id)] == RoundPairState.LOCKED
+    assert keys[(forbidden.person_a_id, forbidden.person_b_id)] == RoundPairState.FORBIDDEN
+    # Swapping exchanges the partners of two pairs, with fresh scores and reasons.
+    live = [p for p in again.pairs.all() if p.state != RoundPairState.FORBIDDEN]
+    people_before = sorted(uid for p in live[:2] for uid in (p.person_a_id, p.person_b_id))
+    first, second = services.swap_round_pairs(actor=coordinator, first=live[0], second=live[1])
+    assert sorted(uid for p in (first, second) for uid in (p.person_a_id, p.person_b_id)) == people_before
+    published = services.publish_round(actor=coordinator, matching_round=again)
+    made = Relationship.objects.filter(matching_round=published)
+    assert (
+        made.count()
+        == published.pair_count
+        == RoundPair.objects.filter(matching_round=published).exclude(state=RoundPairState.FORBIDDEN).count()
+    )
+    assert not made.filter(person_a_id=forbidden.person_a_id, person_b_id=forbidden.person_b_id).exists()
+    with pytest.raises(Conflict):
+        services.publish_round(actor=coordinator, matching_round=published)

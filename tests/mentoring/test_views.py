@@ -43,37 +43,42 @@ def test_pages_render_for_a_party(active_pair: Relationship, client: Client) -> 
         assert client.get(url).status_code == 200, url
 
 
-def test_profile_form_saves_offers_and_wants(make_user: Any, client: Client, skills: dict[str, Any]) -> None:
+def test_profile_set_up_in_steps_saves_offers_and_wants(make_user: Any, client: Client, skills: dict[str, Any]) -> None:
     user = make_user(name="Lotte")
     client.force_login(user)
-    data = {
+    url = reverse("mentoring:profile_edit")
+    basics = {
         "years_experience": "3",
         "hours_per_month": "6",
         "mode": "online",
-        "prefers_other_organisation": "on",
-        "sector_preference": "any",
         "max_relationships": "1",
         "is_open": "on",
-        "motivation": "Ik wil leren en delen.",
-        "offers-TOTAL_FORMS": "2",
-        "offers-INITIAL_FORMS": "0",
-        "offers-0-skill": str(skills["Data-analyse"].pk),
-        "offers-0-level": "3",
-        "offers-0-context": "Bij mijn stage",
-        "offers-1-skill": "",
-        "offers-1-level": "2",
-        "wants-TOTAL_FORMS": "2",
-        "wants-INITIAL_FORMS": "0",
-        "wants-0-skill": str(skills["Pitchen"].pk),
-        "wants-0-goal": "Een pitch geven voor investeerders",
-        "wants-1-skill": "",
     }
-    response = client.post(reverse("mentoring:profile_edit"), data)
-    assert response.status_code == 302
+    assert client.post(f"{url}?stap=basis", basics)["Location"] == f"{url}?stap=aanbod"
+    # One searchable picker, not a select per row: the page lists each skill once.
+    page = client.get(f"{url}?stap=aanbod").content.decode()
+    assert page.count('role="option"') == len(skills) and page.count("<select") == 1  # the new row's template
+    offer = skills["Data-analyse"]
+    # Without JavaScript a skill is added by its name ("Add"), then given a level.
+    assert client.post(f"{url}?stap=aanbod", {"add": "data-analyse", "stay": "1"})["Location"] == f"{url}?stap=aanbod"
+    answer = client.post(
+        f"{url}?stap=aanbod", {"skill": [offer.pk], f"level_{offer.pk}": "3", f"note_{offer.pk}": "Bij mijn stage"}
+    )
+    assert answer["Location"] == f"{url}?stap=leren"
+    unknown = client.post(f"{url}?stap=leren", {"add": "Onderwaterbasketbal"})
+    assert unknown.status_code == 400 and unknown.context["form"].errors["add"]
+    want = skills["Pitchen"]
+    client.post(f"{url}?stap=leren", {"skill": [want.pk], f"note_{want.pk}": "Een pitch geven voor investeerders"})
+    prefs = {"prefers_other_organisation": "on", "sector_preference": "any", "motivation": "Ik wil leren en delen."}
+    assert client.post(f"{url}?stap=voorkeuren", prefs)["Location"] == reverse("mentoring:suggestions")
     profile = MentoringProfile.objects.get(user=user)
-    assert [o.skill.name for o in profile.offers.all()] == ["Data-analyse"]
+    offered = profile.offers.get()
+    assert (offered.skill.name, offered.level, offered.context) == ("Data-analyse", 3, "Bij mijn stage")
     assert profile.wants.get().goal == "Een pitch geven voor investeerders"
-    assert profile.mode == "online" and profile.hours_per_month == 6
+    assert profile.mode == "online" and profile.hours_per_month == 6 and profile.motivation == "Ik wil leren en delen."
+    # Removing a skill keeps the others.
+    client.post(f"{url}?stap=aanbod", {"skill": [offer.pk], f"level_{offer.pk}": "3", "remove": str(offer.pk)})
+    assert not profile.offers.exists() and profile.wants.exists()
 
 
 def test_propose_accept_agree_and_sign_through_the_pages(sanne_henk: tuple[Any, Any], client: Client) -> None:

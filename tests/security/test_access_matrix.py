@@ -35,6 +35,7 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from forum import selectors as forum_selectors
 from forum import services as forum_services
@@ -362,7 +363,14 @@ SPEC: dict[str, tuple[Params, str]] = {
     "mentoring:change_status": (lambda w: {"pk": w.pair.pk}, ACTION),
     "mentoring:closing": (lambda w: {"pk": w.pair.pk}, PRIVATE),
     "mentoring:reflection": (lambda w: {"pk": w.session.pk}, PRIVATE),
+    "mentoring:session_plan": (lambda w: {"pk": w.pair.pk}, PRIVATE),
+    "mentoring:session_reschedule": (lambda w: {"pk": _planned_session(w).pk}, PRIVATE),
+    "mentoring:session_cancel": (lambda w: {"pk": w.session.pk}, ACTION),
+    "mentoring:session_held": (lambda w: {"pk": w.session.pk}, ACTION),
+    "mentoring:session_ics": (lambda w: {"pk": _planned_session(w).pk}, PRIVATE),
     "mentoring:goal_progress": (lambda w: {"pk": w.goal.pk}, ACTION),
+    "mentoring:milestone_new": (lambda w: {"pk": w.goal.pk}, ACTION),
+    "mentoring:milestone_done": (lambda w: {"pk": 1}, ACTION),  # POST only: 405 before any lookup
     "mentoring:checkin": (lambda w: {"pk": w.checkin.pk}, ACTION),
     "mentoring:programmes": (lambda w: {}, LOGIN),
     "mentoring:programme_new": (lambda w: {}, ADMIN_ONLY),
@@ -377,6 +385,13 @@ SPEC: dict[str, tuple[Params, str]] = {
     "lessons:listing": (lambda w: {}, PUBLIC),
     "lessons:detail": (lambda w: {"pk": w.lesson.pk}, PUBLIC),
     "lessons:find": (lambda w: {}, PUBLIC),
+    # POST only: the GET answers 405 before any lookup, whatever the ids.
+    "mentoring:round_pair": (lambda w: {"slug": w.programme.slug, "round_id": 1, "pair_id": 1}, ACTION),
+    "mentoring:round_swap": (lambda w: {"slug": w.programme.slug, "round_id": 1}, ACTION),
+    "mentoring:round_publish": (lambda w: {"slug": w.programme.slug, "round_id": 1}, ACTION),
+    "lessen:listing": (lambda w: {}, PUBLIC),
+    "lessen:detail": (lambda w: {"pk": w.lesson.pk}, PUBLIC),
+    "lessen:find": (lambda w: {}, PUBLIC),
     "pilots:listing": (lambda w: {}, PUBLIC),
     "pilots:detail": (lambda w: {"pk": 0}, PUBLIC),  # no pilot in this world: 404 for everyone
     "pilots:find": (lambda w: {}, PUBLIC),
@@ -468,6 +483,22 @@ def _direct(w: World) -> Any:
             actor=w.owner, topic=topic, body="GEHEIM-BERICHT alleen voor ons twee", client_id=uuid.uuid4()
         )
     return room
+
+
+def _planned_session(w: World) -> Any:
+    """A session of the pair planned for next week (made once per world): it has a calendar file."""
+    from mentoring.models import SessionState
+
+    found = w.pair.sessions.filter(state=SessionState.PLANNED).first()
+    if found is None:
+        found = mentoring_services.plan_session(
+            actor=w.pair.person_a,
+            relationship=w.pair,
+            starts_at=timezone.now() + dt.timedelta(days=7),
+            mode="in_person",
+            place="GEHEIM-PLEK",
+        )
+    return found
 
 
 def _membership(w: World) -> Any:

@@ -25,6 +25,7 @@ export class ConversationView {
     this.typingEl = root.querySelector(".typing-indicator");
     this.presenceEl = root.querySelector(".presence");
     this.typingTimer = null;
+    this.typingUser = null;
     this.hooks = { added: [], replaced: [], removed: [] };
     for (const article of this.articles()) this.group(article);
   }
@@ -107,6 +108,8 @@ export class ConversationView {
   add(frame) {
     if (frame.topic !== this.topicId || this.has(frame) || !frame.article) return;
     this.list.querySelector(".empty-state")?.remove();
+    // The one who was typing has sent: their indicator goes at once, not after its timeout.
+    if (frame.author && frame.author.id === this.typingUser) this.clearTyping();
     const follow = this.nearBottom() || frame.author?.id === this.viewerId;
     const article = fromHtml(frame.article);
     const pending = this.list.querySelector(`[data-pending="${frame.client_id}"]`);
@@ -267,8 +270,15 @@ export class ConversationView {
   typing(frame) {
     if (!this.typingEl || (frame.topic && frame.topic !== this.topicId) || frame.room !== this.roomId) return;
     this.typingEl.textContent = t("typing", "%s is typing…").replace("%s", frame.user.name);
+    this.typingUser = frame.user.id;
     clearTimeout(this.typingTimer);
-    this.typingTimer = setTimeout(() => (this.typingEl.textContent = ""), 4000);
+    this.typingTimer = setTimeout(() => this.clearTyping(), 4000);
+  }
+
+  clearTyping() {
+    clearTimeout(this.typingTimer);
+    this.typingUser = null;
+    if (this.typingEl) this.typingEl.textContent = "";
   }
 
   presence(frame) {
