@@ -31,6 +31,7 @@ FLOORS = {
     "knowledge_base": 4,
     "frontend": 5,
     "digests": 5,
+    "api": 5,
     "demo": 6,
 }
 # config wires everything together (settings, URLs, ASGI); it may import any app but the demo.
