@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -31,6 +31,10 @@ REFERENCE_CSP = "; ".join(
         "frame-ancestors 'self'",
     ]
 )
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3.1 description (YAML; JSON with ``?format=json``)."""
 
 
 class SwaggerView(SpectacularSwaggerSplitView):

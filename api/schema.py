@@ -82,6 +82,10 @@ class KringAutoSchema(AutoSchema):
         errors = dict(COMMON_ERRORS)
         if self.method in ("POST", "PUT", "PATCH", "DELETE") or self.get_filter_backends() or self._has_query():
             errors.update(INPUT_ERRORS)
+        if self.method == "GET":
+            responses.setdefault(
+                "304", {"description": "Not modified: the ETag sent in If-None-Match still holds (no body)."}
+            )
         for status, description in errors.items():
             responses.setdefault(
                 status, {"description": description, "content": {PROBLEM_CONTENT_TYPE: {"schema": self._problem_ref()}}}

@@ -1,13 +1,12 @@
 """``/api/v1/``: the REST API, its OpenAPI description and its reference pages."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView
 
 from api import docs_views, views
 
 app_name = "api"
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", docs_views.SchemaView.as_view(), name="schema"),
     path("docs/", docs_views.docs, name="docs"),
     path("docs/swagger/", docs_views.SwaggerView.as_view(url_name="api:schema"), name="swagger"),
     path("docs/redoc/", docs_views.RedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -8,9 +8,13 @@ same idempotency key the WebSocket's post frame carries.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.core.paginator import EmptyPage, Paginator
+from django.http import HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import JSONParser
@@ -21,8 +25,10 @@ from rest_framework.views import APIView
 
 from accounts.actor import Actor
 from api import serializers as s
+from api import throttle
 from api.authentication import KringSessionAuthentication, TokenAuthentication
 from api.errors import problem_handler
+from api.models import AccessToken
 from api.permissions import HasScope
 from core.errors import KringError, NotFound
 from core.limits import API_PAGE_SIZE
@@ -42,6 +48,31 @@ class KringAPIView(APIView):
 
     def get_exception_handler(self) -> Any:
         return problem_handler
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authentication and scopes first
+        if isinstance(request.auth, AccessToken):
+            throttle.check(f"token:{request.auth.pk}")
+        else:
+            throttle.check(f"member:{request.user.pk}")
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Answers depend on who asks: never shared by a cache, and told apart by the credential.
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        patch_cache_control(response, private=True)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            # A strong ETag of the answer's bytes: a client that sends it back in If-None-Match
+            # gets 304 and no body (the reads are bounded, so rendering to compare is cheap).
+            response.render()
+            etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+            response["ETag"] = etag
+            if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+                not_modified = HttpResponseNotModified()
+                for header in ("ETag", "Vary", "Cache-Control"):
+                    not_modified[header] = response[header]
+                return not_modified
+        return response
 
     def actor(self, request: Request) -> Actor:
         return Actor(user=request.user)

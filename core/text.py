@@ -89,7 +89,7 @@ class TextRuleMixin:
 
 # --- the last line of defence: no control character reaches a Kring table ---------------------
 
-KRING_APPS = frozenset({"accounts", "forum", "realtime", "mentoring", "knowledge_base", "frontend"})
+KRING_APPS = frozenset({"accounts", "forum", "realtime", "mentoring", "knowledge_base", "frontend", "api"})
 _TEXT_FIELDS: dict[type[Any], tuple[str, ...]] = {}
 
 

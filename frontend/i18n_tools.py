@@ -18,7 +18,7 @@ from django.utils.translation.template import templatize
 
 # Each app keeps its own catalogue in <app>/locale/, so apps can be worked on apart.
 # Strings in config/ (not an app) belong to frontend's catalogue.
-APPS = ["accounts", "notifications", "forum", "realtime", "mentoring", "knowledge_base", "frontend", "digests"]
+APPS = ["accounts", "notifications", "forum", "realtime", "mentoring", "knowledge_base", "frontend", "digests", "api"]
 EXTRA_SOURCES = {"frontend": ["config", "core"]}  # core is not an app: its strings live in frontend's catalogue
 SINGULAR = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy"}
 PLURAL = {"ngettext", "ngettext_lazy", "npgettext", "npgettext_lazy"}

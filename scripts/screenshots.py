@@ -129,6 +129,8 @@ def screens() -> dict[str, str]:
         "conversations": reverse("forum:direct_list"),
         "preferences": reverse("notifications:preferences"),
         "members": reverse("forum:members", args=[topic.room.community.slug]),
+        "api-tokens": reverse("api_tokens:list"),
+        "api-docs": reverse("api:docs"),
     }
     direct = Topic.objects.filter(room__kind="direct", room__room_members__user=member).order_by("pk").first()
     if direct is not None:

@@ -86,3 +86,12 @@ def token_client() -> Callable[..., TokenClient]:
         return TokenClient(secret)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_buckets() -> Any:
+    from api import throttle
+
+    throttle.reset()
+    yield
+    throttle.reset()

@@ -70,11 +70,15 @@ def test_messages_page_by_seq_cursor(api_world: Any, token_client: Any) -> None:
     assert page["head_seq"] == 5
 
 
-def test_messages_page_has_bounded_queries(api_world: Any, token_client: Any, django_assert_max_num_queries: Any) -> None:
+def test_messages_page_has_bounded_queries(
+    api_world: Any, token_client: Any, django_assert_max_num_queries: Any
+) -> None:
     from forum import services as forum_services
 
     for n in range(30):
-        forum_services.post_message(actor=api_world.owner, topic=api_world.topic, body=f"b {n} :)", client_id=uuid.uuid4())
+        forum_services.post_message(
+            actor=api_world.owner, topic=api_world.topic, body=f"b {n} :)", client_id=uuid.uuid4()
+        )
     client = token_client(api_world.member)
     client.get("/api/v1/memberships/")  # warm the token's last-used write
     with django_assert_max_num_queries(8):
@@ -105,9 +109,12 @@ def test_a_client_id_reused_in_another_room_is_a_409_problem(api_world: Any, tok
     other_topic = forum_services.create_topic(actor=api_world.owner, room=other_room, title="Ander")
     client = token_client(api_world.member)
     key = str(uuid.uuid4())
-    assert client.post(
-        f"/api/v1/rooms/{api_world.room.pk}/messages/", {"topic": api_world.topic.pk, "body": "a", "client_id": key}
-    ).status_code == 201
+    assert (
+        client.post(
+            f"/api/v1/rooms/{api_world.room.pk}/messages/", {"topic": api_world.topic.pk, "body": "a", "client_id": key}
+        ).status_code
+        == 201
+    )
     answer = client.post(
         f"/api/v1/rooms/{other_room.pk}/messages/", {"topic": other_topic.pk, "body": "b", "client_id": key}
     )
@@ -169,3 +176,45 @@ def test_session_needs_csrf_on_unsafe_methods(api_world: Any) -> None:
     )
     assert answer.status_code == 403
     assert "CSRF" in answer.json()["detail"]
+
+
+def test_rate_limit_per_token_is_a_429_problem_with_retry_after(
+    api_world: Any, token_client: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("api.throttle.API_RATE_BURST", 3)
+    monkeypatch.setattr("api.throttle.API_RATE_PER_SECOND", 0.01)
+    client = token_client(api_world.member)
+    other = token_client(api_world.outsider)
+    statuses = [client.get("/api/v1/memberships/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    answer = client.get("/api/v1/memberships/")
+    assert answer["Content-Type"] == "application/problem+json" and answer.json()["code"] == "rate_limited"
+    assert int(answer["Retry-After"]) >= 1
+    assert other.get("/api/v1/memberships/").status_code == 200  # another token has its own bucket
+
+
+def test_etag_gives_304_until_the_room_changes(api_world: Any, token_client: Any) -> None:
+    from forum import services as forum_services
+
+    client = token_client(api_world.member)
+    path = f"/api/v1/rooms/{api_world.room.pk}/messages/"
+    first = client.get(path)
+    etag = first["ETag"]
+    assert etag and "private" in first["Cache-Control"] and "Authorization" in first["Vary"]
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    forum_services.post_message(actor=api_world.owner, topic=api_world.topic, body="nieuw", client_id=uuid.uuid4())
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_cors_is_off_by_default_and_follows_the_setting(api_world: Any, token_client: Any, settings: Any) -> None:
+    client = token_client(api_world.member)
+    origin = {"Origin": "https://portaal.example"}
+    assert "Access-Control-Allow-Origin" not in client.get("/api/v1/memberships/", headers=origin)
+    settings.CORS_ALLOWED_ORIGINS = ["https://portaal.example"]
+    answer = client.get("/api/v1/memberships/", headers=origin)
+    assert answer["Access-Control-Allow-Origin"] == "https://portaal.example"
+    assert "Access-Control-Allow-Credentials" not in answer
+    page = client.client.get("/", headers=origin)
+    assert "Access-Control-Allow-Origin" not in page  # only /api/v1/

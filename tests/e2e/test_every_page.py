@@ -106,6 +106,8 @@ PAGES: dict[str, P] = {
     "accounts:two_factor_required": P(),
     "accounts:privacy": P(),
     "digests:settings": P(),
+    "api_tokens:list": P(),
+    "api:docs": P(viewers=BOTH),
     "digests:unsubscribe": P(lambda d: {"token": _unsubscribe_token(d)}, BOTH),
     "account_login": P(viewers=ANON),
     "account_logout": P(),  # GET asks to confirm; only a POST logs out
@@ -179,6 +181,22 @@ PAGES: dict[str, P] = {
 # Patterns that answer with something other than a page, or only inside a flow that the URL
 # alone cannot start. Each says why; a new pattern must be in PAGES or here.
 NOT_PAGES: dict[str, str] = {
+    "api:schema": "the OpenAPI description (YAML/JSON), not a page",
+    "api:swagger": "Swagger UI, third-party reference UI served from sidecar static files (linked from api:docs)",
+    "api:redoc": "Redoc, third-party reference UI served from sidecar static files (linked from api:docs)",
+    "api:no_such_endpoint": "the API's problem+json 404 for any other address under /api/v1/",
+    "api:communities": "REST API (JSON)",
+    "api:memberships": "REST API (JSON)",
+    "api:community": "REST API (JSON)",
+    "api:community_rooms": "REST API (JSON)",
+    "api:community_membership": "REST API (JSON)",
+    "api:room": "REST API (JSON)",
+    "api:room_topics": "REST API (JSON)",
+    "api:room_messages": "REST API (JSON)",
+    "api:topic": "REST API (JSON)",
+    "api:message": "REST API (JSON)",
+    "api:message_reactions": "REST API (JSON)",
+    "api_tokens:revoke": "POST only (the revoke button's form target)",
     "healthz": "plain-text health check",
     "set_language": "POST only (the language switch's form target)",
     "frontend:favicon": "an icon, not a page (its request is checked on every page)",
