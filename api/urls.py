@@ -21,5 +21,5 @@ urlpatterns = [
     path("topics/<int:topic_id>/", views.TopicDetail.as_view(), name="topic"),
     path("messages/<int:message_id>/", views.MessageDetail.as_view(), name="message"),
     path("messages/<int:message_id>/reactions/", views.MessageReactions.as_view(), name="message_reactions"),
-    re_path(r"^.*$", views.NoSuchEndpoint.as_view(), name="no_such_endpoint"),
+    re_path(r"^[\s\S]*$", views.NoSuchEndpoint.as_view(), name="no_such_endpoint"),
 ]

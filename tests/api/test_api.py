@@ -218,3 +218,9 @@ def test_cors_is_off_by_default_and_follows_the_setting(api_world: Any, token_cl
     assert "Access-Control-Allow-Credentials" not in answer
     page = client.client.get("/", headers=origin)
     assert "Access-Control-Allow-Origin" not in page  # only /api/v1/
+
+
+def test_an_address_with_a_newline_is_a_problem_too(api_world: Any, token_client: Any) -> None:
+    """Found by Schemathesis: the catch-all's ``.*`` stopped at a newline, so Django's HTML 404 answered."""
+    answer = token_client(api_world.member).get("/api/v1/communities/a%0Ab/")
+    assert answer.status_code == 404 and answer["Content-Type"] == "application/problem+json"
