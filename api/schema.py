@@ -33,7 +33,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "required": ["type", "title", "status", "detail", "code"],
 }
 
-# The answers every operation may give, beside its own; 400 only where it takes input.
+# The answers every operation may give, beside its own; 409 and 415 only where it takes a body.
 COMMON_ERRORS = {
     "401": "Not authenticated: no token, or a token that is not valid.",
     "403": "Forbidden: the token lacks the scope, or the member may not do this.",
@@ -80,7 +80,9 @@ class KringAutoSchema(AutoSchema):
     def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         errors = dict(COMMON_ERRORS)
-        if self.method in ("POST", "PUT", "PATCH", "DELETE") or self.get_filter_backends() or self._has_query():
+        # 400 everywhere: a query parameter (page, after, limit) can be wrong on any call.
+        errors["400"] = INPUT_ERRORS["400"]
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             errors.update(INPUT_ERRORS)
         if self.method == "GET":
             responses.setdefault(
@@ -91,9 +93,6 @@ class KringAutoSchema(AutoSchema):
                 status, {"description": description, "content": {PROBLEM_CONTENT_TYPE: {"schema": self._problem_ref()}}}
             )
         return responses
-
-    def _has_query(self) -> bool:
-        return bool(getattr(self.view, "query_serializer", None))
 
 
 def register_extensions() -> None:
