@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "digests",
     "passport",
     "monitoring",
+    "api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -99,6 +100,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -111,6 +115,7 @@ if KRING_DEMO:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -431,3 +436,32 @@ WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "")
 WEBPUSH_VAPID_PUBLIC_KEY = os.environ.get("WEBPUSH_VAPID_PUBLIC_KEY", "")
 WEBPUSH_SUBJECT = os.environ.get("WEBPUSH_SUBJECT", "mailto:beheer@kring.localhost")
 WEBPUSH_DEV_KEY_FILE = BASE_DIR / ".vapid-dev.pem"
+
+# --- The REST API (api/, docs/api.md) -------------------------------------------------------
+# Only the schema class is global: Wagtail's v2 API (knowledge_base) keeps DRF's other defaults,
+# and Kring's API views set their own authentication, scopes, renderers and error mapping.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "api.schema.KringAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kring API",
+    "DESCRIPTION": "The REST API of Kring: communities, rooms, topics, messages, reactions. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}
+# CORS for the API only, and only for the origins listed (none by default): a portal on another
+# origin that calls the API with a token. Cookies are never sent cross-origin.
+CORS_ALLOWED_ORIGINS = env_list("KRING_API_CORS_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Location"]

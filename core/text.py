@@ -89,7 +89,21 @@ class TextRuleMixin:
 
 # --- the last line of defence: no control character reaches a Kring table ---------------------
 
-KRING_APPS = frozenset({"accounts", "forum", "realtime", "mentoring", "knowledge_base", "frontend", "monitoring"})
+KRING_APPS = frozenset(
+    {
+        "accounts",
+        "notifications",
+        "forum",
+        "realtime",
+        "mentoring",
+        "knowledge_base",
+        "frontend",
+        "digests",
+        "monitoring",
+        "passport",
+        "api",
+    }
+)
 _TEXT_FIELDS: dict[type[Any], tuple[str, ...]] = {}
 
 

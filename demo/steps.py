@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from demo import accounts as accounts_demo
+from demo import api as api_demo
 from demo import forum as forum_demo
 from demo import knowledge_base as knowledge_base_demo
 from demo import mentoring as mentoring_demo
@@ -21,4 +22,5 @@ STEPS: list[tuple[str, Step]] = [
     ("Knowledge base", knowledge_base_demo.seed),
     ("Learning passport", passport_demo.seed),
     ("Monitoring", monitoring_demo.seed),
+    ("API tokens", api_demo.seed),
 ]

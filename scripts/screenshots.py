@@ -134,6 +134,8 @@ def screens() -> dict[str, str]:
         "preferences": reverse("notifications:preferences"),
         "members": reverse("forum:members", args=[topic.room.community.slug]),
         "passport": reverse("passport:mine"),
+        "api-tokens": reverse("api_tokens:list"),
+        "api-docs": reverse("api:docs"),
     }
     from passport.models import Award
 

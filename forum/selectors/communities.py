@@ -250,3 +250,21 @@ def members(*, community: Community, state: str = MembershipState.ACTIVE, page: 
         .order_by("user__profile__display_name")
     )
     return Paginator(qs, 50).get_page(page)
+
+
+def visible_communities(*, actor: Who) -> QuerySet[Community]:
+    """Every community the actor may see (the directory's set, unfiltered), by name: for the API's list."""
+    return _visible_communities(actor).order_by("name", "pk")
+
+
+def my_memberships(*, actor: Who) -> QuerySet[Membership]:
+    """The actor's memberships in any state but banned, with their community, by community name: for the API."""
+    actor = as_actor(actor)
+    if not actor.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user_id=actor.member_id, community__is_system=False)
+        .exclude(state=MembershipState.BANNED)
+        .select_related("community")
+        .order_by("community__name", "pk")
+    )

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.actor import as_actor
 from accounts.models import User, display_name_of
+from forum import permissions
 from forum.message_markup import AttachmentView, MessageView, ReplyView, avatar_url, excerpt_of, initials
 from forum.models import (
     Attachment,
@@ -405,3 +406,39 @@ def room_readers(*, room: Room, q: str, limit: int = MENTION_SUGGESTIONS) -> lis
             }
         )
     return results
+
+
+def readable_room(*, actor: Who, room_id: int) -> Room | None:
+    """The room with its community, if the actor may read it; None alike for missing and closed (the API)."""
+    room = Room.objects.select_related("community").filter(pk=room_id).first()
+    if room is None or not permissions.can_read_room(as_actor(actor), room):
+        return None
+    return room
+
+
+def readable_topic(*, actor: Who, topic_id: int) -> Topic | None:
+    """The topic with its room and community, if the actor may read its room (the API)."""
+    topic = topic_with_room(topic_id=topic_id)
+    if topic is None or not permissions.can_read_room(as_actor(actor), topic.room):
+        return None
+    return topic
+
+
+def readable_message(*, actor: Who, message_id: int) -> Message | None:
+    """The message with its room, topic and community, if the actor may read its room (the API)."""
+    message = Message.objects.select_related("room__community", "topic").filter(pk=message_id).first()
+    if message is None or not permissions.can_read_room(as_actor(actor), message.room):
+        return None
+    return message
+
+
+def room_messages_after(*, room: Room, after_seq: int, limit: int, topic_id: int | None = None) -> MessagePage:
+    """A room's messages after ``after_seq``, oldest first, at most ``limit`` (``has_older``: more follow).
+
+    The API's cursor: seqs are 1, 2, 3 … per room, so ``after`` is a stable position however
+    many messages arrive meanwhile.
+    """
+    qs = Message.objects.filter(room=room, seq__gt=after_seq)
+    if topic_id is not None:
+        qs = qs.filter(topic_id=topic_id)
+    return load_messages(qs, limit=limit, oldest=True)

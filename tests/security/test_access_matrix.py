@@ -49,6 +49,7 @@ pytestmark = pytest.mark.django_db
 
 APPS = ("accounts", "notifications", "forum", "mentoring", "knowledge_base", "frontend", "digests", "passport")
 APPS = ("accounts", "notifications", "forum", "mentoring", "knowledge_base", "frontend", "digests", "monitoring")
+APPS = ("accounts", "notifications", "forum", "mentoring", "knowledge_base", "frontend", "digests", "api")
 ROLES = ("anonymous", "member", "non_member", "admin")
 MARKERS = (
     "GEHEIM-ONDERWERP",
@@ -412,6 +413,25 @@ SPEC: dict[str, tuple[Params, str]] = {
     "monitoring:network_setting": (lambda w: {}, LOGIN),
     "knowledge_base:proposals": (lambda w: {}, LOGIN),
     "knowledge_base:decide_proposal": (lambda w: {"proposal_id": 0}, ACTION),
+    # The REST API through a session (tests/security/test_api_access.py walks it with tokens and scopes).
+    "api:schema": (lambda w: {}, PUBLIC),
+    "api:docs": (lambda w: {}, PUBLIC),
+    "api:swagger": (lambda w: {}, PUBLIC),
+    "api:redoc": (lambda w: {}, PUBLIC),
+    "api:no_such_endpoint": (lambda w: {}, PUBLIC),  # a problem+json 404 for any other address
+    "api:communities": (lambda w: {}, LOGIN),
+    "api:memberships": (lambda w: {}, LOGIN),
+    "api:community": (lambda w: {"slug": w.community.slug}, COMMUNITY),
+    "api:community_rooms": (lambda w: {"slug": w.community.slug}, COMMUNITY),
+    "api:community_membership": (lambda w: {"slug": w.community.slug}, ACTION),
+    "api:room": (lambda w: {"room_id": w.room.pk}, COMMUNITY),
+    "api:room_topics": (lambda w: {"room_id": w.room.pk}, COMMUNITY),
+    "api:room_messages": (lambda w: {"room_id": w.room.pk}, COMMUNITY),
+    "api:topic": (lambda w: {"topic_id": w.topic.pk}, COMMUNITY),
+    "api:message": (lambda w: {"message_id": w.message.pk}, COMMUNITY),
+    "api:message_reactions": (lambda w: {"message_id": w.message.pk}, ACTION),
+    "api_tokens:list": (lambda w: {}, LOGIN),
+    "api_tokens:revoke": (lambda w: {"token_id": 0}, ACTION),
 }
 
 # Extra requests for every role: search pages, the API and the draft's own addresses.
@@ -516,7 +536,12 @@ def allowed(kind: str, role: str, response: Any) -> bool:
     if kind == PUBLIC:
         return status in (200, 404) if role else False
     if role == "anonymous":
-        return is_login_redirect(response) or (kind in (PRIVATE, COMMUNITY, ACTION) and status in (403, 404, 405))
+        # The API answers 401 (with WWW-Authenticate) where a page sends the visitor to the login page.
+        return (
+            is_login_redirect(response)
+            or status == 401
+            or (kind in (PRIVATE, COMMUNITY, ACTION) and status in (403, 404, 405))
+        )
     if kind == LOGIN:
         return status in (200, 302)
     if kind in (PRIVATE, COMMUNITY):

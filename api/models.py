@@ -1,0 +1,48 @@
+"""Personal access tokens: a member's key for the REST API, with scopes.
+
+Only a SHA-256 hash of the secret is stored; the secret is shown once, when it is made.
+The first characters (``prefix``) stay readable so a member can tell tokens apart.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
+
+
+class Scope(models.TextChoices):
+    READ = "read", _("Read")
+    WRITE = "write", _("Write")
+    MENTORING = "mentoring", _("Mentoring")
+    ADMIN = "admin", _("Manage")
+
+
+class AccessToken(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=16)
+    # hex SHA-256 of the whole secret: a token is random enough that a slow hash adds nothing.
+    token_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="api_token_name_not_empty"),
+            models.CheckConstraint(condition=Exact(Length("token_hash"), 64), name="api_token_hash_length"),
+        ]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="api_token_user_live")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

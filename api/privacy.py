@@ -1,0 +1,19 @@
+"""Privacy hooks: a member's tokens (names, scopes, dates; never a hash) are exported and go with the account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import User
+from accounts.privacy import EXPORTED, record
+from api.models import AccessToken
+
+RELATIONS: dict[str, str] = {"api.AccessToken.user": EXPORTED}
+
+
+def export(user: User) -> dict[str, Any]:
+    return {"api_tokens": [record(t, skip={"user", "token_hash"}) for t in AccessToken.objects.filter(user=user)]}
+
+
+def forget(user: User) -> None:
+    """Nothing to do: the tokens go by CASCADE."""
