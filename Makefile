@@ -12,7 +12,7 @@ PORT ?= 8000
 # are served from the apps' folders and not collected at all.
 PO_FILES := $(wildcard */locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
-STATIC_SOURCES := $(shell find frontend/static knowledge_base/static passport/static -type f 2>/dev/null)
+STATIC_SOURCES := $(shell find frontend/static knowledge_base/static passport/static monitoring/static -type f 2>/dev/null)
 STATIC_STAMP := staticfiles/.collected
 
 $(BIN)/python:
@@ -51,8 +51,7 @@ browser:
 	@scripts/ensure-chromium
 
 ## The test peers that run on Node: a certified OpenID Connect provider (tests/peers/oidc)
-peers: tests/peers/oidc/node_modules/.package-lock.json tests/peers/push/node_modules/.package-lock.json tests/peers/verifier/node_modules/.package-lock.json
-peers: tests/peers/oidc/node_modules/.package-lock.json tests/peers/push/node_modules/.package-lock.json tests/peers/ical/node_modules/.package-lock.json
+peers: tests/peers/oidc/node_modules/.package-lock.json tests/peers/push/node_modules/.package-lock.json tests/peers/verifier/node_modules/.package-lock.json tests/peers/ical/node_modules/.package-lock.json
 
 tests/peers/oidc/node_modules/.package-lock.json: tests/peers/oidc/package.json tests/peers/oidc/package-lock.json
 	npm ci --prefix tests/peers/oidc --no-audit --no-fund --loglevel=error
@@ -62,6 +61,7 @@ tests/peers/push/node_modules/.package-lock.json: tests/peers/push/package.json 
 
 tests/peers/verifier/node_modules/.package-lock.json: tests/peers/verifier/package.json tests/peers/verifier/package-lock.json
 	npm ci --prefix tests/peers/verifier --no-audit --no-fund --loglevel=error
+
 tests/peers/ical/node_modules/.package-lock.json: tests/peers/ical/package.json tests/peers/ical/package-lock.json
 	npm ci --prefix tests/peers/ical --no-audit --no-fund --loglevel=error
 

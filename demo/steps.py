@@ -10,8 +10,8 @@ from demo import api as api_demo
 from demo import forum as forum_demo
 from demo import knowledge_base as knowledge_base_demo
 from demo import mentoring as mentoring_demo
-from demo import passport as passport_demo
 from demo import monitoring as monitoring_demo
+from demo import passport as passport_demo
 
 Step = Callable[[Callable[[str], None]], Any]
 

@@ -29,8 +29,8 @@ APPS = [
     "digests",
     "passport",
     "monitoring",
+    "api",
 ]
-APPS = ["accounts", "notifications", "forum", "realtime", "mentoring", "knowledge_base", "frontend", "digests", "api"]
 EXTRA_SOURCES = {"frontend": ["config", "core"]}  # core is not an app: its strings live in frontend's catalogue
 SINGULAR = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy"}
 PLURAL = {"ngettext", "ngettext_lazy", "npgettext", "npgettext_lazy"}

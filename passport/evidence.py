@@ -19,7 +19,7 @@ from django.urls import reverse
 from accounts.models import User
 from forum.models import Message, Topic
 from knowledge_base.models import LessonPage
-from mentoring.models import Closing, Goal, Relationship, Session, Status
+from mentoring.models import Closing, Goal, Relationship, Session, SessionState, Status
 
 # A session is counted as one hour: today's sessions have a date, not a length.
 HOURS_PER_SESSION = 1
@@ -82,7 +82,9 @@ def mentoring_of(member_id: int) -> MentoringRecord:
     )
     ids = [pair.pk for pair in pairs]
     sessions: dict[int, int] = defaultdict(int)
-    for relationship_id in Session.objects.filter(relationship_id__in=ids).values_list("relationship_id", flat=True):
+    # Only sessions that took place count as mentoring time, not planned or cancelled ones.
+    held = Session.objects.filter(relationship_id__in=ids, state=SessionState.HELD)
+    for relationship_id in held.values_list("relationship_id", flat=True):
         sessions[relationship_id] += 1
     goals = defaultdict(list)
     for goal in Goal.objects.filter(relationship_id__in=ids).only("relationship_id", "side", "progress"):

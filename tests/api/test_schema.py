@@ -33,4 +33,4 @@ def test_schema_and_references_are_served_without_a_cdn() -> None:
         assert "/static/drf_spectacular_sidecar/" in html
         assert "script-src 'self'" in page["Content-Security-Policy"]
     docs = client.get("/api/v1/docs/").content.decode()
-    assert "/api/v2/lessen/" in docs and "/api/v1/docs/swagger/" in docs
+    assert "/api/v2/lessons/" in docs and "/api/v1/docs/swagger/" in docs
