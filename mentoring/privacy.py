@@ -26,6 +26,9 @@ RELATIONS: dict[str, str] = {
     "mentoring.Reflection.author": EXPORTED,
     "mentoring.CheckIn.completed_by": EXPORTED,
     "mentoring.Closing.author": EXPORTED,
+    # A matching round's proposed pairs (score and reasons) are about the member: theirs to see.
+    "mentoring.RoundPair.person_a": EXPORTED,
+    "mentoring.RoundPair.person_b": EXPORTED,
 }
 
 
@@ -67,6 +70,12 @@ def export(user: User) -> dict[str, Any]:
             ],
             "coordinates": [p.name for p in mm.Programme.objects.filter(coordinators=user).order_by("pk")],
             "relationships": relationships,
+            "round_proposals": [
+                {**record(p), "programme": p.matching_round.programme.name}
+                for p in mm.RoundPair.objects.filter(Q(person_a=user) | Q(person_b=user))
+                .select_related("matching_round__programme")
+                .order_by("pk")
+            ],
         },
     }
 

@@ -47,9 +47,18 @@ from tests.security.counts import record_count
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("accounts", "notifications", "forum", "mentoring", "knowledge_base", "frontend", "digests", "passport")
-APPS = ("accounts", "notifications", "forum", "mentoring", "knowledge_base", "frontend", "digests", "monitoring")
-APPS = ("accounts", "notifications", "forum", "mentoring", "knowledge_base", "frontend", "digests", "api")
+APPS = (
+    "accounts",
+    "notifications",
+    "forum",
+    "mentoring",
+    "knowledge_base",
+    "frontend",
+    "digests",
+    "passport",
+    "monitoring",
+    "api",
+)
 ROLES = ("anonymous", "member", "non_member", "admin")
 MARKERS = (
     "GEHEIM-ONDERWERP",
@@ -390,9 +399,6 @@ SPEC: dict[str, tuple[Params, str]] = {
     "mentoring:round_pair": (lambda w: {"slug": w.programme.slug, "round_id": 1, "pair_id": 1}, ACTION),
     "mentoring:round_swap": (lambda w: {"slug": w.programme.slug, "round_id": 1}, ACTION),
     "mentoring:round_publish": (lambda w: {"slug": w.programme.slug, "round_id": 1}, ACTION),
-    "lessen:listing": (lambda w: {}, PUBLIC),
-    "lessen:detail": (lambda w: {"pk": w.lesson.pk}, PUBLIC),
-    "lessen:find": (lambda w: {}, PUBLIC),
     "pilots:listing": (lambda w: {}, PUBLIC),
     "pilots:detail": (lambda w: {"pk": 0}, PUBLIC),  # no pilot in this world: 404 for everyone
     "pilots:find": (lambda w: {}, PUBLIC),

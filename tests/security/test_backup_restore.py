@@ -26,7 +26,18 @@ from tests.security.counts import record_count
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-KRING_APPS = ("accounts_", "forum_", "mentoring_", "knowledge_base_", "realtime_")
+KRING_APPS = (
+    "accounts_",
+    "notifications_",
+    "forum_",
+    "mentoring_",
+    "knowledge_base_",
+    "realtime_",
+    "digests_",
+    "passport_",
+    "monitoring_",
+    "api_",
+)
 CONTENTS = {
     "messages": "SELECT md5(string_agg(id || ':' || coalesce(author_id, 0) || ':' || body, '|' ORDER BY id))"
     " FROM forum_message",
