@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db
 # session, user, topic (with the reader's markers), membership, messages, reactions,
 # header (name and unread counts), the app shell's sidebar (communities; rooms with unread
 # counts; direct conversations — one more, for their names, when the member has any), the
-# knowledge base's lesson status.
-TOPIC_PAGE_QUERIES = 11
+# knowledge base's lesson status and, for a reader who does not facilitate, whether they are an
+# editor (who promotes instead of proposing).
+TOPIC_PAGE_QUERIES = 12
 
 
 def _get(client, url: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -127,8 +128,9 @@ def test_topic_page_query_count_is_fixed(client, topic, owner, make_user, add_me
     add_member(topic.room.community, member)
     other = services.create_topic(actor=owner, room=topic.room, title="Elders", body="Ongelezen")
     Notification.objects.create(user=member, kind="reply", text="x", topic_id=other.pk)
-    # A facilitator who manages the topic also gets the rooms it could be moved to.
-    for user, expected in ((owner, TOPIC_PAGE_QUERIES + 1), (member, TOPIC_PAGE_QUERIES)):
+    # A facilitator who manages the topic also gets the rooms it could be moved to, and promotes
+    # without being asked whether they are an editor; a member is asked that instead.
+    for user, expected in ((owner, TOPIC_PAGE_QUERIES), (member, TOPIC_PAGE_QUERIES)):
         client.force_login(user)
         _get(client, topic.get_absolute_url())
         sqls = _get(client, topic.get_absolute_url())

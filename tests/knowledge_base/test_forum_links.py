@@ -238,3 +238,43 @@ def test_a_promoted_draft_is_on_the_editors_dashboard(conversation: Any, make_us
     assert "kring-promoted-drafts" in body
     assert f"/cms/pages/{lesson.pk}/edit/" in body
     assert conversation["topic"].title in body
+
+
+def test_is_editor_agrees_with_wagtails_page_permissions_in_one_query(
+    make_user: Any, kb_tree: Any, django_assert_max_num_queries: Any
+) -> None:
+    """The topic page asks every reader who does not facilitate whether they are an editor; the
+    one-query answer must be Wagtail's own (add a page under the lessons index)."""
+    from knowledge_base.models import LessonIndexPage
+    from knowledge_base.permissions import is_editor
+
+    index = LessonIndexPage.objects.get()
+    people = {
+        "member": make_user("Mo Lid", email="mo@example.test"),
+        "editor": make_user("Eva Redacteur", email="eva-rule@example.test"),
+        "reviewer": make_user("Rob Reviewer", email="rob-rule@example.test"),
+        "wagtail editor": make_user("Wim Wagtail", email="wim-rule@example.test"),
+        "inactive editor": make_user("Ida Inactief", email="ida-rule@example.test"),
+        "superuser": make_user("Stef Super", email="stef-rule@example.test"),
+    }
+    people["editor"].groups.add(Group.objects.get(name="Redacteuren"))
+    people["reviewer"].groups.add(Group.objects.get(name="Reviewers"))
+    people["wagtail editor"].groups.add(Group.objects.get(name="Editors"))
+    people["inactive editor"].groups.add(Group.objects.get(name="Redacteuren"))
+    people["inactive editor"].is_active = False
+    people["inactive editor"].save()
+    people["superuser"].is_superuser = True
+    people["superuser"].save()
+    answers = {}
+    for label, user in people.items():
+        with django_assert_max_num_queries(1):
+            answers[label] = is_editor(actor=user)
+        assert answers[label] == index.permissions_for_user(user).can_add_subpage(), label
+    assert answers == {
+        "member": False,
+        "editor": True,
+        "reviewer": True,
+        "wagtail editor": True,
+        "inactive editor": False,
+        "superuser": True,
+    }

@@ -133,6 +133,16 @@ def test_privacy_export_and_deletion_revoke_the_credentials(achievement, member,
     assert award.status_index in selectors.revoked_indices()
 
 
+def test_an_account_deleted_outside_the_privacy_flow_has_its_credentials_revoked(achievement, member, facilitator):
+    """Before: deleting a user in the admin or a script broke on the database's rule that an award
+    without recipient is revoked (seed_demo's reload test, CheckViolation)."""
+    award = services.award(actor=facilitator, achievement=achievement, recipient=member)
+    type(member).objects.filter(pk=member.pk).delete()
+    award.refresh_from_db()
+    assert award.is_revoked and award.recipient_id is None and award.credential == {}
+    assert award.status_index in selectors.revoked_indices()
+
+
 def test_pages_render_for_their_people(achievement, member, facilitator, django_assert_max_num_queries):
     services.award(actor=facilitator, achievement=achievement, recipient=member)
     owner = login(member)
