@@ -19,7 +19,9 @@ class PassportConfig(AppConfig):
         rules.connect()
         # However an account goes (the privacy flow, the admin, a script), its credentials are
         # revoked first: the database refuses an award without recipient that is not revoked.
-        pre_delete.connect(_revoke_before_account_deletion, sender=settings.AUTH_USER_MODEL, dispatch_uid="passport-revoke")
+        pre_delete.connect(
+            _revoke_before_account_deletion, sender=settings.AUTH_USER_MODEL, dispatch_uid="passport-revoke"
+        )
 
 
 def _revoke_before_account_deletion(sender: Any, instance: Any, **kwargs: Any) -> None:

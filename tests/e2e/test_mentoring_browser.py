@@ -115,7 +115,7 @@ def test_two_members_pair_up_agree_meet_and_the_coordinator_sees_them(open_page:
     sanne_tab.check()
     day = dt.date.today() + dt.timedelta(days=7)
     page.get_by_label("Datum").fill(day.isoformat())
-    page.get_by_label("Tijd", exact=True).fill("10:00")
+    page.get_by_label("Tijd:", exact=True).fill("10:00")
     page.get_by_label("Online", exact=True).check()
     page.get_by_label("Videolink").fill("https://meet.example.test/sanne-henk")
     page.get_by_role("button", name="Sessie plannen").click()
