@@ -9,7 +9,35 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import privacy as account_privacy
-        from monitoring import privacy
+        from forum import sections
+        from monitoring import permissions, privacy
+
+        # Members find the scan and the stories on their community's page; facilitators the dashboard.
+        sections.register(
+            sections.CommunitySection(
+                key="monitoring-scan",
+                label=_("Quick scan"),
+                url_name="monitoring:scan",
+                visible=permissions.can_take_part,
+            )
+        )
+        sections.register(
+            sections.CommunitySection(
+                key="monitoring-stories",
+                label=_("Stories"),
+                url_name="monitoring:stories",
+                visible=permissions.can_take_part,
+            )
+        )
+        sections.register(
+            sections.CommunitySection(
+                key="monitoring-dashboard",
+                label=_("Monitoring"),
+                url_name="monitoring:dashboard",
+                visible=permissions.can_monitor,
+                for_facilitators=True,
+            )
+        )
 
         account_privacy.register(
             "monitoring", export=privacy.export, forget=privacy.forget, relations=privacy.RELATIONS

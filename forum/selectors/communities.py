@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.actor import as_actor
-from forum import permissions
+from forum import permissions, sections
 from forum.models import (
     Community,
     CommunityKind,
@@ -212,6 +212,9 @@ def community_page_data(*, actor: Who, community: Community) -> dict[str, Any]:
         "related": related,
         "can_join": permissions.can_join(actor, community),
         "can_moderate": permissions.can_moderate_community(actor, community),
+        # Links other apps registered (forum/sections.py): for members, and in the "Facilitate" box.
+        "sections": sections.links_for(actor=actor, community=community, for_facilitators=False),
+        "facilitator_sections": sections.links_for(actor=actor, community=community, for_facilitators=True),
         "pending_requests": (
             Membership.objects.filter(community=community, state=MembershipState.REQUESTED).count()
             if permissions.can_moderate_community(actor, community)

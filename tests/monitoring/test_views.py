@@ -222,3 +222,43 @@ def test_privacy_export_and_forget(hand: Any) -> None:
     assert data["monitoring"]["value_stories"][0]["title"] == "T"
     delete_account(user=anna)
     assert not ValueStory.objects.exists()
+
+
+def test_the_community_page_leads_members_to_the_scan_and_facilitators_to_the_dashboard(
+    hand: Any, make_user: Any
+) -> None:
+    """Before: nothing on Kring linked to monitoring; the addresses had to be typed."""
+    community_url = hand.community.get_absolute_url()
+    dashboard = reverse("monitoring:dashboard", args=[hand.community.slug])
+    scan = reverse("monitoring:scan", args=[hand.community.slug])
+    stories = reverse("monitoring:stories", args=[hand.community.slug])
+    with translation.override("nl"):
+        member_page = client_for(hand.people["anna"]).get(community_url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+        facilitator_page = client_for(hand.people["olga"]).get(community_url).content.decode()
+        outsider_page = client_for(make_user(name="Buiten")).get(community_url).content.decode()
+    assert f'href="{scan}"' in member_page and f'href="{stories}"' in member_page
+    assert f'href="{dashboard}"' not in member_page
+    assert f'href="{dashboard}"' in facilitator_page and ">Monitoring<" in facilitator_page
+    assert not any(f'href="{url}"' in outsider_page for url in (dashboard, scan, stories))
+
+
+def test_the_community_pages_sections_cost_no_query(hand: Any) -> None:
+    """The links are decided by the forum's permission functions on memberships already loaded."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from forum import sections
+
+    facilitator = client_for(hand.people["olga"])
+    url = hand.community.get_absolute_url()
+    facilitator.get(url)
+    with CaptureQueriesContext(connection) as with_sections:
+        facilitator.get(url)
+    registered = dict(sections._SECTIONS)
+    sections._SECTIONS.clear()
+    try:
+        with CaptureQueriesContext(connection) as without_sections:
+            facilitator.get(url)
+    finally:
+        sections._SECTIONS.update(registered)
+    assert registered and len(with_sections) == len(without_sections)
