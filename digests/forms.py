@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TextRuleMixin
 from digests.models import Frequency
 
 
-class FrequencyForm(forms.Form):
+class FrequencyForm(TextRuleMixin, forms.Form):
     frequency = forms.ChoiceField(
         label=_("How often do you want a digest?"),
         choices=Frequency.choices,

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TextRuleMixin
 from notifications.models import CommunityLevel
 from notifications.selectors import KindRow
 
@@ -12,7 +13,7 @@ from notifications.selectors import KindRow
 CHANNELS = ("app", "email", "push")
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(TextRuleMixin, forms.Form):
     quiet_from = forms.TimeField(
         label=_("Quiet from"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
