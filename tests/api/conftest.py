@@ -11,6 +11,14 @@ import pytest
 from django.test import Client
 
 from api import services as api_services
+from tests.mentoring.conftest import (  # noqa: F401  (pytest fixtures, registered by import)
+    _fresh_tables,
+    active_pair,
+    mentee_mentor,
+    programme_factory,
+    sanne_henk,
+    skills,
+)
 from forum import services as forum_services
 from forum.models import Visibility
 
@@ -72,6 +80,13 @@ class TokenClient:
         import json
 
         return self.client.post(
+            path, json.dumps(data or {}), content_type="application/json", headers=self._headers(headers)
+        )
+
+    def patch(self, path: str, data: Any = None, headers: dict[str, str] | None = None) -> Any:
+        import json
+
+        return self.client.patch(
             path, json.dumps(data or {}), content_type="application/json", headers=self._headers(headers)
         )
 
