@@ -194,9 +194,7 @@ def _default_profile() -> dict[str, Any]:
     fresh = MentoringProfile()
     fields = ("years_experience", "hours_per_month", "mode", "prefers_other_organisation", "sector_preference")
     data: dict[str, Any] = {name: getattr(fresh, name) for name in fields}
-    data.update(
-        motivation="", max_relationships=fresh.max_relationships, is_open=fresh.is_open, offers=[], wants=[]
-    )
+    data.update(motivation="", max_relationships=fresh.max_relationships, is_open=fresh.is_open, offers=[], wants=[])
     data["updated_at"] = None
     return data
 

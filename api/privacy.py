@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import User
-from accounts.privacy import EXPORTED, record
+from accounts.privacy import ACTOR, EXPORTED, record
 from api.models import AccessToken
 
-RELATIONS: dict[str, str] = {"api.AccessToken.user": EXPORTED}
+RELATIONS: dict[str, str] = {
+    "api.AccessToken.user": EXPORTED,
+    # Who added a community's or programme's webhook: the owner's, not the member's; NULL on deletion.
+    "api.Webhook.created_by": ACTOR,
+}
 
 
 def export(user: User) -> dict[str, Any]:

@@ -446,6 +446,8 @@ SPEC: dict[str, tuple[Params, str]] = {
     "api:mentoring_pair": (lambda w: {"pair_id": w.pair.pk}, PRIVATE),
     "api:mentoring_pair_sessions": (lambda w: {"pair_id": w.pair.pk}, PRIVATE),
     "api_tokens:list": (lambda w: {}, LOGIN),
+    "api_webhooks:list": (lambda w: {}, LOGIN),
+    "api_webhooks:remove": (lambda w: {"webhook_id": _webhook(w).pk}, ACTION),
     "api_tokens:revoke": (lambda w: {"token_id": 0}, ACTION),
 }
 
@@ -518,6 +520,18 @@ def _direct(w: World) -> Any:
             actor=w.owner, topic=topic, body="GEHEIM-BERICHT alleen voor ons twee", client_id=uuid.uuid4()
         )
     return room
+
+
+def _webhook(w: World) -> Any:
+    """A webhook of the private community (made once per world by its owner)."""
+    from api.models import Webhook
+
+    found = Webhook.objects.filter(community=w.community).first()
+    if found is None:
+        found = Webhook.objects.create(
+            community=w.community, target_url="https://example.test/hook", events=["message.created"], secret="x"
+        )
+    return found
 
 
 def _planned_session(w: World) -> Any:
