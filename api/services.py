@@ -112,7 +112,10 @@ def add_webhook(
     refusal = webhooks.address_refusal(target_url)
     if refusal is not None:
         raise Invalid(str(WEBHOOK_REFUSALS.get(refusal, WEBHOOK_REFUSALS["invalid"])), field="target_url")
-    owned = Webhook.objects.filter(**({"community": owner} if isinstance(owner, Community) else {"programme": owner}))
+    if isinstance(owner, Community):
+        owned = Webhook.objects.filter(community=owner)
+    else:
+        owned = Webhook.objects.filter(programme=owner)
     if owned.count() >= WEBHOOKS_PER_OWNER:
         raise Invalid(
             _("A community or programme has at most %(n)d webhooks.") % {"n": WEBHOOKS_PER_OWNER}, field="target_url"

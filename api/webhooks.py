@@ -181,10 +181,10 @@ def deliver_webhook(webhook_id: int, event: str, body: str, delivery_id: str, at
 def _subscribed(event: str, *, community_id: int | None = None, programme_id: int | None = None) -> list[Webhook]:
     if community_id is None and programme_id is None:
         return []
-    if community_id:
+    if community_id is not None:
         hooks = Webhook.objects.filter(community_id=community_id)
     else:
-        hooks = Webhook.objects.filter(programme_id=programme_id)
+        hooks = Webhook.objects.filter(programme_id=int(programme_id or 0))
     return [h for h in hooks.only("pk", "events") if event in h.events]
 
 

@@ -11,6 +11,8 @@ import pytest
 from django.test import Client
 
 from api import services as api_services
+from forum import services as forum_services
+from forum.models import Visibility
 from tests.mentoring.conftest import (  # noqa: F401  (pytest fixtures, registered by import)
     _fresh_tables,
     active_pair,
@@ -19,8 +21,6 @@ from tests.mentoring.conftest import (  # noqa: F401  (pytest fixtures, register
     sanne_henk,
     skills,
 )
-from forum import services as forum_services
-from forum.models import Visibility
 
 
 @dataclass
