@@ -37,11 +37,16 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django_tasks import task, task_backends
+from wagtail.signals import page_published
 
 from api.models import Webhook, WebhookEvent
+from forum.models import Message
+from forum.signals import messages_posted
+from knowledge_base.models import LessonPage
+from mentoring.models import Relationship, Session
 
 log = logging.getLogger(__name__)
 
@@ -230,8 +235,6 @@ def _messages_posted(sender: Any, messages: Iterable[Any], **kwargs: Any) -> Non
 
 
 def messages_created(message_ids: list[int]) -> None:
-    from forum.models import Message
-
     rows = (
         Message.objects.filter(
             pk__in=message_ids, room__is_restricted=False, room__community__is_system=False, deleted_at__isnull=True
@@ -260,8 +263,6 @@ def _lesson_published(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def lesson_published(page_id: int) -> None:
-    from knowledge_base.models import LessonPage
-
     lesson = LessonPage.objects.filter(pk=page_id, live=True).first()
     if lesson is None or lesson.origin_community_id is None:
         return
@@ -277,8 +278,6 @@ def _pair_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> Non
 
 
 def _session_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    from mentoring.models import Relationship
-
     if not owners()[1]:
         return
     programme_id = (
@@ -297,13 +296,6 @@ def _session_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> 
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete
-    from wagtail.signals import page_published
-
-    from forum.signals import messages_posted
-    from knowledge_base.models import LessonPage
-    from mentoring.models import Relationship, Session
-
     messages_posted.connect(_messages_posted, dispatch_uid="api_webhook_messages")
     page_published.connect(_lesson_published, sender=LessonPage, dispatch_uid="api_webhook_lessons")
     post_save.connect(_pair_saved, sender=Relationship, dispatch_uid="api_webhook_pairs")
