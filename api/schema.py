@@ -50,15 +50,40 @@ INPUT_ERRORS = {
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "api.authentication.TokenAuthentication"
-    name = "token"
+    """One authentication class, two schemes: a personal token (``kring_…``) or an OAuth 2 token."""
 
-    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "A personal access token, made on the profile's API tokens page, with scopes.",
-        }
+    target_class = "api.authentication.TokenAuthentication"
+    name = ["token", "oauth2"]
+
+    def get_security_requirement(self, auto_schema: Any) -> list[dict[str, list[Any]]]:
+        return [{"token": []}, {"oauth2": []}]  # either one, not both
+
+    def get_security_definition(self, auto_schema: Any) -> list[dict[str, Any]]:
+        from django.conf import settings
+
+        scopes = dict(settings.OAUTH2_PROVIDER["SCOPES"])
+        return [
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "A personal access token, made on the profile's API tokens page, with scopes.",
+            },
+            {
+                "type": "oauth2",
+                "description": (
+                    "OAuth 2 for institutional integrations: authorization code with PKCE (S256), "
+                    "registered applications only. Send the access token as `Authorization: Bearer …`."
+                ),
+                "flows": {
+                    "authorizationCode": {
+                        "authorizationUrl": "/api/oauth/authorize/",
+                        "tokenUrl": "/api/oauth/token/",
+                        "refreshUrl": "/api/oauth/token/",
+                        "scopes": scopes,
+                    }
+                },
+            },
+        ]
 
 
 class SessionScheme(OpenApiAuthenticationExtension):

@@ -18,6 +18,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
+from oauth2_provider.models import AccessToken as OAuthAccessToken
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -54,6 +55,8 @@ class KringAPIView(APIView):
         super().initial(request, *args, **kwargs)  # authentication and scopes first
         if isinstance(request.auth, AccessToken):
             throttle.check(f"token:{request.auth.pk}")
+        elif isinstance(request.auth, OAuthAccessToken):
+            throttle.check(f"oauth:{request.auth.pk}")
         else:
             throttle.check(f"member:{request.user.pk}")
 
