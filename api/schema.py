@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -59,9 +60,8 @@ class TokenScheme(OpenApiAuthenticationExtension):
         return [{"token": []}, {"oauth2": []}]  # either one, not both
 
     def get_security_definition(self, auto_schema: Any) -> list[dict[str, Any]]:
-        from django.conf import settings
-
-        scopes = dict(settings.OAUTH2_PROVIDER["SCOPES"])
+        oauth: dict[str, Any] = settings.OAUTH2_PROVIDER
+        scopes: dict[str, str] = dict(oauth["SCOPES"])
         return [
             {
                 "type": "http",

@@ -447,6 +447,13 @@ SPEC: dict[str, tuple[Params, str]] = {
     "api:mentoring_pair_sessions": (lambda w: {"pair_id": w.pair.pk}, PRIVATE),
     "api_tokens:list": (lambda w: {}, LOGIN),
     "api_webhooks:list": (lambda w: {}, LOGIN),
+    # OAuth 2 (django-oauth-toolkit's views, api/oauth_views.py): the consent page needs a registered
+    # application and PKCE parameters (without them, an error page); the rest are POST-only endpoints
+    # for the application's server (tests/api/test_oauth.py walks the whole flow).
+    "oauth2_provider:authorize": (lambda w: {}, ACTION),
+    "oauth2_provider:token": (lambda w: {}, ACTION),
+    "oauth2_provider:revoke-token": (lambda w: {}, ACTION),
+    "oauth2_provider:introspect": (lambda w: {}, ACTION),
     "api_webhooks:remove": (lambda w: {"webhook_id": _webhook(w).pk}, ACTION),
     "api_tokens:revoke": (lambda w: {"token_id": 0}, ACTION),
 }
