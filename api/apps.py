@@ -9,7 +9,8 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import privacy as account_privacy
-        from api import privacy, schema
+        from api import privacy, schema, webhooks
 
         account_privacy.register("api", export=privacy.export, forget=privacy.forget, relations=privacy.RELATIONS)
         schema.register_extensions()
+        webhooks.connect()

@@ -1,4 +1,5 @@
-"""Who calls the API: a personal access token (``Authorization: Bearer kring_…``) or Kring's own session.
+"""Who calls the API: a personal access token (``Authorization: Bearer kring_…``), an OAuth 2 access
+token an application got from a member (any other bearer token), or Kring's own session.
 
 A token carries scopes (``api.models.Scope``); a session is a member in the browser, on Kring's own
 pages, and has every scope but ``admin`` (which a platform administrator's session has too). DRF's
@@ -10,12 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+from oauth2_provider.models import AccessToken as OAuthAccessToken
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 from api import selectors, services
 from api.models import AccessToken
+
+PERSONAL_PREFIX = "kring_"  # a personal token; any other bearer token is OAuth 2's
 
 
 class TokenAuthentication(BaseAuthentication):
@@ -31,11 +36,22 @@ class TokenAuthentication(BaseAuthentication):
             secret = parts[1].decode("ascii")
         except UnicodeDecodeError as exc:
             raise AuthenticationFailed(_("This token is not valid.")) from exc
+        if not secret.startswith(PERSONAL_PREFIX):
+            return self._oauth(request)
         token = selectors.token_by_secret(token_hash=services.hash_secret(secret))
         if token is None:
             raise AuthenticationFailed(_("This token is not valid, or it was revoked."))
         services.touch_token(token=token)
         return token.user, token
+
+    def _oauth(self, request: Request) -> tuple[Any, OAuthAccessToken]:
+        """An OAuth 2 access token (django-oauth-toolkit): valid, not expired, of an active member
+        (a token without a member, from client credentials, is not accepted)."""
+        found = OAuth2Authentication().authenticate(request)
+        if found is None or found[0] is None or not found[0].is_active:
+            raise AuthenticationFailed(_("This token is not valid, or it was revoked."))
+        user, token = found
+        return user, token
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="kring"'

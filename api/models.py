@@ -46,3 +46,50 @@ class AccessToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class WebhookEvent(models.TextChoices):
+    MESSAGE_CREATED = "message.created", _("A message in one of the community's open rooms")
+    LESSON_PUBLISHED = "lesson.published", _("A lesson from the community is published")
+    MENTORING_PAIR = "mentoring.pair", _("A pair in the programme is proposed or changes status")
+    MENTORING_SESSION = "mentoring.session", _("A session of a pair in the programme is planned or logged")
+
+
+COMMUNITY_EVENTS = (WebhookEvent.MESSAGE_CREATED, WebhookEvent.LESSON_PUBLISHED)
+PROGRAMME_EVENTS = (WebhookEvent.MENTORING_PAIR, WebhookEvent.MENTORING_SESSION)
+
+
+class Webhook(models.Model):
+    """An outgoing webhook of a community (its facilitators) or a programme (its coordinators).
+
+    Kring POSTs each event it subscribes to, signed with HMAC-SHA256 of ``secret`` (``api.webhooks``).
+    The secret is kept (it is needed to sign) and shown once, when the webhook is made.
+    """
+
+    community = models.ForeignKey("forum.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(
+        "mentoring.Programme", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    target_url = models.URLField(_("address"), max_length=500)
+    events = models.JSONField(default=list)
+    secret = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)  # the last attempt's HTTP status (0: none)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)  # failed attempts since the last success
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(community__isnull=False, programme__isnull=True)
+                | Q(community__isnull=True, programme__isnull=False),
+                name="api_webhook_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.target_url

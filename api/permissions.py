@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from oauth2_provider.models import AccessToken as OAuthAccessToken
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
@@ -28,6 +29,9 @@ def needed_scope(request: Request, view: Any) -> str:
 def granted_scopes(request: Request) -> set[str]:
     if isinstance(request.auth, AccessToken):
         return set(request.auth.scopes)
+    if isinstance(request.auth, OAuthAccessToken):
+        # What the member granted the application; admin can never be granted (not an OAuth scope).
+        return set(str(request.auth.scope).split()) & {Scope.READ, Scope.WRITE, Scope.MENTORING}
     scopes = {Scope.READ, Scope.WRITE, Scope.MENTORING}
     if request.user.is_superuser:
         scopes.add(Scope.ADMIN)

@@ -5,10 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import User
-from accounts.privacy import EXPORTED, record
+from accounts.privacy import ACTOR, CREDENTIAL, EXPORTED, record
 from api.models import AccessToken
 
-RELATIONS: dict[str, str] = {"api.AccessToken.user": EXPORTED}
+RELATIONS: dict[str, str] = {
+    "api.AccessToken.user": EXPORTED,
+    # Who added a community's or programme's webhook: the owner's, not the member's; NULL on deletion.
+    "api.Webhook.created_by": ACTOR,
+    # OAuth 2 (django-oauth-toolkit): the grants and tokens a member gave applications are credentials,
+    # deleted with the account (CASCADE); an application is registered by a platform administrator.
+    "oauth2_provider.Application.user": CREDENTIAL,
+    "oauth2_provider.Grant.user": CREDENTIAL,
+    "oauth2_provider.AccessToken.user": CREDENTIAL,
+    "oauth2_provider.RefreshToken.user": CREDENTIAL,
+    "oauth2_provider.IDToken.user": CREDENTIAL,
+    "oauth2_provider.DeviceGrant.user": CREDENTIAL,
+}
 
 
 def export(user: User) -> dict[str, Any]:

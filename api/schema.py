@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -50,15 +51,39 @@ INPUT_ERRORS = {
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "api.authentication.TokenAuthentication"
-    name = "token"
+    """One authentication class, two schemes: a personal token (``kring_…``) or an OAuth 2 token."""
 
-    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "A personal access token, made on the profile's API tokens page, with scopes.",
-        }
+    target_class = "api.authentication.TokenAuthentication"
+    name = ["token", "oauth2"]
+
+    def get_security_requirement(self, auto_schema: Any) -> list[dict[str, list[Any]]]:
+        return [{"token": []}, {"oauth2": []}]  # either one, not both
+
+    def get_security_definition(self, auto_schema: Any) -> list[dict[str, Any]]:
+        oauth: dict[str, Any] = settings.OAUTH2_PROVIDER
+        scopes: dict[str, str] = dict(oauth["SCOPES"])
+        return [
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "A personal access token, made on the profile's API tokens page, with scopes.",
+            },
+            {
+                "type": "oauth2",
+                "description": (
+                    "OAuth 2 for institutional integrations: authorization code with PKCE (S256), "
+                    "registered applications only. Send the access token as `Authorization: Bearer …`."
+                ),
+                "flows": {
+                    "authorizationCode": {
+                        "authorizationUrl": "/api/oauth/authorize/",
+                        "tokenUrl": "/api/oauth/token/",
+                        "refreshUrl": "/api/oauth/token/",
+                        "scopes": scopes,
+                    }
+                },
+            },
+        ]
 
 
 class SessionScheme(OpenApiAuthenticationExtension):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.core.paginator import Page, Paginator
+from django.db.models import Q
 
 from accounts.actor import Actor, as_actor
 from accounts.models import User
-from api.models import AccessToken
+from api.models import AccessToken, Webhook
+from forum.models import Community, MembershipState, Role
+from mentoring.models import Programme
 
 
 def my_tokens(*, actor: Actor | User, page: int = 1) -> Page[AccessToken]:
@@ -23,3 +28,39 @@ def token_by_secret(*, token_hash: str) -> AccessToken | None:
         .filter(token_hash=token_hash, revoked_at=None, user__is_active=True)
         .first()
     )
+
+
+@dataclass
+class WebhookOwner:
+    """A community or programme the member manages, with its webhooks."""
+
+    key: str  # "community:<id>" or "programme:<id>": the form's choice
+    name: str
+    kind: str  # "community" or "programme"
+    webhooks: list[Webhook] = field(default_factory=list)
+
+
+def webhook_owners(*, actor: Actor | User) -> list[WebhookOwner]:
+    """The communities the member facilitates and the programmes they coordinate, with their
+    webhooks (three queries; a member manages a handful)."""
+    actor = as_actor(actor)
+    if not actor.is_authenticated:
+        return []
+    communities = Community.objects.filter(
+        is_system=False,
+        memberships__user_id=actor.member_id,
+        memberships__state=MembershipState.ACTIVE,
+        memberships__role__in=[Role.FACILITATOR, Role.OWNER],
+    ).order_by("name", "pk")[:100]
+    programmes = Programme.objects.filter(coordinators=actor.member_id).order_by("name", "pk")[:100]
+    owners = [WebhookOwner(f"community:{c.pk}", c.name, "community") for c in communities]
+    owners += [WebhookOwner(f"programme:{p.pk}", p.name, "programme") for p in programmes]
+    by_key = {o.key: o for o in owners}
+    hooks = Webhook.objects.filter(
+        Q(community_id__in=[c.pk for c in communities]) | Q(programme_id__in=[p.pk for p in programmes])
+    )
+    for hook in hooks:
+        key = f"community:{hook.community_id}" if hook.community_id else f"programme:{hook.programme_id}"
+        if key in by_key:
+            by_key[key].webhooks.append(hook)
+    return owners

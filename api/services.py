@@ -12,9 +12,14 @@ from django.utils.translation import gettext as _
 
 from accounts.actor import Actor, as_actor
 from accounts.models import User
-from api.models import AccessToken, Scope
-from core.errors import Invalid, NotFound
+from api import webhooks
+from api.models import COMMUNITY_EVENTS, PROGRAMME_EVENTS, AccessToken, Scope, Webhook
+from core.errors import Forbidden, Invalid, NotFound
 from core.limits import API_TOKENS_PER_MEMBER
+from forum import permissions as forum_permissions
+from forum.models import Community
+from mentoring import permissions as mentoring_permissions
+from mentoring.models import Programme
 
 TOKEN_PREFIX = "kring_"  # noqa: S105 (a public marker, not a secret)
 
@@ -72,3 +77,67 @@ def touch_token(*, token: AccessToken) -> None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+# --- webhooks -----------------------------------------------------------------------------------
+
+WEBHOOKS_PER_OWNER = 10
+WEBHOOK_REFUSALS = {
+    "invalid": _("This is not a web address."),
+    "not_https": _("Use an https:// address."),
+    "unknown_host": _("This address's server cannot be found."),
+    "private_address": _("This address is on a private network; Kring only calls public addresses."),
+}
+
+
+def _may_manage_owner(actor: Actor, owner: Community | Programme) -> bool:
+    if isinstance(owner, Community):
+        return not owner.is_system and forum_permissions.can_moderate_community(actor, owner)
+    return mentoring_permissions.can_manage_programme(actor.member, owner)
+
+
+@transaction.atomic
+def add_webhook(
+    *, actor: Actor | User, owner: Community | Programme, target_url: str, events: Iterable[str]
+) -> tuple[Webhook, str]:
+    """A webhook for a community (its facilitators) or a programme (its coordinators); answers it
+    and its signing secret (shown once)."""
+    actor = as_actor(actor)
+    if not actor.is_authenticated or not _may_manage_owner(actor, owner):
+        raise Forbidden(_("Only the facilitators of a community or the coordinators of a programme can do this."))
+    allowed = COMMUNITY_EVENTS if isinstance(owner, Community) else PROGRAMME_EVENTS
+    chosen = sorted(set(events))
+    if not chosen or any(e not in allowed for e in chosen):
+        raise Invalid(_("Choose at least one event that fits the owner."), field="events")
+    refusal = webhooks.address_refusal(target_url)
+    if refusal is not None:
+        raise Invalid(str(WEBHOOK_REFUSALS.get(refusal, WEBHOOK_REFUSALS["invalid"])), field="target_url")
+    if isinstance(owner, Community):
+        owned = Webhook.objects.filter(community=owner)
+    else:
+        owned = Webhook.objects.filter(programme=owner)
+    if owned.count() >= WEBHOOKS_PER_OWNER:
+        raise Invalid(
+            _("A community or programme has at most %(n)d webhooks.") % {"n": WEBHOOKS_PER_OWNER}, field="target_url"
+        )
+    secret = webhooks.new_secret()
+    hook = Webhook.objects.create(
+        community=owner if isinstance(owner, Community) else None,
+        programme=owner if isinstance(owner, Programme) else None,
+        target_url=target_url,
+        events=chosen,
+        secret=secret,
+        created_by=actor.member,
+    )
+    return hook, secret
+
+
+@transaction.atomic
+def remove_webhook(*, actor: Actor | User, webhook_id: int) -> Webhook:
+    actor = as_actor(actor)
+    hook = Webhook.objects.select_related("community", "programme").filter(pk=webhook_id).first()
+    owner = hook.community or hook.programme if hook is not None else None
+    if hook is None or owner is None or not actor.is_authenticated or not _may_manage_owner(actor, owner):
+        raise NotFound(_("This webhook does not exist."))
+    hook.delete()
+    return hook

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from api import docs_views, views
+from api import docs_views, member_views, views
 
 app_name = "api"
 urlpatterns = [
@@ -21,5 +21,22 @@ urlpatterns = [
     path("topics/<int:topic_id>/", views.TopicDetail.as_view(), name="topic"),
     path("messages/<int:message_id>/", views.MessageDetail.as_view(), name="message"),
     path("messages/<int:message_id>/reactions/", views.MessageReactions.as_view(), name="message_reactions"),
+    path("notifications/", member_views.NotificationList.as_view(), name="notifications"),
+    path("notifications/read/", member_views.NotificationsRead.as_view(), name="notifications_read"),
+    path("conversations/", member_views.ConversationList.as_view(), name="conversations"),
+    path(
+        "conversations/<int:room_id>/messages/",
+        member_views.ConversationMessages.as_view(),
+        name="conversation_messages",
+    ),
+    path("mentoring/profile/", member_views.MentoringProfileView.as_view(), name="mentoring_profile"),
+    path("mentoring/suggestions/", member_views.MentoringSuggestions.as_view(), name="mentoring_suggestions"),
+    path("mentoring/pairs/", member_views.MentoringPairs.as_view(), name="mentoring_pairs"),
+    path("mentoring/pairs/<int:pair_id>/", member_views.MentoringPair.as_view(), name="mentoring_pair"),
+    path(
+        "mentoring/pairs/<int:pair_id>/sessions/",
+        member_views.MentoringPairSessions.as_view(),
+        name="mentoring_pair_sessions",
+    ),
     re_path(r"^[\s\S]*$", views.NoSuchEndpoint.as_view(), name="no_such_endpoint"),
 ]

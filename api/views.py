@@ -9,6 +9,7 @@ same idempotency key the WebSocket's post frame carries.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import EmptyPage, Paginator
@@ -17,6 +18,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
+from oauth2_provider.models import AccessToken as OAuthAccessToken
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -53,6 +55,8 @@ class KringAPIView(APIView):
         super().initial(request, *args, **kwargs)  # authentication and scopes first
         if isinstance(request.auth, AccessToken):
             throttle.check(f"token:{request.auth.pk}")
+        elif isinstance(request.auth, OAuthAccessToken):
+            throttle.check(f"oauth:{request.auth.pk}")
         else:
             throttle.check(f"member:{request.user.pk}")
 
@@ -90,7 +94,12 @@ def _body(serializer: type[s.serializers.Serializer], request: Request) -> dict[
     return dict(parsed.validated_data)
 
 
-def _page(items: Any, number: int, serializer: type[s.serializers.Serializer]) -> dict[str, Any]:
+def _page(
+    items: Any,
+    number: int,
+    serializer: type[s.serializers.Serializer],
+    data: Callable[[Any], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     paginator = Paginator(items, API_PAGE_SIZE)
     try:
         page = paginator.page(number)
@@ -101,7 +110,7 @@ def _page(items: Any, number: int, serializer: type[s.serializers.Serializer]) -
         "page": page.number,
         "pages": paginator.num_pages,
         "next": page.next_page_number() if page.has_next() else None,
-        "results": serializer(page.object_list, many=True).data,
+        "results": serializer([data(x) for x in page.object_list] if data else page.object_list, many=True).data,
     }
 
 
@@ -140,7 +149,7 @@ def message_data(m: MessageView) -> dict[str, Any]:
     }
 
 
-def _one_message(message_id: int) -> dict[str, Any]:
+def one_message(message_id: int) -> dict[str, Any]:
     view = forum_selectors.message_view(message_id=message_id)
     if view is None:
         raise NotFound(_("This message does not exist."))
@@ -278,7 +287,7 @@ class RoomMessages(KringAPIView):
         result = forum_services.post_messages(posts=[post])[0]
         if isinstance(result, KringError):
             raise result
-        return Response(_one_message(result.pk), status=201)
+        return Response(one_message(result.pk), status=201)
 
 
 class MessageDetail(KringAPIView):
@@ -286,7 +295,7 @@ class MessageDetail(KringAPIView):
     def get(self, request: Request, message_id: int) -> Response:
         if forum_selectors.readable_message(actor=self.actor(request), message_id=message_id) is None:
             raise NotFound(_("This message does not exist."))
-        return Response(_one_message(message_id))
+        return Response(one_message(message_id))
 
 
 class MessageReactions(KringAPIView):

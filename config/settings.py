@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "oauth2_provider",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -459,6 +460,24 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
 }
+# OAuth 2 for institutional integrations (django-oauth-toolkit, /api/oauth/): authorization code
+# with PKCE only; a member grants an application some of the API's scopes (never admin). The
+# applications are registered by a platform administrator in Django's admin (docs/api.md).
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "read": "Read what you can read (communities, rooms, messages, notifications, conversations)",
+        "write": "Post, react, join and leave in your name",
+        "mentoring": "Your mentoring profile, suggestions, pairs and their sessions",
+    },
+    "DEFAULT_SCOPES": ["read"],
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if not DEBUG else ["https", "http"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ROTATE_REFRESH_TOKEN": True,
+}
+
 # CORS for the API only, and only for the origins listed (none by default): a portal on another
 # origin that calls the API with a token. Cookies are never sent cross-origin.
 CORS_ALLOWED_ORIGINS = env_list("KRING_API_CORS_ORIGINS", [])

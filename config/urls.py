@@ -16,8 +16,10 @@ urlpatterns = [
 ]
 
 urlpatterns += [
+    path("api/oauth/", include("api.oauth_urls")),
     path("api/v1/", include("api.urls")),
     path("profiel/api-sleutels/", include("api.account_urls")),
+    path("profiel/webhooks/", include("api.webhook_urls")),
     path("profiel/", include("accounts.urls")),
     path("meldingen/", include("notifications.urls")),
     path("gemeenschappen/", include("forum.urls")),

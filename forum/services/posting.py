@@ -20,7 +20,7 @@ from accounts.models import Profile, User, display_name_of
 from core.limits import MAX_MESSAGE_BODY
 from core.text import text_problem
 from forum import _sql as sql
-from forum import events, permissions
+from forum import events, permissions, signals
 from forum.errors import SLOW_MODE, Conflict, Forbidden, ForumError, Invalid, NotFound, RateLimited
 from forum.message_markup import MessageView, ReplyView, excerpt_of, render_article
 from forum.models import (
@@ -366,6 +366,8 @@ class PostBatch:
             sql.together(self.writes)  # the counters' and read states' statements, as one where possible
             self.notify()
             self.announce()
+            stored = [p.message for p in self.accepted if p.message is not None]
+            signals.messages_posted.send(sender=Message, messages=stored)
         return [p.answer for p in self.posts if p.answer is not None]
 
     def check(self) -> None:

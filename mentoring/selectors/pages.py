@@ -74,6 +74,13 @@ def visible_relationship(*, user: User, pk: int) -> Relationship:
     return relationship
 
 
+def pair_sessions(*, user: User, pk: int) -> QuerySet[Session]:
+    """The sessions of a pair ``user`` may see, planned and held, newest first (the REST API);
+    404 as ``visible_relationship`` when the pair is not theirs to see."""
+    relationship = visible_relationship(user=user, pk=pk)
+    return Session.objects.filter(relationship=relationship).order_by("-held_on", "-pk")
+
+
 @dataclass
 class SessionView:
     session: Session

@@ -1,5 +1,7 @@
 """Reads of the notifications app: the grouped list, the badge's count, preferences."""
 
+from django.db.models import QuerySet
+
 from notifications.models import Notification
 from notifications.selectors.groups import (
     GROUPS_PER_PAGE,
@@ -17,6 +19,11 @@ from notifications.selectors.preferences import (
 )
 
 
+def notification_list(*, user_id: int) -> QuerySet[Notification]:
+    """The member's notifications shown in the app, newest first, ungrouped (the REST API's list)."""
+    return Notification.objects.filter(user_id=user_id, shown=True).order_by("-created_at", "-pk")
+
+
 def unread_count(*, user_id: int) -> int:
     """The badge: unread notifications shown in the app."""
     return Notification.objects.filter(user_id=user_id, shown=True, read_at__isnull=True).count()
@@ -30,6 +37,7 @@ __all__ = [
     "kind_rows",
     "notification_groups",
     "notification_ids_in_group",
+    "notification_list",
     "preferences_of",
     "topic_followers",
     "topic_watch",

@@ -13,6 +13,14 @@ from django.test import Client
 from api import services as api_services
 from forum import services as forum_services
 from forum.models import Visibility
+from tests.mentoring.conftest import (  # noqa: F401  (pytest fixtures, registered by import)
+    _fresh_tables,
+    active_pair,
+    mentee_mentor,
+    programme_factory,
+    sanne_henk,
+    skills,
+)
 
 
 @dataclass
@@ -72,6 +80,13 @@ class TokenClient:
         import json
 
         return self.client.post(
+            path, json.dumps(data or {}), content_type="application/json", headers=self._headers(headers)
+        )
+
+    def patch(self, path: str, data: Any = None, headers: dict[str, str] | None = None) -> Any:
+        import json
+
+        return self.client.patch(
             path, json.dumps(data or {}), content_type="application/json", headers=self._headers(headers)
         )
 

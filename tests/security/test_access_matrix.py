@@ -436,7 +436,25 @@ SPEC: dict[str, tuple[Params, str]] = {
     "api:topic": (lambda w: {"topic_id": w.topic.pk}, COMMUNITY),
     "api:message": (lambda w: {"message_id": w.message.pk}, COMMUNITY),
     "api:message_reactions": (lambda w: {"message_id": w.message.pk}, ACTION),
+    "api:notifications": (lambda w: {}, LOGIN),
+    "api:notifications_read": (lambda w: {}, ACTION),
+    "api:conversations": (lambda w: {}, LOGIN),
+    "api:conversation_messages": (lambda w: {"room_id": _direct(w).pk}, PRIVATE),
+    "api:mentoring_profile": (lambda w: {}, LOGIN),
+    "api:mentoring_suggestions": (lambda w: {}, LOGIN),
+    "api:mentoring_pairs": (lambda w: {}, LOGIN),
+    "api:mentoring_pair": (lambda w: {"pair_id": w.pair.pk}, PRIVATE),
+    "api:mentoring_pair_sessions": (lambda w: {"pair_id": w.pair.pk}, PRIVATE),
     "api_tokens:list": (lambda w: {}, LOGIN),
+    "api_webhooks:list": (lambda w: {}, LOGIN),
+    # OAuth 2 (django-oauth-toolkit's views, api/oauth_views.py): the consent page needs a registered
+    # application and PKCE parameters (without them, an error page); the rest are POST-only endpoints
+    # for the application's server (tests/api/test_oauth.py walks the whole flow).
+    "oauth2_provider:authorize": (lambda w: {}, ACTION),
+    "oauth2_provider:token": (lambda w: {}, ACTION),
+    "oauth2_provider:revoke-token": (lambda w: {}, ACTION),
+    "oauth2_provider:introspect": (lambda w: {}, ACTION),
+    "api_webhooks:remove": (lambda w: {"webhook_id": _webhook(w).pk}, ACTION),
     "api_tokens:revoke": (lambda w: {"token_id": 0}, ACTION),
 }
 
@@ -509,6 +527,18 @@ def _direct(w: World) -> Any:
             actor=w.owner, topic=topic, body="GEHEIM-BERICHT alleen voor ons twee", client_id=uuid.uuid4()
         )
     return room
+
+
+def _webhook(w: World) -> Any:
+    """A webhook of the private community (made once per world by its owner)."""
+    from api.models import Webhook
+
+    found = Webhook.objects.filter(community=w.community).first()
+    if found is None:
+        found = Webhook.objects.create(
+            community=w.community, target_url="https://example.test/hook", events=["message.created"], secret="x"
+        )
+    return found
 
 
 def _planned_session(w: World) -> Any:

@@ -10,7 +10,9 @@ and a direct conversation, each with marker strings, and a draft lesson. For eac
 - a non-member, and the platform admin for the pair's and the conversation's restricted rooms,
   get no 2xx for a secret and never a marker byte, on any operation;
 - a POST/DELETE by anyone who may not changes nothing in the database;
-- the member with the right scope reads their own rooms (200);
+- the member with the right scope reads their own rooms, conversation and pair (200);
+- the conversation and pair endpoints: another's direct conversation or mentoring pair answers
+  404 (or 403 for a missing scope) and no marker byte, and no one else's list holds them;
 - no answer is a server error, and every error is ``application/problem+json``.
 """
 
@@ -26,6 +28,8 @@ from drf_spectacular.generators import SchemaGenerator
 
 from api import services as api_services
 from forum.models import Membership, Message, Reaction, Topic
+from mentoring.models import Relationship, Session
+from notifications.models import Notification
 from tests.security.counts import record_count
 from tests.security.test_access_matrix import MARKERS, World, _direct
 
@@ -61,6 +65,7 @@ def secrets(w: World) -> dict[str, dict[str, Any]]:
             "room_id": pair_room.pk,
             "topic_id": pair_room.topics.get().pk,
             "message_id": Message.objects.filter(room=pair_room).latest("seq").pk,
+            "pair_id": w.pair.pk,
         },
         "direct conversation": {
             "slug": direct.community.slug,
@@ -69,6 +74,24 @@ def secrets(w: World) -> dict[str, dict[str, Any]]:
             "message_id": Message.objects.filter(room=direct).latest("seq").pk,
         },
     }
+
+
+# Operations about one kind of secret only: a conversation's address takes a direct room, a
+# pair's takes a pair (a room of a community there is "not a conversation": 404 for everyone).
+ONLY_FOR = {"/api/v1/conversations/{": "direct conversation", "/api/v1/mentoring/pairs/{": "mentoring pair"}
+
+
+def applies(path: str, secret_name: str) -> bool:
+    for prefix, name in ONLY_FOR.items():
+        if path.startswith(prefix):
+            return secret_name == name
+    return True
+
+
+def needed_scope(path: str, method: str) -> str:
+    if path.startswith("/api/v1/mentoring/"):
+        return "mentoring"  # reading too: api.permissions' scope_family
+    return "read" if method == "GET" else "write"
 
 
 def fill(path: str, values: dict[str, Any]) -> str:
@@ -92,8 +115,17 @@ def body_for(path: str, values: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def snapshot() -> tuple[int, ...]:
-    return (Message.objects.count(), Topic.objects.count(), Reaction.objects.count(), Membership.objects.count())
+def snapshot(member: Any = None) -> tuple[int, ...]:
+    unread = Notification.objects.filter(user=member, read_at__isnull=True).count() if member else 0
+    return (
+        Message.objects.count(),
+        Topic.objects.count(),
+        Reaction.objects.count(),
+        Membership.objects.count(),
+        Relationship.objects.count(),
+        Session.objects.count(),
+        unread,  # the member's unread notifications: no one else marks them read
+    )
 
 
 def call(client: Client, method: str, url: str, secret: str | None, data: dict[str, Any]) -> Any:
@@ -125,17 +157,19 @@ def test_every_operation_scope_and_role(world: World) -> None:
     cells = 0
     for secret_name, values in secrets(world).items():
         for path, method, _operation in ops:
+            if not applies(path, secret_name):
+                continue
             url = fill(path, values)
-            needed = "read" if method == "GET" else "write"
+            needed = needed_scope(path, method)
             for role in ROLES:
                 scopes = [None] if role == "anonymous" else [s for (r, s) in tokens if r == role]
                 for scope in scopes:
                     if method == "DELETE" and role in ("member", "admin") and path.endswith("/membership/"):
                         continue  # leaving is their right (tests/api); it would end the walk's own access
                     secret = tokens[(role, scope)] if scope else None
-                    before = snapshot()
+                    before = snapshot(world.users["member"])
                     response = call(client, method, url, secret, body_for(path, values))
-                    after = snapshot()
+                    after = snapshot(world.users["member"])
                     cells += 1
                     status = response.status_code
                     label = f"{method} {url} ({secret_name}) as {role} with {scope}: {status}"
@@ -158,15 +192,30 @@ def test_every_operation_scope_and_role(world: World) -> None:
                             failures.append(f"leak {leaked}: {label}")
                         if after != before:
                             failures.append(f"changed the database {before} -> {after}: {label}")
-                    elif method == "GET" and scope in ("read", "all") and "{" in path:
+                    elif method == "GET" and scope in (needed, "all") and "{" in path:
                         if path.startswith("/api/v1/communities/") and secret_name != "private community":
                             continue  # pair and conversation rooms live in system communities, not listed
                         if status != 200:
                             failures.append(f"the member cannot read their own: {label}")
-    # Lists: an outsider's lists name no secret.
-    for path in ("/api/v1/communities/", "/api/v1/memberships/"):
+    # Lists: an outsider's lists name no secret; the platform admin's hold no one else's
+    # conversations or pairs.
+    for path in ("/api/v1/communities/", "/api/v1/memberships/", "/api/v1/notifications/", "/api/v1/conversations/"):
         text = call(client, "GET", path, tokens[("non_member", "read")], {}).content.decode()
         if world.community.slug in text or any(m in text for m in MARKERS):
             failures.append(f"{path} names the private community to an outsider")
+    for role in ("non_member", "admin"):
+        for path in ("/api/v1/conversations/", "/api/v1/mentoring/pairs/", "/api/v1/notifications/"):
+            body = call(client, "GET", path, tokens[(role, "all")], {}).json()
+            if body.get("count") != 0:
+                failures.append(f"{path} lists someone else's as {role}: {body}")
+    # The member's own lists do hold them (so the walk above tested something).
+    own = {
+        p: call(client, "GET", p, tokens[("member", "all")], {}).json()
+        for p in ("/api/v1/conversations/", "/api/v1/mentoring/pairs/")
+    }
+    if [r["id"] for r in own["/api/v1/conversations/"]["results"]] != [_direct(world).pk]:
+        failures.append(f"the member's conversations: {own['/api/v1/conversations/']}")
+    if world.pair.pk not in [r["id"] for r in own["/api/v1/mentoring/pairs/"]["results"]]:
+        failures.append(f"the member's pairs: {own['/api/v1/mentoring/pairs/']}")
     record_count("API access matrix", f"{cells} calls ({len(ops)} operations × scopes × roles × 3 secrets)")
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:60])
