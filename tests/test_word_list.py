@@ -76,3 +76,20 @@ def test_log_in_and_sign_up_are_told_apart() -> None:
         if re.search(r"\b(log in|login|sign up|sign in)\b", e.msgid, flags=re.IGNORECASE) and "aanmeld" in text.lower()
     ]
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_text_in_two_catalogues_has_one_translation() -> None:
+    """Django merges the apps' catalogues and one silently wins: the webhooks page said "Community"
+    because the knowledge base translated it so, while the API's catalogue said "Gemeenschap"."""
+    seen: dict[tuple[str, str, str], dict[str, str]] = {}
+    for app, e in _entries():
+        key = (e.msgctxt or "", e.msgid, e.msgid_plural or "")
+        text = " | ".join(_translations(e))
+        if text and "fuzzy" not in e.flags:
+            seen.setdefault(key, {})[app] = text
+    clashes = [
+        f"{key[1]!r}: " + ", ".join(f"{app} {text!r}" for app, text in sorted(by_app.items()))
+        for key, by_app in sorted(seen.items())
+        if len(set(by_app.values())) > 1
+    ]
+    assert not clashes, "\n".join(clashes)
