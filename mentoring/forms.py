@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Skill
 from core.text import TextRuleMixin, text_problem
-from mentoring.models import Level, MentoringProfile, Mode, Programme, RoundPair, RoundPairState
+from mentoring.models import (
+    GoalsReached,
+    Level,
+    MentoringProfile,
+    Mode,
+    Programme,
+    RoundPair,
+    RoundPairState,
+    Satisfaction,
+)
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -226,9 +235,44 @@ class SessionForm(ReflectionFields):
         return held_on
 
 
+def _yes_no(value: str) -> bool:
+    return value == "yes"
+
+
 class ClosingForm(TextRuleMixin, forms.Form):
+    """What each taught and learned, and the closing survey (the same questions for both sides)."""
+
     taught = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("What did you teach?"))
     learned = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("What did you learn?"))
+    satisfaction = forms.TypedChoiceField(
+        choices=[(value, f"{value} – {label}") for value, label in Satisfaction.choices],
+        coerce=int,
+        widget=forms.RadioSelect,
+        label=_("How satisfied are you with your match?"),
+        help_text=_("From 1 (very dissatisfied) to 5 (very satisfied)."),
+    )
+    goals_reached = forms.ChoiceField(
+        choices=GoalsReached.choices, widget=forms.RadioSelect, label=_("Did you reach your learning goals?")
+    )
+    would_recommend = forms.TypedChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=_yes_no,
+        widget=forms.RadioSelect,
+        label=_("Would you recommend two-way mentoring to a colleague?"),
+    )
+
+    @staticmethod
+    def initial_for(closing: Any) -> dict[str, Any]:
+        if closing is None:
+            return {}
+        recommend = {True: "yes", False: "no"}.get(closing.would_recommend, "")
+        return {
+            "taught": closing.taught,
+            "learned": closing.learned,
+            "satisfaction": closing.satisfaction,
+            "goals_reached": closing.goals_reached,
+            "would_recommend": recommend,
+        }
 
 
 class EndForm(TextRuleMixin, forms.Form):

@@ -692,9 +692,7 @@ def closing(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     rel = _party_relationship(request, pk)
     mine = rel.closings.filter(author=user).first()
-    form = forms.ClosingForm(
-        request.POST or None, initial={"taught": mine.taught, "learned": mine.learned} if mine else {}
-    )
+    form = forms.ClosingForm(request.POST or None, initial=forms.ClosingForm.initial_for(mine))
     if request.method == "POST" and form.is_valid():
         try:
             services.write_closing(actor=user, relationship=rel, **form.cleaned_data)

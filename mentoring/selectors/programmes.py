@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,13 +16,16 @@ from mentoring import matching
 from mentoring.models import (
     OPEN_STATUSES,
     CheckIn,
+    Closing,
     Goal,
+    GoalsReached,
     MatchingRound,
     Participation,
     ParticipationStatus,
     Programme,
     Relationship,
     RoundPair,
+    Satisfaction,
     Session,
     Status,
 )
@@ -68,6 +71,51 @@ class Dashboard:
     unmatched: list[tuple[User, str]]
     # The latest round's pairs with their reasons (seen from the first person), best first.
     round_pairs: list[RoundPairView] = field(default_factory=list)
+    survey: SurveySummary | None = None
+
+
+@dataclass
+class SurveySummary:
+    """The closing survey of a programme, in aggregate only.
+
+    ``answers`` is how many people answered; below ``SMALL_GROUP`` every other figure is ``None``
+    (and the lists empty), so no one's answer can be told from the totals.
+    """
+
+    answers: int
+    average: float | None = None
+    ratings: list[tuple[str, int]] = field(default_factory=list)  # (label, count), 1 to 5
+    goals: list[tuple[str, int]] = field(default_factory=list)  # (label, count)
+    recommend_yes: int | None = None
+    recommend_no: int | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.average is not None
+
+
+def closing_survey(*, programme: Programme) -> SurveySummary:
+    """One aggregate query over the closings with a survey answer in ``programme``'s pairs."""
+    answered = Closing.objects.filter(relationship__programme=programme, satisfaction__isnull=False)
+    totals = answered.aggregate(
+        answers=Count("pk"),
+        average=Avg("satisfaction"),
+        recommend_yes=Count("pk", filter=Q(would_recommend=True)),
+        recommend_no=Count("pk", filter=Q(would_recommend=False)),
+        **{f"rating_{value}": Count("pk", filter=Q(satisfaction=value)) for value in Satisfaction.values},
+        **{f"goals_{value}": Count("pk", filter=Q(goals_reached=value)) for value in GoalsReached.values},
+    )
+    answers = int(totals["answers"])
+    if answers < SMALL_GROUP:
+        return SurveySummary(answers=answers)
+    return SurveySummary(
+        answers=answers,
+        average=round(float(totals["average"]), 1),
+        ratings=[(f"{value} – {label}", int(totals[f"rating_{value}"])) for value, label in Satisfaction.choices],
+        goals=[(str(label), int(totals[f"goals_{value}"])) for value, label in GoalsReached.choices],
+        recommend_yes=int(totals["recommend_yes"]),
+        recommend_no=int(totals["recommend_no"]),
+    )
 
 
 @dataclass
@@ -187,6 +235,7 @@ def dashboard(*, programme: Programme, today: date | None = None) -> Dashboard:
         latest_round=latest,
         unmatched=unmatched,
         round_pairs=round_pairs,
+        survey=closing_survey(programme=programme),
     )
 
 
