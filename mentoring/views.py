@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -856,6 +856,43 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         lambda: services.invite_participant(actor=_user(request), programme=programme, user=member),
         _("%(name)s has been invited.") % {"name": member.display_name},
         programme_dashboard_url(programme),
+    )
+
+
+@login_required
+def invite_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Invite a list: upload a CSV, see each row's check, then send the invitations."""
+    programme = _managed(request, slug)
+    if request.method == "POST" and "send" in request.POST:
+        send = forms.InviteSendForm(request.POST)
+        if send.is_valid():
+            invited = services.invite_participants(
+                actor=_user(request), programme=programme, rows=send.cleaned_data["rows"]
+            )
+            messages.success(
+                request,
+                ngettext("%(count)s member has been invited.", "%(count)s members have been invited.", len(invited))
+                % {"count": len(invited)},
+            )
+            return redirect(programme_dashboard_url(programme))
+        for error in send.non_field_errors():
+            messages.error(request, str(error))
+        return redirect("mentoring:invite_csv", slug=slug)
+    form = forms.InviteCsvForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        preview = selectors.invite_preview(programme=programme, rows=form.cleaned_data["file"])
+    return render(
+        request,
+        "mentoring/invite_csv.html",
+        {
+            "programme": programme,
+            "form": form,
+            "preview": preview,
+            "ready": [row for row in preview or [] if row.ok],
+            "refused": sum(1 for row in preview or [] if not row.ok),
+        },
+        status=400 if request.method == "POST" and preview is None else 200,
     )
 
 

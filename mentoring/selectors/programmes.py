@@ -7,7 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,6 +119,67 @@ def closing_survey(*, programme: Programme) -> SurveySummary:
         recommend_yes=int(totals["recommend_yes"]),
         recommend_no=int(totals["recommend_no"]),
     )
+
+
+@dataclass
+class InviteRow:
+    """One row of a CSV invitation list as the preview shows it."""
+
+    line: int
+    email: str
+    name: str
+    member: User | None = None
+    problem: str = ""  # why this row cannot be invited; "" when it can
+    note: str = ""  # something to know about a row that can be invited
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def invite_preview(*, programme: Programme, rows: Iterable[tuple[int, str, str]]) -> list[InviteRow]:
+    """Check each (line, e-mail, name) row: a valid address, once in the list, of an active member
+    who is not invited or taking part already. Two queries, whatever the number of rows."""
+    result = [InviteRow(line=line, email=email, name=name) for line, email, name in rows]
+    seen: dict[str, int] = {}
+    for row in result:
+        try:
+            validate_email(row.email)
+        except ValidationError:
+            row.problem = _("This is not a valid e-mail address.")
+            continue
+        key = row.email.lower()
+        if key in seen:
+            row.problem = _("This address is in the list already (line %(line)s).") % {"line": seen[key]}
+        else:
+            seen[key] = row.line
+    members = {
+        u.email_lower: u
+        for u in User.objects.filter(is_active=True)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=list(seen))
+        .select_related("profile")
+    }
+    statuses = dict(
+        Participation.objects.filter(programme=programme, user__in=list(members.values())).values_list(
+            "user_id", "status"
+        )
+    )
+    for row in result:
+        if row.problem:
+            continue
+        row.member = members.get(row.email.lower())
+        if row.member is None:
+            row.problem = _("No member has this e-mail address.")
+            continue
+        status = statuses.get(row.member.pk)
+        if status == ParticipationStatus.ADMITTED:
+            row.problem = _("Already takes part in this programme.")
+        elif status == ParticipationStatus.INVITED:
+            row.problem = _("Has been invited already.")
+        elif status == ParticipationStatus.APPLIED:
+            row.note = _("Has applied: the invitation admits them.")
+    return result
 
 
 @dataclass

@@ -172,6 +172,7 @@ PAGES: dict[str, P] = {
     "mentoring:programme": P(lambda d: {"slug": d.programme.slug}),
     "mentoring:programme_edit": P(lambda d: {"slug": d.programme.slug}, ("coordinator",)),
     "mentoring:dashboard": P(lambda d: {"slug": d.programme.slug}, ("coordinator",)),
+    "mentoring:invite_csv": P(lambda d: {"slug": d.programme.slug}, ("coordinator",)),
     # knowledge base (Kring's views; the Wagtail pages follow from WAGTAIL_SERVE)
     "knowledge_base:home": P(viewers=BOTH),
     "knowledge_base:search": P(viewers=BOTH, query="?q=mentor"),

@@ -389,6 +389,7 @@ SPEC: dict[str, tuple[Params, str]] = {
     "mentoring:dashboard": (lambda w: {"slug": w.programme.slug}, ADMIN_ONLY),
     "mentoring:export": (lambda w: {"slug": w.programme.slug}, ADMIN_ONLY),
     "mentoring:invite": (lambda w: {"slug": w.programme.slug}, ACTION),
+    "mentoring:invite_csv": (lambda w: {"slug": w.programme.slug}, ADMIN_ONLY),
     "mentoring:admit": (lambda w: {"slug": w.programme.slug, "participation_id": w.participation.pk}, ACTION),
     "mentoring:round": (lambda w: {"slug": w.programme.slug}, ACTION),
     "kennisbank_api:index": (lambda w: {}, PUBLIC),
