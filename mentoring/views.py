@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core import charts
 from core.errors import Conflict, Forbidden, Invalid
 from core.http import add_to_form
 from mentoring import calendar, forms, matching, permissions, selectors, services
@@ -819,6 +820,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _managed(request, slug)
     board = selectors.dashboard(programme=programme)
     unmatched = [(person, _(UNMATCHED_REASONS.get(reason, reason))) for person, reason in board.unmatched]
+    over_time = board.goals_over_time
+    month_labels = [formats.date_format(m, "M Y") for m in over_time.months] if over_time else []
     return render(
         request,
         "mentoring/dashboard.html",
@@ -834,6 +837,16 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             if board.latest_round is not None and board.latest_round.is_draft and len(board.round_pairs) > 1
             else None,
             "statuses": ParticipationStatus,
+            "stage_chart": charts.bar_chart(_("Pairs per stage"), [(label, n) for label, n in board.stages]),
+            "goals_chart": charts.line_chart(
+                _("Goals met per direction, month by month"),
+                month_labels,
+                [
+                    (_("The less experienced one learns"), list(over_time.young) if over_time else []),
+                    (_("The more experienced one learns"), list(over_time.old) if over_time else []),
+                ],
+            ),
+            "goals_rows": list(zip(month_labels, over_time.young, over_time.old, strict=True)) if over_time else [],
         },
     )
 

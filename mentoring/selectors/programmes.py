@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -75,6 +75,8 @@ class Dashboard:
     # The latest round's pairs with their reasons (seen from the first person), best first.
     round_pairs: list[RoundPairView] = field(default_factory=list)
     survey: SurveySummary | None = None
+    stages: list[tuple[str, int]] = field(default_factory=list)  # pairs per stage (status), in order
+    goals_over_time: GoalsOverTime | None = None
 
 
 @dataclass
@@ -119,6 +121,83 @@ def closing_survey(*, programme: Programme) -> SurveySummary:
         recommend_yes=int(totals["recommend_yes"]),
         recommend_no=int(totals["recommend_no"]),
     )
+
+
+STAGE_ORDER = [
+    Status.PROPOSED,
+    Status.AGREEING,
+    Status.ACTIVE,
+    Status.PAUSED,
+    Status.COMPLETED,
+    Status.ENDED_EARLY,
+    Status.DECLINED,
+    Status.WITHDRAWN,
+]
+
+
+def pairs_per_stage(relationships: Iterable[Relationship]) -> list[tuple[str, int]]:
+    """How many of the programme's pairs are in each stage, from proposal to the end (every stage
+    listed, also when it has none)."""
+    counts = Counter(r.status for r in relationships)
+    return [(str(stage.label), counts.get(stage.value, 0)) for stage in STAGE_ORDER]
+
+
+@dataclass
+class GoalsOverTime:
+    """Goals met per direction, counted up to the end of each month (``None``: a direction with
+    fewer than ``SMALL_GROUP`` goals, not shown)."""
+
+    months: list[date]
+    young: list[int | None]
+    old: list[int | None]
+
+    @property
+    def rows(self) -> list[tuple[date, int | None, int | None]]:
+        return list(zip(self.months, self.young, self.old, strict=True))
+
+
+MAX_MONTHS = 24
+
+
+def _month_starts(first: date, last: date) -> list[date]:
+    months = []
+    month = first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return months[-MAX_MONTHS:]
+
+
+def goals_met_over_time(
+    *, programme: Programme, relationships: Iterable[Relationship], goals: list[Goal], today: date
+) -> GoalsOverTime:
+    """Per month from the cohort's start to today (or its end; the last 24 months at most): how
+    many goals had been met where the less experienced one learns, and where the more experienced
+    one does. A goal counts from ``met_at`` (for goals met before that field: its last change)."""
+    relationships = list(relationships)
+    months = _month_starts(programme.starts_on, max(programme.starts_on, min(today, programme.ends_on)))
+    years = {rel.pk: (_years(rel.person_a), _years(rel.person_b)) for rel in relationships}
+    met_young: list[date] = []
+    met_old: list[date] = []
+    total_young = total_old = 0
+    for goal in goals:
+        if goal.relationship_id not in years:
+            continue
+        ya, yb = years[goal.relationship_id]
+        young = (ya <= yb) if goal.side == "a" else (yb < ya)
+        total_young += young
+        total_old += not young
+        if goal.is_met:
+            when = timezone.localtime(goal.met_at or goal.updated_at).date()
+            (met_young if young else met_old).append(when)
+
+    def counts(met: list[date], total: int) -> list[int | None]:
+        if total < SMALL_GROUP:
+            return [None] * len(months)
+        ends = [(m.replace(day=28) + timedelta(days=4)).replace(day=1) for m in months]
+        return [sum(1 for d in met if d < end) for end in ends]
+
+    return GoalsOverTime(months=months, young=counts(met_young, total_young), old=counts(met_old, total_old))
 
 
 @dataclass
@@ -236,7 +315,11 @@ def dashboard(*, programme: Programme, today: date | None = None) -> Dashboard:
             "person_a__profile", "person_b__profile", "person_a__mentoring_profile", "person_b__mentoring_profile"
         ).order_by("-created_at", "-pk")
     )
-    goals = list(Goal.objects.filter(relationship__programme=programme).only("relationship_id", "side", "progress"))
+    goals = list(
+        Goal.objects.filter(relationship__programme=programme).only(
+            "relationship_id", "side", "progress", "met_at", "updated_at"
+        )
+    )
     met_young, total_young, met_old, total_old = goal_directions(relationships, goals)
     directions = [
         DirectionCount(
@@ -300,6 +383,8 @@ def dashboard(*, programme: Programme, today: date | None = None) -> Dashboard:
         unmatched=unmatched,
         round_pairs=round_pairs,
         survey=closing_survey(programme=programme),
+        stages=pairs_per_stage(relationships),
+        goals_over_time=goals_met_over_time(programme=programme, relationships=relationships, goals=goals, today=today),
     )
 
 
