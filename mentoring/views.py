@@ -268,6 +268,8 @@ def relationship(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     rel = selectors.visible_relationship(user=user, pk=pk)
     page = selectors.relationship_page(user=user, relationship=rel)
+    number = request.GET.get("tijdlijn", "1")
+    timeline = selectors.pair_timeline(page=page, number=int(number) if number.isdigit() and len(number) < 6 else 1)
     side = page.side
     other = "b" if side == "a" else "a"
     agreement = page.agreement
@@ -282,6 +284,7 @@ def relationship(request: HttpRequest, pk: int) -> HttpResponse:
         "mentoring/relationship.html",
         {
             "page": page,
+            "timeline": timeline,
             "rel": rel,
             "is_party": side is not None,
             "i_accepted": bool(side and getattr(rel, f"accepted_by_{side}")),
