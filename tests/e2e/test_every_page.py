@@ -308,6 +308,7 @@ NOT_PAGES: dict[str, str] = {
     "mentoring:session_held": "POST only",
     "mentoring:session_ics": "an iCalendar download (read by the ical peer in tests/mentoring/test_planned_sessions.py)",
     "knowledge_base:discuss": "POST only",
+    "knowledge_base:follow_theme": "POST only",
     "knowledge_base:decide_proposal": "POST only",
     "wagtaildocs_serve": "a document download",
     "wagtaildocs_authenticate_with_password": "Kring puts no password on documents",
