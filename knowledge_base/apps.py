@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 
@@ -17,6 +19,19 @@ class KnowledgeBaseConfig(AppConfig):
             post_save.connect(forget_taxonomy_labels, sender=model, dispatch_uid=f"kb-labels-save-{model.__name__}")
             post_delete.connect(forget_taxonomy_labels, sender=model, dispatch_uid=f"kb-labels-del-{model.__name__}")
 
+        from wagtail.signals import page_published
+
+        from knowledge_base.models import LessonPage
+
+        # Followers of a lesson's themes hear of it when it is published (knowledge_base.services).
+        page_published.connect(_announce_lesson, sender=LessonPage, dispatch_uid="kb-announce-lesson")
+
         account_privacy.register(
             "knowledge_base", export=privacy.export, forget=privacy.forget, relations=privacy.RELATIONS
         )
+
+
+def _announce_lesson(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from knowledge_base import services
+
+    services.announce_lesson(lesson=instance)

@@ -262,6 +262,10 @@ class ThemePage(StaleAutosaveGuard, Page):
     def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["lessons"] = LessonPage.objects.live().public().filter(themes=self).order_by("title")
+        user = getattr(request, "user", None)
+        context["following"] = bool(
+            user is not None and user.is_authenticated and ThemeFollow.objects.filter(user=user, theme=self).exists()
+        )
         return context
 
 
@@ -774,3 +778,20 @@ class LessonProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_id}: {self.status}"
+
+
+class ThemeFollow(models.Model):
+    """A member follows a theme to hear of each lesson published on it (notification kind ``lesson``)."""
+
+    user: Any = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    theme: Any = models.ForeignKey(ThemePage, on_delete=models.CASCADE, related_name="follows")
+    created_at: Any = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("theme followed")
+        verbose_name_plural = _("themes followed")
+        constraints = [models.UniqueConstraint(fields=["user", "theme"], name="kb_follow_theme_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.theme_id}"

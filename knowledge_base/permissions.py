@@ -45,3 +45,14 @@ def can_propose(*, actor: Any, topic: Topic) -> bool:
 
 def can_decide(*, actor: Any, proposal: LessonProposal) -> bool:
     return can_promote(actor=actor, topic=proposal.topic)
+
+
+def can_follow_theme(*, actor: Any, theme: Any) -> bool:
+    """Any active member may follow a live theme that everyone may read."""
+    return bool(
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and theme.live
+        and not theme.get_view_restrictions().exists()
+    )

@@ -1,4 +1,4 @@
-"""The knowledge base's privacy hook. It answers for Wagtail's records of who edited what.
+"""The knowledge base's privacy hook: the themes a member follows, and Wagtail's records of who edited what.
 
 Those are editorial records, not a member's personal data (``docs/privacy.md``): they are not
 exported, and on deletion Wagtail keeps them or sets the user to NULL (its own ``on_delete``).
@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import User
-from accounts.privacy import CREDENTIAL, EDITORIAL
+from accounts.privacy import CREDENTIAL, EDITORIAL, EXPORTED, record
+from knowledge_base.models import ThemeFollow
 
 RELATIONS: dict[str, str] = {
     "wagtailcore.APIToken.user": CREDENTIAL,
@@ -35,12 +36,19 @@ RELATIONS: dict[str, str] = {
     # set to NULL when the account goes (the proposal shows "former member").
     "knowledge_base.LessonProposal.proposer": EDITORIAL,
     "knowledge_base.LessonProposal.decided_by": EDITORIAL,
+    # The themes a member follows are theirs (exported; gone with the account by CASCADE).
+    "knowledge_base.ThemeFollow.user": EXPORTED,
 }
 
 
 def export(user: User) -> dict[str, Any]:
-    """Nothing: editing records are not exported (see the module docstring)."""
-    return {}
+    """The themes the member follows; editing records are not exported (see the module docstring)."""
+    follows = ThemeFollow.objects.filter(user=user).select_related("theme").order_by("pk")
+    return {
+        "knowledge_base": {
+            "followed_themes": [{**record(f), "theme": f.theme.title} for f in follows],
+        }
+    }
 
 
 def forget(user: User) -> None:

@@ -38,10 +38,12 @@ from knowledge_base.models import (
     PilotPage,
     ProposalStatus,
     SuccessFactorChoice,
+    ThemeFollow,
     ThemePage,
 )
 from knowledge_base.permissions import is_editor
 from knowledge_base.search.dutch import query_stems
+from notifications.models import Notification
 
 FACET_KEYS = ("type", "sector", "region", "kind", "leerfunctie", "factor", "theme")
 FACET_LABELS = {
@@ -489,3 +491,27 @@ def open_proposals(*, user: Any, page: int = 1) -> tuple[list[LessonProposal], b
         ]
     )
     return rows[:PROPOSALS_PER_PAGE], len(rows) > PROPOSALS_PER_PAGE
+
+
+# --- Following a theme -------------------------------------------------------------------
+
+
+def follows_theme(*, user: Any, theme: ThemePage) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return ThemeFollow.objects.filter(user=user, theme=theme).exists()
+
+
+def lesson_followers(*, lesson: LessonPage, ref: str) -> dict[int, ThemePage]:
+    """Active members who follow a live theme of ``lesson`` and were not told of it yet (no
+    notification with ``ref``), each with the (first) theme they follow it for. One query."""
+    follows = (
+        ThemeFollow.objects.filter(theme__in=lesson.themes.all(), theme__live=True, user__is_active=True)
+        .exclude(user__in=Notification.objects.filter(ref=ref).values("user"))
+        .select_related("theme")
+        .order_by("theme__title", "pk")
+    )
+    result: dict[int, ThemePage] = {}
+    for follow in follows:
+        result.setdefault(follow.user_id, follow.theme)
+    return result

@@ -25,8 +25,13 @@ from knowledge_base.models import (
     LessonProposal,
     PilotIndexPage,
     ProposalStatus,
+    ThemeFollow,
+    ThemePage,
 )
-from knowledge_base.permissions import can_decide, can_promote, can_propose
+from knowledge_base.permissions import can_decide, can_follow_theme, can_promote, can_propose
+from knowledge_base.selectors import lesson_followers
+from notifications import services as notifications
+from notifications.models import NotificationKind
 
 HOME_SLUG = "kennisbank"
 LESSONS_SLUG = "lessen"
@@ -237,3 +242,58 @@ def decide_proposal(*, actor: User, proposal: LessonProposal, accept: bool) -> L
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["lesson", "status", "decided_by", "decided_at"])
     return proposal
+
+
+# --- Following a theme ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow_theme(*, actor: User, theme: ThemePage) -> ThemeFollow:
+    """Follow ``theme``: a notification (kind ``lesson``, as the member's preferences say) for each
+    lesson published on it from now on. Following twice is one follow (``kb_follow_theme_once``)."""
+    if not can_follow_theme(actor=actor, theme=theme):
+        raise Forbidden(gettext("You cannot follow this theme."))
+    follow, _created = ThemeFollow.objects.get_or_create(user=actor, theme=theme)
+    return follow
+
+
+@transaction.atomic
+def unfollow_theme(*, actor: User, theme: ThemePage) -> None:
+    if not actor.is_authenticated:
+        raise Forbidden(gettext("You cannot follow this theme."))
+    ThemeFollow.objects.filter(user=actor, theme=theme).delete()
+
+
+def lesson_ref(lesson: LessonPage) -> str:
+    return f"knowledge_base:lesson:{lesson.pk}"
+
+
+@transaction.atomic
+def announce_lesson(*, lesson: LessonPage) -> set[int]:
+    """Tell the followers of a published lesson's themes, once per member per lesson (a lesson
+    published again, or given another theme later, tells only those not told yet). Called when
+    Wagtail publishes a lesson (``page_published``, see ``apps.py``); the channels are each member's
+    choice for the kind ``lesson`` (``notifications.preferences``). Returns who was told in the app."""
+    lesson = LessonPage.objects.live().public().filter(pk=lesson.pk).first()
+    if lesson is None:
+        return set()
+    ref = lesson_ref(lesson)
+    followers = lesson_followers(lesson=lesson, ref=ref)
+    told: set[int] = set()
+    by_theme: dict[int, list[int]] = {}
+    themes: dict[int, ThemePage] = {}
+    for user_id, theme in followers.items():
+        by_theme.setdefault(theme.pk, []).append(user_id)
+        themes[theme.pk] = theme
+    for theme_id, user_ids in by_theme.items():
+        theme = themes[theme_id]
+        params = {"lesson": lesson.title, "theme": theme.title}
+        told |= notifications.notify(
+            recipients=user_ids,
+            kind=NotificationKind.LESSON,
+            text=gettext("New lesson on “%(theme)s”: %(lesson)s") % params,
+            url=lesson.url or "",
+            ref=ref,
+            params=params,
+        )
+    return told

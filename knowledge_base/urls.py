@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("zoeken/", views.search, name="search"),
     path("onderwerp/<int:topic_id>/naar-les/", views.promote_topic, name="promote_topic"),
     path("les/<int:page_id>/bespreken/", views.discuss, name="discuss"),
+    path("thema/<int:page_id>/volgen/", views.follow_theme, name="follow_theme"),
     path("voorstellen/", views.proposals, name="proposals"),
     path("voorstellen/<int:proposal_id>/besluit/", views.decide_proposal, name="decide_proposal"),
 ]

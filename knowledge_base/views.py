@@ -16,7 +16,7 @@ from forum.errors import Forbidden
 from forum.models import Message, Topic
 from knowledge_base import permissions, selectors, services
 from knowledge_base.forms import ProposalForm
-from knowledge_base.models import LessonIndexPage, LessonPage, LessonProposal, ProposalStatus
+from knowledge_base.models import LessonIndexPage, LessonPage, LessonProposal, ProposalStatus, ThemePage
 
 
 @require_GET
@@ -114,6 +114,22 @@ def discuss(request: HttpRequest, page_id: int) -> HttpResponse:
         messages.info(request, _("Join %(community)s to start the discussion.") % {"community": room.community.name})
         return redirect(room.community.get_absolute_url())
     return redirect(topic.get_absolute_url())
+
+
+@login_required
+@require_POST
+def follow_theme(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Follow (``follow=1``) or unfollow (``follow=0``) a theme; back to the theme's page."""
+    theme = get_object_or_404(ThemePage.objects.live().public(), pk=page_id)
+    if request.POST.get("follow") == "0":
+        services.unfollow_theme(actor=request.user, theme=theme)  # type: ignore[arg-type]
+        messages.success(request, _("You no longer follow %(theme)s.") % {"theme": theme.title})
+    else:
+        services.follow_theme(actor=request.user, theme=theme)  # type: ignore[arg-type]
+        messages.success(
+            request, _("You follow %(theme)s: you hear of each new lesson on it.") % {"theme": theme.title}
+        )
+    return redirect(theme.url or "knowledge_base:home")
 
 
 def _propose(request: HttpRequest, topic: Topic) -> HttpResponse:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -11,7 +13,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Skill
 from core.text import TextRuleMixin, text_problem
-from mentoring.models import Level, MentoringProfile, Mode, Programme, RoundPair, RoundPairState
+from mentoring.models import (
+    GoalsReached,
+    Level,
+    MentoringProfile,
+    Mode,
+    Programme,
+    RoundPair,
+    RoundPairState,
+    Satisfaction,
+)
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -226,9 +237,44 @@ class SessionForm(ReflectionFields):
         return held_on
 
 
+def _yes_no(value: str) -> bool:
+    return value == "yes"
+
+
 class ClosingForm(TextRuleMixin, forms.Form):
+    """What each taught and learned, and the closing survey (the same questions for both sides)."""
+
     taught = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("What did you teach?"))
     learned = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("What did you learn?"))
+    satisfaction = forms.TypedChoiceField(
+        choices=[(value, f"{value} – {label}") for value, label in Satisfaction.choices],
+        coerce=int,
+        widget=forms.RadioSelect,
+        label=_("How satisfied are you with your match?"),
+        help_text=_("From 1 (very dissatisfied) to 5 (very satisfied)."),
+    )
+    goals_reached = forms.ChoiceField(
+        choices=GoalsReached.choices, widget=forms.RadioSelect, label=_("Did you reach your learning goals?")
+    )
+    would_recommend = forms.TypedChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=_yes_no,
+        widget=forms.RadioSelect,
+        label=_("Would you recommend two-way mentoring to a colleague?"),
+    )
+
+    @staticmethod
+    def initial_for(closing: Any) -> dict[str, Any]:
+        if closing is None:
+            return {}
+        recommend = {True: "yes", False: "no"}.get(closing.would_recommend, "")
+        return {
+            "taught": closing.taught,
+            "learned": closing.learned,
+            "satisfaction": closing.satisfaction,
+            "goals_reached": closing.goals_reached,
+            "would_recommend": recommend,
+        }
 
 
 class EndForm(TextRuleMixin, forms.Form):
@@ -303,6 +349,96 @@ class JoinForm(TextRuleMixin, forms.Form):
 
 class InviteForm(TextRuleMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address of the member"))
+
+
+class CsvRow(NamedTuple):
+    line: int  # the line of the file, for the preview
+    email: str
+    name: str
+
+
+MAX_CSV_BYTES = 200_000
+MAX_CSV_ROWS = 500
+EMAIL_HEADERS = {"email", "e-mail", "emailadres", "e-mailadres", "e-mail address", "email address", "mail"}
+
+
+class InviteCsvForm(forms.Form):
+    """A CSV file with an e-mail address per row and optionally a name (a header row may name them).
+
+    Commas, semicolons (Dutch spreadsheets) and tabs all work. What is not a readable CSV file is a
+    field error on ``file``; what is wrong with one row is shown in the preview
+    (``selectors.invite_preview``).
+    """
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("One member per row: e-mail address, then (optionally) name. At most 500 rows."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> list[CsvRow]:
+        upload = self.cleaned_data["file"]
+        not_csv = _("This is not a CSV file. Save the list from your spreadsheet as CSV and try again.")
+        if not str(upload.name or "").lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(not_csv, code="not_csv")
+        if upload.size is None or upload.size > MAX_CSV_BYTES:
+            raise forms.ValidationError(_("The file is too large (at most 200 KB)."), code="too_large")
+        raw = upload.read(MAX_CSV_BYTES + 1)
+        if b"\x00" in raw:
+            raise forms.ValidationError(not_csv, code="not_csv")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("cp1252")  # older Dutch spreadsheets
+            except UnicodeDecodeError:
+                raise forms.ValidationError(not_csv, code="not_csv") from None
+        if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+            raise forms.ValidationError(not_csv, code="not_csv")
+        # Dutch spreadsheets save with semicolons, others with commas or tabs; an e-mail address
+        # holds none of them (csv.Sniffer guesses wrong when a row has no name).
+        delimiter = ";" if ";" in text else "\t" if "\t" in text else ","
+        rows: list[CsvRow] = []
+        try:
+            for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True), start=1):
+                cells = [c.strip() for c in cells]
+                if not any(cells):
+                    continue
+                if not rows and number == 1 and cells[0].lower() in EMAIL_HEADERS:
+                    continue  # a header row
+                if len(cells) > 2 and any(cells[2:]):
+                    raise forms.ValidationError(
+                        _("Line %(line)s has more than two columns: e-mail address and name.") % {"line": number},
+                        code="columns",
+                    )
+                rows.append(CsvRow(line=number, email=cells[0][:254], name=(cells[1] if len(cells) > 1 else "")[:100]))
+                if len(rows) > MAX_CSV_ROWS:
+                    raise forms.ValidationError(_("The file has more than 500 rows."), code="too_many")
+        except csv.Error:
+            raise forms.ValidationError(not_csv, code="not_csv") from None
+        if not rows:
+            raise forms.ValidationError(_("The file has no rows with an e-mail address."), code="empty")
+        return rows
+
+
+class InviteSendForm(forms.Form):
+    """The preview's valid rows (``email`` and ``name``, repeated, in hidden fields), sent back
+    to invite them; the selector checks them again, as the preview did."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        emails = self.data.getlist("email") if hasattr(self.data, "getlist") else []
+        names = self.data.getlist("name") if hasattr(self.data, "getlist") else []
+        if not emails:
+            raise forms.ValidationError(_("There is no one to invite."), code="empty")
+        if len(emails) > MAX_CSV_ROWS:
+            raise forms.ValidationError(_("The file has more than 500 rows."), code="too_many")
+        names = [*names, *[""] * (len(emails) - len(names))]
+        data["rows"] = [
+            CsvRow(line=i, email=str(e).strip()[:254], name=str(n).strip()[:100])
+            for i, (e, n) in enumerate(zip(emails, names, strict=False), start=1)
+        ]
+        return data
 
 
 class TimeInput(forms.TimeInput):

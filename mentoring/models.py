@@ -362,6 +362,9 @@ class Goal(models.Model):
     description = models.CharField(_("goal"), max_length=300)
     skill = models.ForeignKey(Skill, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # When the goal reached 100 % (kept by the services; cleared if it drops again): the
+    # dashboard's "goals met over time".
+    met_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path("programmas/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
     path("programmas/<slug:slug>/export.csv", views.export_csv, name="export"),
     path("programmas/<slug:slug>/uitnodigen/", views.invite, name="invite"),
+    path("programmas/<slug:slug>/uitnodigen/lijst/", views.invite_csv, name="invite_csv"),
     path("programmas/<slug:slug>/toelaten/<int:participation_id>/", views.admit, name="admit"),
     path("programmas/<slug:slug>/ronde/", views.matching_round, name="round"),
     path("programmas/<slug:slug>/ronde/<int:round_id>/paren/<int:pair_id>/", views.round_pair, name="round_pair"),

@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core import charts
 from core.errors import Conflict, Forbidden, Invalid
 from core.http import add_to_form
 from mentoring import calendar, forms, matching, permissions, selectors, services
@@ -267,6 +268,8 @@ def relationship(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     rel = selectors.visible_relationship(user=user, pk=pk)
     page = selectors.relationship_page(user=user, relationship=rel)
+    number = request.GET.get("tijdlijn", "1")
+    timeline = selectors.pair_timeline(page=page, number=int(number) if number.isdigit() and len(number) < 6 else 1)
     side = page.side
     other = "b" if side == "a" else "a"
     agreement = page.agreement
@@ -281,6 +284,7 @@ def relationship(request: HttpRequest, pk: int) -> HttpResponse:
         "mentoring/relationship.html",
         {
             "page": page,
+            "timeline": timeline,
             "rel": rel,
             "is_party": side is not None,
             "i_accepted": bool(side and getattr(rel, f"accepted_by_{side}")),
@@ -692,9 +696,7 @@ def closing(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     rel = _party_relationship(request, pk)
     mine = rel.closings.filter(author=user).first()
-    form = forms.ClosingForm(
-        request.POST or None, initial={"taught": mine.taught, "learned": mine.learned} if mine else {}
-    )
+    form = forms.ClosingForm(request.POST or None, initial=forms.ClosingForm.initial_for(mine))
     if request.method == "POST" and form.is_valid():
         try:
             services.write_closing(actor=user, relationship=rel, **form.cleaned_data)
@@ -821,6 +823,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _managed(request, slug)
     board = selectors.dashboard(programme=programme)
     unmatched = [(person, _(UNMATCHED_REASONS.get(reason, reason))) for person, reason in board.unmatched]
+    over_time = board.goals_over_time
+    month_labels = [formats.date_format(m, "M Y") for m in over_time.months] if over_time else []
     return render(
         request,
         "mentoring/dashboard.html",
@@ -836,6 +840,16 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             if board.latest_round is not None and board.latest_round.is_draft and len(board.round_pairs) > 1
             else None,
             "statuses": ParticipationStatus,
+            "stage_chart": charts.bar_chart(_("Pairs per stage"), [(label, n) for label, n in board.stages]),
+            "goals_chart": charts.line_chart(
+                _("Goals met per direction, month by month"),
+                month_labels,
+                [
+                    (_("The less experienced one learns"), list(over_time.young) if over_time else []),
+                    (_("The more experienced one learns"), list(over_time.old) if over_time else []),
+                ],
+            ),
+            "goals_rows": list(zip(month_labels, over_time.young, over_time.old, strict=True)) if over_time else [],
         },
     )
 
@@ -858,6 +872,43 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         lambda: services.invite_participant(actor=_user(request), programme=programme, user=member),
         _("%(name)s has been invited.") % {"name": member.display_name},
         programme_dashboard_url(programme),
+    )
+
+
+@login_required
+def invite_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Invite a list: upload a CSV, see each row's check, then send the invitations."""
+    programme = _managed(request, slug)
+    if request.method == "POST" and "send" in request.POST:
+        send = forms.InviteSendForm(request.POST)
+        if send.is_valid():
+            invited = services.invite_participants(
+                actor=_user(request), programme=programme, rows=send.cleaned_data["rows"]
+            )
+            messages.success(
+                request,
+                ngettext("%(count)s member has been invited.", "%(count)s members have been invited.", len(invited))
+                % {"count": len(invited)},
+            )
+            return redirect(programme_dashboard_url(programme))
+        for error in send.non_field_errors():
+            messages.error(request, str(error))
+        return redirect("mentoring:invite_csv", slug=slug)
+    form = forms.InviteCsvForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        preview = selectors.invite_preview(programme=programme, rows=form.cleaned_data["file"])
+    return render(
+        request,
+        "mentoring/invite_csv.html",
+        {
+            "programme": programme,
+            "form": form,
+            "preview": preview,
+            "ready": [row for row in preview or [] if row.ok],
+            "refused": sum(1 for row in preview or [] if not row.ok),
+        },
+        status=400 if request.method == "POST" and preview is None else 200,
     )
 
 

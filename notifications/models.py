@@ -31,6 +31,7 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Mentoring session reminder")
     CHECKIN = "checkin", _("Mentoring check-in due")
     ENDED = "ended", _("Mentoring pair ended")
+    LESSON = "lesson", _("New lesson on a theme you follow")
 
 
 # The kinds about a conversation in a community (a community's level applies to them).

@@ -21,6 +21,8 @@ def say(kind: str, params: dict[str, Any], fallback: str) -> str:
             return _("%(name)s replied in “%(topic)s”") % {"name": name, "topic": topic}
         if kind == K.ACCEPTED_ANSWER and topic:
             return _("Your answer in “%(topic)s” was accepted") % {"topic": topic}
+        if kind == K.LESSON and params.get("lesson") and params.get("theme"):
+            return _("New lesson on “%(theme)s”: %(lesson)s") % {"theme": params["theme"], "lesson": params["lesson"]}
         if kind == K.DIRECT_MESSAGE and name:
             return _("%(name)s sent you a direct message") % {"name": name}
     except (TypeError, ValueError):

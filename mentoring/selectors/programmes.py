@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,13 +19,16 @@ from mentoring import matching
 from mentoring.models import (
     OPEN_STATUSES,
     CheckIn,
+    Closing,
     Goal,
+    GoalsReached,
     MatchingRound,
     Participation,
     ParticipationStatus,
     Programme,
     Relationship,
     RoundPair,
+    Satisfaction,
     Session,
     Status,
 )
@@ -68,6 +74,191 @@ class Dashboard:
     unmatched: list[tuple[User, str]]
     # The latest round's pairs with their reasons (seen from the first person), best first.
     round_pairs: list[RoundPairView] = field(default_factory=list)
+    survey: SurveySummary | None = None
+    stages: list[tuple[str, int]] = field(default_factory=list)  # pairs per stage (status), in order
+    goals_over_time: GoalsOverTime | None = None
+
+
+@dataclass
+class SurveySummary:
+    """The closing survey of a programme, in aggregate only.
+
+    ``answers`` is how many people answered; below ``SMALL_GROUP`` every other figure is ``None``
+    (and the lists empty), so no one's answer can be told from the totals.
+    """
+
+    answers: int
+    average: float | None = None
+    ratings: list[tuple[str, int]] = field(default_factory=list)  # (label, count), 1 to 5
+    goals: list[tuple[str, int]] = field(default_factory=list)  # (label, count)
+    recommend_yes: int | None = None
+    recommend_no: int | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.average is not None
+
+
+def closing_survey(*, programme: Programme) -> SurveySummary:
+    """One aggregate query over the closings with a survey answer in ``programme``'s pairs."""
+    answered = Closing.objects.filter(relationship__programme=programme, satisfaction__isnull=False)
+    totals = answered.aggregate(
+        answers=Count("pk"),
+        average=Avg("satisfaction"),
+        recommend_yes=Count("pk", filter=Q(would_recommend=True)),
+        recommend_no=Count("pk", filter=Q(would_recommend=False)),
+        **{f"rating_{value}": Count("pk", filter=Q(satisfaction=value)) for value in Satisfaction.values},
+        **{f"goals_{value}": Count("pk", filter=Q(goals_reached=value)) for value in GoalsReached.values},
+    )
+    answers = int(totals["answers"])
+    if answers < SMALL_GROUP:
+        return SurveySummary(answers=answers)
+    return SurveySummary(
+        answers=answers,
+        average=round(float(totals["average"]), 1),
+        ratings=[(f"{value} – {label}", int(totals[f"rating_{value}"])) for value, label in Satisfaction.choices],
+        goals=[(str(label), int(totals[f"goals_{value}"])) for value, label in GoalsReached.choices],
+        recommend_yes=int(totals["recommend_yes"]),
+        recommend_no=int(totals["recommend_no"]),
+    )
+
+
+STAGE_ORDER = [
+    Status.PROPOSED,
+    Status.AGREEING,
+    Status.ACTIVE,
+    Status.PAUSED,
+    Status.COMPLETED,
+    Status.ENDED_EARLY,
+    Status.DECLINED,
+    Status.WITHDRAWN,
+]
+
+
+def pairs_per_stage(relationships: Iterable[Relationship]) -> list[tuple[str, int]]:
+    """How many of the programme's pairs are in each stage, from proposal to the end (every stage
+    listed, also when it has none)."""
+    counts = Counter(r.status for r in relationships)
+    return [(str(stage.label), counts.get(stage.value, 0)) for stage in STAGE_ORDER]
+
+
+@dataclass
+class GoalsOverTime:
+    """Goals met per direction, counted up to the end of each month (``None``: a direction with
+    fewer than ``SMALL_GROUP`` goals, not shown)."""
+
+    months: list[date]
+    young: list[int | None]
+    old: list[int | None]
+
+    @property
+    def rows(self) -> list[tuple[date, int | None, int | None]]:
+        return list(zip(self.months, self.young, self.old, strict=True))
+
+
+MAX_MONTHS = 24
+
+
+def _month_starts(first: date, last: date) -> list[date]:
+    months = []
+    month = first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return months[-MAX_MONTHS:]
+
+
+def goals_met_over_time(
+    *, programme: Programme, relationships: Iterable[Relationship], goals: list[Goal], today: date
+) -> GoalsOverTime:
+    """Per month from the cohort's start to today (or its end; the last 24 months at most): how
+    many goals had been met where the less experienced one learns, and where the more experienced
+    one does. A goal counts from ``met_at`` (for goals met before that field: its last change)."""
+    relationships = list(relationships)
+    months = _month_starts(programme.starts_on, max(programme.starts_on, min(today, programme.ends_on)))
+    years = {rel.pk: (_years(rel.person_a), _years(rel.person_b)) for rel in relationships}
+    met_young: list[date] = []
+    met_old: list[date] = []
+    total_young = total_old = 0
+    for goal in goals:
+        if goal.relationship_id not in years:
+            continue
+        ya, yb = years[goal.relationship_id]
+        young = (ya <= yb) if goal.side == "a" else (yb < ya)
+        total_young += young
+        total_old += not young
+        if goal.is_met:
+            when = timezone.localtime(goal.met_at or goal.updated_at).date()
+            (met_young if young else met_old).append(when)
+
+    def counts(met: list[date], total: int) -> list[int | None]:
+        if total < SMALL_GROUP:
+            return [None] * len(months)
+        ends = [(m.replace(day=28) + timedelta(days=4)).replace(day=1) for m in months]
+        return [sum(1 for d in met if d < end) for end in ends]
+
+    return GoalsOverTime(months=months, young=counts(met_young, total_young), old=counts(met_old, total_old))
+
+
+@dataclass
+class InviteRow:
+    """One row of a CSV invitation list as the preview shows it."""
+
+    line: int
+    email: str
+    name: str
+    member: User | None = None
+    problem: str = ""  # why this row cannot be invited; "" when it can
+    note: str = ""  # something to know about a row that can be invited
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def invite_preview(*, programme: Programme, rows: Iterable[tuple[int, str, str]]) -> list[InviteRow]:
+    """Check each (line, e-mail, name) row: a valid address, once in the list, of an active member
+    who is not invited or taking part already. Two queries, whatever the number of rows."""
+    result = [InviteRow(line=line, email=email, name=name) for line, email, name in rows]
+    seen: dict[str, int] = {}
+    for row in result:
+        try:
+            validate_email(row.email)
+        except ValidationError:
+            row.problem = _("This is not a valid e-mail address.")
+            continue
+        key = row.email.lower()
+        if key in seen:
+            row.problem = _("This address is in the list already (line %(line)s).") % {"line": seen[key]}
+        else:
+            seen[key] = row.line
+    members = {
+        u.email_lower: u
+        for u in User.objects.filter(is_active=True)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=list(seen))
+        .select_related("profile")
+    }
+    statuses = dict(
+        Participation.objects.filter(programme=programme, user__in=list(members.values())).values_list(
+            "user_id", "status"
+        )
+    )
+    for row in result:
+        if row.problem:
+            continue
+        row.member = members.get(row.email.lower())
+        if row.member is None:
+            row.problem = _("No member has this e-mail address.")
+            continue
+        status = statuses.get(row.member.pk)
+        if status == ParticipationStatus.ADMITTED:
+            row.problem = _("Already takes part in this programme.")
+        elif status == ParticipationStatus.INVITED:
+            row.problem = _("Has been invited already.")
+        elif status == ParticipationStatus.APPLIED:
+            row.note = _("Has applied: the invitation admits them.")
+    return result
 
 
 @dataclass
@@ -124,7 +315,11 @@ def dashboard(*, programme: Programme, today: date | None = None) -> Dashboard:
             "person_a__profile", "person_b__profile", "person_a__mentoring_profile", "person_b__mentoring_profile"
         ).order_by("-created_at", "-pk")
     )
-    goals = list(Goal.objects.filter(relationship__programme=programme).only("relationship_id", "side", "progress"))
+    goals = list(
+        Goal.objects.filter(relationship__programme=programme).only(
+            "relationship_id", "side", "progress", "met_at", "updated_at"
+        )
+    )
     met_young, total_young, met_old, total_old = goal_directions(relationships, goals)
     directions = [
         DirectionCount(
@@ -187,6 +382,9 @@ def dashboard(*, programme: Programme, today: date | None = None) -> Dashboard:
         latest_round=latest,
         unmatched=unmatched,
         round_pairs=round_pairs,
+        survey=closing_survey(programme=programme),
+        stages=pairs_per_stage(relationships),
+        goals_over_time=goals_met_over_time(programme=programme, relationships=relationships, goals=goals, today=today),
     )
 
 

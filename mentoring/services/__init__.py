@@ -10,7 +10,13 @@ from mentoring.services.agreements import add_goal, save_agreement, sign_agreeme
 from mentoring.services.milestones import add_milestone, set_milestone_done
 from mentoring.services.notifications import mark_notifications_read, notify, without_email
 from mentoring.services.profiles import OfferInput, WantInput, ensure_mentoring_profile, save_mentoring_profile
-from mentoring.services.programmes import admit_participant, invite_participant, join_programme, save_programme
+from mentoring.services.programmes import (
+    admit_participant,
+    invite_participant,
+    invite_participants,
+    join_programme,
+    save_programme,
+)
 from mentoring.services.relationships import (
     end_early,
     end_pairs_of_departing_member,
@@ -48,6 +54,7 @@ __all__ = [
     "end_pairs_of_departing_member",
     "ensure_mentoring_profile",
     "invite_participant",
+    "invite_participants",
     "join_programme",
     "log_session",
     "mark_notifications_read",

@@ -110,9 +110,19 @@ def update_goal(*, actor: User, goal: Goal, progress: int) -> Goal:
         raise Forbidden(_("Each of you keeps track of your own goals."))
     if not 0 <= progress <= 100:
         raise Invalid(_("Progress is a percentage from 0 to 100."), code="progress")
-    goal.progress = progress
-    goal.save(update_fields=["progress", "updated_at"])
+    store_progress(goal, progress)
     return goal
+
+
+def store_progress(goal: Goal, progress: int) -> None:
+    """Save a goal's progress, and when it was met (``met_at``: set on reaching 100 %, kept while
+    it stays there, cleared when it drops)."""
+    goal.progress = progress
+    if progress >= 100 and goal.met_at is None:
+        goal.met_at = timezone.now()
+    elif progress < 100:
+        goal.met_at = None
+    goal.save(update_fields=["progress", "met_at", "updated_at"])
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from core.errors import Forbidden, Invalid
 from core.text import check_text
 from mentoring.models import Goal, Milestone, Status
 from mentoring.services._checks import locked, require_party, require_status
+from mentoring.services.agreements import store_progress
 
 MAX_MILESTONES = 10  # per goal: a few steps, not a project plan
 
@@ -28,8 +29,7 @@ def _follow(goal: Goal) -> None:
     total = goal.milestones.count()
     if total:
         done = goal.milestones.filter(done_at__isnull=False).count()
-        goal.progress = done * 100 // total
-        goal.save(update_fields=["progress", "updated_at"])
+        store_progress(goal, done * 100 // total)
 
 
 @transaction.atomic

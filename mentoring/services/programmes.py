@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import date
 
@@ -96,6 +96,25 @@ def invite_participant(*, actor: User, programme: Programme, user: User) -> Part
             text=_("You are invited to the mentoring programme %(name)s.") % {"name": programme.name},
         )
     return participation
+
+
+@transaction.atomic
+def invite_participants(
+    *, actor: User, programme: Programme, rows: Sequence[tuple[int, str, str]]
+) -> list[Participation]:
+    """Invite every member of a list (line, e-mail, name) that the preview lets through.
+
+    The rows are checked again here (``selectors.invite_preview``), and each invitation goes
+    through ``invite_participant``: one write path for one invitation and for a list.
+    """
+    if not permissions.can_manage_programme(actor, programme):
+        raise Forbidden(_("Only the coordinators of this programme can do this."))
+    preview = selectors.invite_preview(programme=programme, rows=rows)
+    return [
+        invite_participant(actor=actor, programme=programme, user=row.member)
+        for row in preview
+        if row.ok and row.member is not None
+    ]
 
 
 @transaction.atomic

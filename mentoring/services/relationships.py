@@ -15,10 +15,12 @@ from mentoring import matching, selectors
 from mentoring.models import (
     RUNNING_STATUSES,
     Closing,
+    GoalsReached,
     MatchingMode,
     ParticipationStatus,
     Programme,
     Relationship,
+    Satisfaction,
     Status,
 )
 from mentoring.services._checks import locked, reasons_json, require_party, require_status
@@ -219,15 +221,42 @@ def end_early(*, actor: User, relationship: Relationship, reason: str) -> Relati
 
 
 @transaction.atomic
-def write_closing(*, actor: User, relationship: Relationship, taught: str, learned: str) -> Closing:
-    """Each writes what they taught and learned; when both have, the pair is completed."""
+def write_closing(
+    *,
+    actor: User,
+    relationship: Relationship,
+    taught: str,
+    learned: str,
+    satisfaction: int | None = None,
+    goals_reached: str = "",
+    would_recommend: bool | None = None,
+) -> Closing:
+    """Each writes what they taught and learned, and answers the closing survey (the same for both
+    sides: a 1–5 rating of the match, goals reached, would recommend); when both have closed, the
+    pair is completed. Writing again replaces one's own answers: one closing per person per pair
+    (``closing_once_per_author``). The survey's answers are never shown per person: the coordinator
+    sees them only in aggregate (``selectors.closing_survey``)."""
     relationship = locked(relationship)
     require_party(actor, relationship)
     require_status(relationship, Status.ACTIVE, Status.PAUSED)
+    check_text(taught, field="taught", multiline=True)
+    check_text(learned, field="learned", multiline=True)
     if not taught.strip() or not learned.strip():
         raise Invalid(_("Write both what you taught and what you learned."), code="empty")
+    if satisfaction is not None and satisfaction not in Satisfaction.values:
+        raise Invalid(_("Rate your match from 1 to 5."), code="scale", field="satisfaction")
+    if goals_reached and goals_reached not in GoalsReached.values:
+        raise Invalid(_("Choose one of the answers."), code="choice", field="goals_reached")
     closing, _created = Closing.objects.update_or_create(
-        relationship=relationship, author=actor, defaults={"taught": taught.strip(), "learned": learned.strip()}
+        relationship=relationship,
+        author=actor,
+        defaults={
+            "taught": taught.strip(),
+            "learned": learned.strip(),
+            "satisfaction": satisfaction,
+            "goals_reached": goals_reached,
+            "would_recommend": would_recommend,
+        },
     )
     if relationship.closings.count() == 2:
         relationship.status = Status.COMPLETED

@@ -173,6 +173,7 @@ PAGES: dict[str, P] = {
     "mentoring:programme": P(lambda d: {"slug": d.programme.slug}),
     "mentoring:programme_edit": P(lambda d: {"slug": d.programme.slug}, ("coordinator",)),
     "mentoring:dashboard": P(lambda d: {"slug": d.programme.slug}, ("coordinator",)),
+    "mentoring:invite_csv": P(lambda d: {"slug": d.programme.slug}, ("coordinator",)),
     # knowledge base (Kring's views; the Wagtail pages follow from WAGTAIL_SERVE)
     "knowledge_base:home": P(viewers=BOTH),
     "knowledge_base:search": P(viewers=BOTH, query="?q=mentor"),
@@ -322,6 +323,7 @@ NOT_PAGES: dict[str, str] = {
     "mentoring:session_held": "POST only",
     "mentoring:session_ics": "an iCalendar download (read by the ical peer in tests/mentoring/test_planned_sessions.py)",
     "knowledge_base:discuss": "POST only",
+    "knowledge_base:follow_theme": "POST only",
     "knowledge_base:decide_proposal": "POST only",
     "wagtaildocs_serve": "a document download",
     "wagtaildocs_authenticate_with_password": "Kring puts no password on documents",

@@ -389,6 +389,7 @@ SPEC: dict[str, tuple[Params, str]] = {
     "mentoring:dashboard": (lambda w: {"slug": w.programme.slug}, ADMIN_ONLY),
     "mentoring:export": (lambda w: {"slug": w.programme.slug}, ADMIN_ONLY),
     "mentoring:invite": (lambda w: {"slug": w.programme.slug}, ACTION),
+    "mentoring:invite_csv": (lambda w: {"slug": w.programme.slug}, ADMIN_ONLY),
     "mentoring:admit": (lambda w: {"slug": w.programme.slug, "participation_id": w.participation.pk}, ACTION),
     "mentoring:round": (lambda w: {"slug": w.programme.slug}, ACTION),
     "kennisbank_api:index": (lambda w: {}, PUBLIC),
@@ -405,6 +406,9 @@ SPEC: dict[str, tuple[Params, str]] = {
     "knowledge_base:search": (lambda w: {}, PUBLIC),
     "knowledge_base:promote_topic": (lambda w: {"topic_id": w.topic.pk}, ACTION),
     "knowledge_base:discuss": (lambda w: {"page_id": w.lesson.pk}, ACTION),
+    # POST only. A page that is not a theme (the lesson) answers 404, so no role's POST changes anything;
+    # following a real theme is for any member (tests/knowledge_base/test_follow_theme.py).
+    "knowledge_base:follow_theme": (lambda w: {"page_id": w.lesson.pk}, ACTION),
     # Monitoring: the dashboard and every export only for the community's facilitators and platform
     # admins (the member of the world is no facilitator: 403); the scan and stories for its members.
     "monitoring:dashboard": (lambda w: {"slug": w.community.slug}, ADMIN_ONLY),
