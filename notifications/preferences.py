@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Channels] = {
     K.REMINDER: Channels(True, True, False),
     K.CHECKIN: Channels(True, True, False),
     K.ENDED: Channels(True, True, False),
+    K.MEETING_REMINDER: Channels(True, True, False),
 }
 assert set(DEFAULTS) == set(K.values)
 
