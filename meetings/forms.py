@@ -176,9 +176,7 @@ class MoveForm(TextRuleMixin, forms.Form):
 
 
 class AttendanceForm(TextRuleMixin, forms.Form):
-    present = forms.MultipleChoiceField(
-        label=_("Who was there?"), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    present = forms.MultipleChoiceField(label=_("Who was there?"), required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, members: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -191,9 +189,7 @@ class AttendanceForm(TextRuleMixin, forms.Form):
 
 
 class MinutesForm(TextRuleMixin, forms.Form):
-    body = forms.CharField(
-        label=_("What was discussed"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8})
-    )
+    body = forms.CharField(label=_("What was discussed"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
     decisions = forms.CharField(
         label=_("Decisions"),
         required=False,
@@ -212,7 +208,11 @@ class MinutesForm(TextRuleMixin, forms.Form):
                 label=_("Action item %(n)d: what") % {"n": i}, max_length=500, required=False
             )
             self.fields[f"owner_{i}"] = forms.TypedChoiceField(
-                label=_("Action item %(n)d: who") % {"n": i}, choices=choices, required=False, coerce=int, empty_value=None
+                label=_("Action item %(n)d: who") % {"n": i},
+                choices=choices,
+                required=False,
+                coerce=int,
+                empty_value=None,
             )
             self.fields[f"due_{i}"] = forms.DateField(
                 label=_("Action item %(n)d: by when") % {"n": i}, required=False, widget=DateInput

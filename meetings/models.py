@@ -63,10 +63,15 @@ class Meeting(models.Model):
             models.CheckConstraint(condition=~Q(place="") | ~Q(video_url=""), name="meeting_has_place_or_link"),
             models.CheckConstraint(
                 condition=Q(recurrence="none", occurrences__isnull=True)
-                | (~Q(recurrence="none") & Q(occurrences__gte=2, occurrences__lte=MAX_OCCURRENCES)),
+                | (
+                    ~Q(recurrence="none")
+                    & Q(occurrences__isnull=False, occurrences__gte=2, occurrences__lte=MAX_OCCURRENCES)
+                ),
                 name="meeting_recurrence_count",
             ),
-            models.CheckConstraint(condition=Q(table_size__isnull=True) | Q(table_size__gte=2), name="meeting_table_size"),
+            models.CheckConstraint(
+                condition=Q(table_size__isnull=True) | Q(table_size__gte=2), name="meeting_table_size"
+            ),
             models.CheckConstraint(condition=~Q(title=""), name="meeting_title_not_empty"),
         ]
 
@@ -177,7 +182,12 @@ class ActionItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
     text = models.CharField(_("action"), max_length=500)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     due_on = models.DateField(_("by when"), null=True, blank=True)
     position = models.PositiveIntegerField()

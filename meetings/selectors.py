@@ -137,9 +137,7 @@ def meeting_page(*, actor: Actor, meeting: Meeting) -> MeetingPage:
         waiting=by_answer[Answer.WAITING],
         not_going=len(by_answer[Answer.NOT_GOING]),
         agenda=list(
-            AgendaItem.objects.filter(meeting=meeting).select_related(
-                "added_by__profile", "source_message__topic"
-            )
+            AgendaItem.objects.filter(meeting=meeting).select_related("added_by__profile", "source_message__topic")
         ),
         tables=table_views,
         minutes=minutes,

@@ -333,16 +333,14 @@ def _title_from(message: Message) -> str:
 
 @transaction.atomic
 def add_message_to_agenda(*, actor: Actor | User, meeting: Meeting, message: Message) -> AgendaItem:
-    """"Op de agenda zetten": a message the actor can read, from an open room of the meeting's
+    """ "Op de agenda zetten": a message the actor can read, from an open room of the meeting's
     community, becomes an agenda item that links back to it (once per meeting)."""
     actor = as_actor(actor)
     meeting = _locked(meeting)
     _check_agenda(actor, meeting)
     message = Message.objects.select_related("room__community", "author__profile").get(pk=message.pk)
     if not permissions.can_put_message_on_agenda(actor, meeting, message):
-        raise Invalid(
-            _("Only a message from an open room of this community can go on its agenda."), field="message"
-        )
+        raise Invalid(_("Only a message from an open room of this community can go on its agenda."), field="message")
     if AgendaItem.objects.filter(meeting=meeting, source_message=message).exists():
         raise Conflict(_("This message is already on the agenda."), code="agenda_duplicate")
     author = message.author.display_name if message.author else _("Former member")
@@ -378,9 +376,9 @@ def remove_agenda_item(*, actor: Actor | User, item: AgendaItem) -> None:
 
 def _attendee_ids(meeting: Meeting) -> list[int]:
     return list(
-        Rsvp.objects.filter(meeting=meeting, answer=Answer.GOING).order_by("answered_at", "pk").values_list(
-            "user_id", flat=True
-        )
+        Rsvp.objects.filter(meeting=meeting, answer=Answer.GOING)
+        .order_by("answered_at", "pk")
+        .values_list("user_id", flat=True)
     )
 
 
@@ -501,9 +499,12 @@ def write_minutes(
             continue
         if len(text) > 500:
             raise Invalid(_("Keep each action under 500 characters."), field="actions")
-        if action.owner is not None and not Membership.objects.filter(
-            community=meeting.community, user=action.owner, state=MembershipState.ACTIVE
-        ).exists():
+        if (
+            action.owner is not None
+            and not Membership.objects.filter(
+                community=meeting.community, user=action.owner, state=MembershipState.ACTIVE
+            ).exists()
+        ):
             raise Invalid(_("Who does it must be a member of the community."), field="actions")
         clean_actions.append(ActionInput(text=text, owner=action.owner, due_on=action.due_on))
     if len(clean_actions) > MAX_ACTION_ITEMS:
@@ -651,4 +652,3 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
         meeting.reminded_at = now
         meeting.save(update_fields=["reminded_at"])
     return sent
-

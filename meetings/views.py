@@ -137,13 +137,15 @@ def _meeting_context(actor: Actor, meeting: Meeting, **forms: object) -> dict[st
         "may_take_part": may_take_part,
         "may_manage": permissions.can_manage(actor, meeting.community),
         "is_over": meeting.ends_at <= timezone.now(),
-        "answers": [(Answer.GOING, _("I'm coming")), (Answer.MAYBE, _("Maybe")), (Answer.NOT_GOING, _("I'm not coming"))],
+        "answers": [
+            (Answer.GOING, _("I'm coming")),
+            (Answer.MAYBE, _("Maybe")),
+            (Answer.NOT_GOING, _("I'm not coming")),
+        ],
         "answer_labels": dict(Answer.choices),
         "agenda_form": forms.get("agenda_form") or AgendaItemForm(),
         "message_form": forms.get("message_form") or AgendaMessageForm(),
-        "places_left": None
-        if meeting.capacity is None
-        else max(0, meeting.capacity - len(page.going)),
+        "places_left": None if meeting.capacity is None else max(0, meeting.capacity - len(page.going)),
     }
 
 
@@ -186,9 +188,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if found.is_cancelled:
         messages.error(request, _("This meeting is cancelled and cannot be changed."))
         return redirect(found)
-    form = MeetingForm(
-        request.POST or None, rooms=_rooms(found.community), initial=MeetingForm.initial_for(found)
-    )
+    form = MeetingForm(request.POST or None, rooms=_rooms(found.community), initial=MeetingForm.initial_for(found))
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_meeting(actor=actor, meeting=found, data=form.as_input())
@@ -234,7 +234,9 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         if answer.answer == Answer.WAITING:
-            messages.warning(request, _("The meeting is full: you are on the waiting list. We let you know when a place comes free."))
+            messages.warning(
+                request, _("The meeting is full: you are on the waiting list. We let you know when a place comes free.")
+            )
         else:
             messages.success(request, _("Your answer is saved."))
     return redirect(found)
@@ -288,9 +290,11 @@ def agenda_remove(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
 
 @login_required
 def from_message(request: HttpRequest, message_id: int) -> HttpResponse:
-    """"Op de agenda zetten" from a message's menu: choose one of the community's coming meetings."""
+    """ "Op de agenda zetten" from a message's menu: choose one of the community's coming meetings."""
     actor = Actor(user=request.user)
-    message = Message.objects.select_related("room__community", "topic", "author__profile").filter(pk=message_id).first()
+    message = (
+        Message.objects.select_related("room__community", "topic", "author__profile").filter(pk=message_id).first()
+    )
     if message is None or not forum_permissions.can_read_room(actor, message.room):
         raise Http404
     community = message.room.community
@@ -435,4 +439,3 @@ def minutes_lesson(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("A draft lesson “%(title)s” is ready for the editors.") % {"title": lesson.title})
     return redirect(f"{found.get_absolute_url()}#minutes")
-
