@@ -89,5 +89,10 @@ def run(seeds: int = 5) -> dict[str, Any]:
 
 if __name__ == "__main__":
     import json
+    import os
 
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()  # meetings.tables reads profiles through the ORM (not here: no database is touched)
     print(json.dumps(run(), indent=2))

@@ -26,6 +26,8 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
+from accounts.models import Profile
+
 WEIGHTS = (2.0, 1.0, 1.0)  # organisation, sector, role
 MAX_PASSES = 50
 
@@ -208,8 +210,6 @@ def _lift_worst(state: _State) -> None:
 
 def people_for(user_ids: Sequence[int]) -> list[Person]:
     """The attendees' organisation, first sector and work situation from their profiles (two queries)."""
-    from accounts.models import Profile
-
     rows = Profile.objects.filter(user_id__in=user_ids).values_list("user_id", "organisation_id", "work_situation")
     sectors: dict[int, int] = {}
     through = Profile.sectors.through.objects.filter(profile__user_id__in=user_ids).order_by("sector_id")

@@ -169,7 +169,7 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(actor, slug)
     if not permissions.can_manage(actor, community):
         raise PermissionDenied
-    form = MeetingForm(request.POST or None, rooms=_rooms(community))
+    form = MeetingForm(request.POST if request.method == "POST" else None, rooms=_rooms(community))
     if request.method == "POST" and form.is_valid():
         try:
             made = services.create_meeting(actor=actor, community=community, data=form.as_input())
@@ -188,7 +188,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if found.is_cancelled:
         messages.error(request, _("This meeting is cancelled and cannot be changed."))
         return redirect(found)
-    form = MeetingForm(request.POST or None, rooms=_rooms(found.community), initial=MeetingForm.initial_for(found))
+    form = MeetingForm(
+        request.POST if request.method == "POST" else None,
+        rooms=_rooms(found.community),
+        initial=MeetingForm.initial_for(found),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_meeting(actor=actor, meeting=found, data=form.as_input())
@@ -322,7 +326,7 @@ def from_message(request: HttpRequest, message_id: int) -> HttpResponse:
 @login_required
 def tables(request: HttpRequest, pk: int) -> HttpResponse:
     actor, found = _managed(request, pk)
-    form = TablesForm(request.POST or None, initial={"size": found.table_size or 6})
+    form = TablesForm(request.POST if request.method == "POST" else None, initial={"size": found.table_size or 6})
     if request.method == "POST" and form.is_valid():
         try:
             split = services.split_into_tables(actor=actor, meeting=found, size=form.cleaned_data["size"])
@@ -372,7 +376,11 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(selectors.active_members(community=found.community)[:500])
     page = selectors.meeting_page(actor=actor, meeting=found)
     initial = page.present or {u.pk for u in page.going}
-    form = AttendanceForm(request.POST or None, members=members, initial={"present": [str(i) for i in initial]})
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None,
+        members=members,
+        initial={"present": [str(i) for i in initial]},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             count = services.record_attendance(actor=actor, meeting=found, present=form.ids())
@@ -398,7 +406,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
             initial[f"owner_{i}"] = action.owner_id
             initial[f"due_{i}"] = action.due_on
     rows = min(MAX_ACTION_ITEMS, max(ACTION_ROWS, len(page.actions) + 1))
-    form = MinutesForm(request.POST or None, members=members, rows=rows, initial=initial)
+    form = MinutesForm(request.POST if request.method == "POST" else None, members=members, rows=rows, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.write_minutes(
