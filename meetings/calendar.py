@@ -30,7 +30,7 @@ from meetings.models import Meeting, Recurrence
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
 MIMETYPE = "text/calendar; charset=utf-8"
 ALARM_BEFORE = timedelta(hours=1)
-RRULES = {
+RRULES: dict[str, dict[str, str | int]] = {
     Recurrence.WEEKLY: {"FREQ": "WEEKLY"},
     Recurrence.BIWEEKLY: {"FREQ": "WEEKLY", "INTERVAL": 2},
     Recurrence.MONTHLY: {"FREQ": "MONTHLY"},
@@ -80,7 +80,7 @@ def event_of(meeting: Meeting) -> icalendar.Event:
     event.add("dtstart", meeting.starts_at.astimezone(TIMEZONE))
     event.add("dtend", meeting.ends_at.astimezone(TIMEZONE))
     if meeting.recurrence in RRULES and meeting.occurrences:
-        event.add("rrule", {**RRULES[Recurrence(meeting.recurrence)], "COUNT": meeting.occurrences})
+        event.add("rrule", {**RRULES[meeting.recurrence], "COUNT": meeting.occurrences})
     event.add("summary", meeting.title)
     url = absolute_url(meeting.get_absolute_url())
     description = [meeting.description] if meeting.description else []

@@ -114,7 +114,7 @@ def meeting_page(*, actor: Actor, meeting: Meeting) -> MeetingPage:
             by_answer[answer].append(people[uid])
     mine = next((a for uid, a in rsvps if uid == actor.pk), None)
     position = None
-    if mine == Answer.WAITING:
+    if mine == Answer.WAITING and actor.pk is not None:
         position = [u.pk for u in by_answer[Answer.WAITING]].index(actor.pk) + 1
     grouped: dict[int, list[int]] = defaultdict(list)
     for table, uid in seats:

@@ -6,10 +6,13 @@ A ``Forbidden`` or ``NotFound`` from a service escapes to ``core.http.KringError
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -58,7 +61,7 @@ def _managed(request: HttpRequest, pk: int) -> tuple[Actor, Meeting]:
     return actor, meeting
 
 
-def _rooms(community: Community) -> object:
+def _rooms(community: Community) -> QuerySet[Room]:
     return Room.objects.filter(community=community, kind=RoomKind.COMMUNITY, is_archived=False).order_by("name")
 
 
@@ -205,10 +208,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/form.html", context, status=400 if form.errors else 200)
 
 
-def _act(request: HttpRequest, found: Meeting, done: str, action: object) -> HttpResponse:
+def _act(request: HttpRequest, found: Meeting, done: str, action: Callable[[], object]) -> HttpResponse:
     """Run a button's action: a refusal as an error message, success as a message; back to the meeting."""
     try:
-        action()  # type: ignore[operator]
+        action()
     except (Invalid, Conflict) as error:
         messages.error(request, error.message)
     else:
