@@ -4,7 +4,8 @@ taking the explicit ``actor``. Views call these and nothing else writes meetings
 RSVP and the waiting list: "I'm coming" takes a place while the meeting has one, else puts the
 member on the waiting list (first come, first served, by ``answered_at``). Whenever a place frees
 up (someone changes their answer, the capacity grows) the first on the list moves up and is told
-(the ``meeting_reminder`` notification kind, so the member's preferences decide how). The meeting
+(the ``meeting_reminder`` notification kind, so the member's preferences decide how); so is
+everyone who answered anything but "not coming" when a meeting is cancelled. The meeting
 row is locked while places are counted, so two members never take the last place together.
 """
 
@@ -214,6 +215,18 @@ def cancel_meeting(*, actor: Actor | User, meeting: Meeting) -> Meeting:
     meeting.state = MeetingState.CANCELLED
     meeting.sequence += 1
     meeting.save(update_fields=["state", "sequence", "updated_at"])
+    told = Rsvp.objects.filter(meeting=meeting, answer__in=[Answer.GOING, Answer.MAYBE, Answer.WAITING])
+    with override(settings.LANGUAGE_CODE):
+        text = _("“%(title)s” is cancelled.") % {"title": meeting.title}
+    notifications.notify(
+        recipients=list(told.values_list("user_id", flat=True)),
+        kind=NotificationKind.MEETING_REMINDER,
+        url=meeting.get_absolute_url(),
+        text=text[:300],
+        actor=actor.member,
+        community_id=meeting.community_id,
+        ref=f"meeting:{meeting.pk}",
+    )
     return meeting
 
 

@@ -31,7 +31,7 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Mentoring session reminder")
     CHECKIN = "checkin", _("Mentoring check-in due")
     ENDED = "ended", _("Mentoring pair ended")
-    MEETING_REMINDER = "meeting_reminder", _("Meetings: reminders and waiting list")
+    MEETING_REMINDER = "meeting_reminder", _("Meetings: reminders, waiting list, cancellations")
 
 
 # The kinds about a conversation in a community (a community's level applies to them).

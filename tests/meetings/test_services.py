@@ -98,8 +98,12 @@ def test_who_may_do_what(world: World) -> None:
 def test_cancel_raises_the_sequence_and_stops_answers(world: World) -> None:
     before = world.meeting.sequence
     services.edit_meeting(actor=world.facilitator, meeting=world.meeting, data=meeting_input(title="Nieuwe titel"))
+    services.rsvp(actor=world.members[1], meeting=world.meeting, answer="maybe")
+    services.rsvp(actor=world.members[2], meeting=world.meeting, answer="not_going")
     cancelled = services.cancel_meeting(actor=world.facilitator, meeting=world.meeting)
     assert cancelled.state == MeetingState.CANCELLED and cancelled.sequence == before + 2
+    told = Notification.objects.filter(kind=NotificationKind.MEETING_REMINDER, text__contains="is afgezegd")
+    assert list(told.values_list("user_id", flat=True)) == [world.members[1].pk]
     with pytest.raises(Conflict):
         services.rsvp(actor=world.members[0], meeting=world.meeting, answer="going")
     with pytest.raises(Conflict):
