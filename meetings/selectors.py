@@ -65,6 +65,7 @@ def my_upcoming(*, user: User) -> QuerySet[Meeting]:
     communities = Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values("community_id")
     return (
         Meeting.objects.filter(community_id__in=communities, ends_at__gt=timezone.now())
+        .annotate(going=Count("rsvps", filter=Q(rsvps__answer=Answer.GOING)))
         .select_related("community")
         .order_by("starts_at", "pk")
     )

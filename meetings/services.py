@@ -340,7 +340,8 @@ def add_agenda_item(*, actor: Actor | User, meeting: Meeting, title: str, note: 
 
 
 def _title_from(message: Message) -> str:
-    text = " ".join((message.search_text or message.body).split())
+    """The message's text on one line, shortened (its Markdown marks kept: the agenda shows it as text)."""
+    text = " ".join(message.body.split())
     return text if len(text) <= 120 else text[:119].rstrip() + "…"
 
 
