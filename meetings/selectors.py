@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,13 +83,19 @@ class TableView:
     mix: float
 
 
+PEOPLE_PER_PAGE = 50
+
+
 @dataclass
 class MeetingPage:
     meeting: Meeting
     my_answer: str | None
-    going: list[User]
-    maybe: list[User]
-    waiting: list[User]
+    going: Page[User]  # one page of who is coming (``?komen=2``)
+    going_count: int
+    maybe: list[User]  # the first PEOPLE_PER_PAGE
+    maybe_count: int
+    waiting: list[User]  # the first PEOPLE_PER_PAGE, in the list's order
+    waiting_count: int
     not_going: int
     agenda: list[AgendaItem]
     tables: list[TableView]
@@ -103,20 +110,22 @@ def _users(ids: Iterable[int]) -> dict[int, User]:
     return {u.pk: u for u in User.objects.filter(pk__in=list(ids)).select_related("profile")}
 
 
-def meeting_page(*, actor: Actor, meeting: Meeting) -> MeetingPage:
-    """Everything the meeting's page shows, in a bounded number of queries."""
+def meeting_page(*, actor: Actor, meeting: Meeting, going_page: str | int | None = 1) -> MeetingPage:
+    """Everything the meeting's page shows, in a bounded number of queries whatever the number of people."""
     rsvps = list(Rsvp.objects.filter(meeting=meeting).order_by("answered_at", "pk").values_list("user_id", "answer"))
+    ids: dict[str, list[int]] = defaultdict(list)
+    for uid, answer in rsvps:
+        ids[answer].append(uid)
+    going = Paginator(ids[Answer.GOING], PEOPLE_PER_PAGE).get_page(going_page)
     seats = list(Seat.objects.filter(meeting=meeting).values_list("table", "user_id"))
     present = set(Attendance.objects.filter(meeting=meeting).values_list("user_id", flat=True))
-    people = _users({uid for uid, _a in rsvps} | {uid for _t, uid in seats})
-    by_answer: dict[str, list[User]] = defaultdict(list)
-    for uid, answer in rsvps:
-        if uid in people:
-            by_answer[answer].append(people[uid])
+    shown = [*going.object_list, *ids[Answer.MAYBE][:PEOPLE_PER_PAGE], *ids[Answer.WAITING][:PEOPLE_PER_PAGE]]
+    people = _users({*shown, *(uid for _t, uid in seats)})
+    going.object_list = [people[uid] for uid in going.object_list if uid in people]
     mine = next((a for uid, a in rsvps if uid == actor.pk), None)
     position = None
     if mine == Answer.WAITING and actor.pk is not None:
-        position = [u.pk for u in by_answer[Answer.WAITING]].index(actor.pk) + 1
+        position = ids[Answer.WAITING].index(actor.pk) + 1
     grouped: dict[int, list[int]] = defaultdict(list)
     for table, uid in seats:
         grouped[table].append(uid)
@@ -133,10 +142,13 @@ def meeting_page(*, actor: Actor, meeting: Meeting) -> MeetingPage:
     return MeetingPage(
         meeting=meeting,
         my_answer=mine,
-        going=by_answer[Answer.GOING],
-        maybe=by_answer[Answer.MAYBE],
-        waiting=by_answer[Answer.WAITING],
-        not_going=len(by_answer[Answer.NOT_GOING]),
+        going=going,
+        going_count=len(ids[Answer.GOING]),
+        maybe=[people[uid] for uid in ids[Answer.MAYBE][:PEOPLE_PER_PAGE] if uid in people],
+        maybe_count=len(ids[Answer.MAYBE]),
+        waiting=[people[uid] for uid in ids[Answer.WAITING][:PEOPLE_PER_PAGE] if uid in people],
+        waiting_count=len(ids[Answer.WAITING]),
+        not_going=len(ids[Answer.NOT_GOING]),
         agenda=list(
             AgendaItem.objects.filter(meeting=meeting).select_related("added_by__profile", "source_message__topic")
         ),
@@ -147,6 +159,14 @@ def meeting_page(*, actor: Actor, meeting: Meeting) -> MeetingPage:
         present=present,
         waiting_position=position,
     )
+
+
+def present_or_coming(*, meeting: Meeting) -> set[int]:
+    """Who was recorded as there; before anyone is, who said they would come (the form's first ticks)."""
+    present = set(Attendance.objects.filter(meeting=meeting).values_list("user_id", flat=True))
+    if present:
+        return present
+    return set(Rsvp.objects.filter(meeting=meeting, answer=Answer.GOING).values_list("user_id", flat=True))
 
 
 def active_members(*, community: Community) -> QuerySet[User]:

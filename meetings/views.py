@@ -130,8 +130,8 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 # --- one meeting ---------------------------------------------------------------------------------
 
 
-def _meeting_context(actor: Actor, meeting: Meeting, **forms: object) -> dict[str, object]:
-    page = selectors.meeting_page(actor=actor, meeting=meeting)
+def _meeting_context(request: HttpRequest, actor: Actor, meeting: Meeting, **forms: object) -> dict[str, object]:
+    page = selectors.meeting_page(actor=actor, meeting=meeting, going_page=request.GET.get("komen"))
     may_take_part = permissions.can_take_part(actor, meeting.community)
     return {
         "community": meeting.community,
@@ -148,14 +148,14 @@ def _meeting_context(actor: Actor, meeting: Meeting, **forms: object) -> dict[st
         "answer_labels": dict(Answer.choices),
         "agenda_form": forms.get("agenda_form") or AgendaItemForm(),
         "message_form": forms.get("message_form") or AgendaMessageForm(),
-        "places_left": None if meeting.capacity is None else max(0, meeting.capacity - len(page.going)),
+        "places_left": None if meeting.capacity is None else max(0, meeting.capacity - page.going_count),
     }
 
 
 @login_required
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     actor, found = _meeting(request, pk)
-    return render(request, "meetings/meeting.html", _meeting_context(actor, found))
+    return render(request, "meetings/meeting.html", _meeting_context(request, actor, found))
 
 
 @login_required
@@ -264,7 +264,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your item is on the agenda."))
             return redirect(f"{found.get_absolute_url()}#agenda")
-    context = _meeting_context(actor, found, agenda_form=form)
+    context = _meeting_context(request, actor, found, agenda_form=form)
     return render(request, "meetings/meeting.html", context, status=400)
 
 
@@ -281,7 +281,7 @@ def agenda_message(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The message is on the agenda."))
             return redirect(f"{found.get_absolute_url()}#agenda")
-    context = _meeting_context(actor, found, message_form=form)
+    context = _meeting_context(request, actor, found, message_form=form)
     return render(request, "meetings/meeting.html", context, status=400)
 
 
@@ -346,7 +346,7 @@ def tables(request: HttpRequest, pk: int) -> HttpResponse:
         "view": page,
         "form": form,
         "table_choices": range(1, highest + 2),
-        "going": len(page.going),
+        "going": page.going_count,
     }
     return render(request, "meetings/tables.html", context, status=400 if form.errors else 200)
 
@@ -377,8 +377,7 @@ def table_move(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     actor, found = _managed(request, pk)
     members = list(selectors.active_members(community=found.community)[:500])
-    page = selectors.meeting_page(actor=actor, meeting=found)
-    initial = page.present or {u.pk for u in page.going}
+    initial = selectors.present_or_coming(meeting=found)
     form = AttendanceForm(
         request.POST if request.method == "POST" else None,
         members=members,

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from meetings import services
+from meetings import selectors, services
 from meetings.models import Answer, Meeting, Rsvp, Seat
 from tests.meetings.conftest import World
 
@@ -160,7 +160,7 @@ def test_the_calendar_link_page(world: World, client: Client) -> None:
 
 
 def test_query_counts_do_not_grow_with_the_people(
-    world: World, client: Client, make_user: Any, django_assert_max_num_queries: Any
+    world: World, client: Client, make_user: Any, django_assert_max_num_queries: Any, monkeypatch: Any
 ) -> None:
     from forum import services as forum_services
 
@@ -187,3 +187,7 @@ def test_query_counts_do_not_grow_with_the_people(
             assert client.get(url).status_code == 200
     listing = client.get(f"/bijeenkomsten/k/{world.community.slug}/").content.decode()
     assert "Pagina 1 van 2" in listing
+    # Who is coming, a page at a time.
+    monkeypatch.setattr(selectors, "PEOPLE_PER_PAGE", 8)
+    second = client.get(f"/bijeenkomsten/{world.meeting.pk}/?komen=2").content.decode()
+    assert "Pagina 2 van 3" in second and "20 mensen komen." in second
