@@ -90,7 +90,8 @@ PEOPLE_PER_PAGE = 50
 class MeetingPage:
     meeting: Meeting
     my_answer: str | None
-    going: Page[User]  # one page of who is coming (``?komen=2``)
+    going: list[User]  # one page of who is coming (``?komen=2``) …
+    going_page: Page[int]  # … and that page of their ids, for the page links
     going_count: int
     maybe: list[User]  # the first PEOPLE_PER_PAGE
     maybe_count: int
@@ -121,7 +122,6 @@ def meeting_page(*, actor: Actor, meeting: Meeting, going_page: str | int | None
     present = set(Attendance.objects.filter(meeting=meeting).values_list("user_id", flat=True))
     shown = [*going.object_list, *ids[Answer.MAYBE][:PEOPLE_PER_PAGE], *ids[Answer.WAITING][:PEOPLE_PER_PAGE]]
     people = _users({*shown, *(uid for _t, uid in seats)})
-    going.object_list = [people[uid] for uid in going.object_list if uid in people]
     mine = next((a for uid, a in rsvps if uid == actor.pk), None)
     position = None
     if mine == Answer.WAITING and actor.pk is not None:
@@ -142,7 +142,8 @@ def meeting_page(*, actor: Actor, meeting: Meeting, going_page: str | int | None
     return MeetingPage(
         meeting=meeting,
         my_answer=mine,
-        going=going,
+        going=[people[uid] for uid in going.object_list if uid in people],
+        going_page=going,
         going_count=len(ids[Answer.GOING]),
         maybe=[people[uid] for uid in ids[Answer.MAYBE][:PEOPLE_PER_PAGE] if uid in people],
         maybe_count=len(ids[Answer.MAYBE]),
@@ -175,6 +176,25 @@ def active_members(*, community: Community) -> QuerySet[User]:
         .select_related("profile")
         .order_by("profile__display_name", "pk")
     )
+
+
+MAX_CHOICES = 500
+
+
+def attendance_choices(*, meeting: Meeting) -> list[User]:
+    """The members the attendance form offers, by name: everyone who answered (but "not coming") or
+    was recorded, then other active members, at most MAX_CHOICES in all (two queries)."""
+    involved = set(
+        Rsvp.objects.filter(meeting=meeting)
+        .exclude(answer=Answer.NOT_GOING)
+        .values_list("user_id", flat=True)[:MAX_CHOICES]
+    ) | set(Attendance.objects.filter(meeting=meeting).values_list("user_id", flat=True)[:MAX_CHOICES])
+    members = active_members(community=meeting.community)
+    first = list(members.filter(pk__in=involved)[:MAX_CHOICES])
+    rest = (
+        list(members.exclude(pk__in=involved)[: max(0, MAX_CHOICES - len(first))]) if len(first) < MAX_CHOICES else []
+    )
+    return sorted([*first, *rest], key=lambda u: (u.display_name.lower(), u.pk))
 
 
 # --- the personal feed ----------------------------------------------------------------------------

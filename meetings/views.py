@@ -376,7 +376,7 @@ def table_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     actor, found = _managed(request, pk)
-    members = list(selectors.active_members(community=found.community)[:500])
+    members = selectors.attendance_choices(meeting=found)
     initial = selectors.present_or_coming(meeting=found)
     form = AttendanceForm(
         request.POST if request.method == "POST" else None,
@@ -398,7 +398,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     actor, found = _managed(request, pk)
-    members = list(selectors.active_members(community=found.community)[:500])
+    members = list(selectors.active_members(community=found.community)[: selectors.MAX_CHOICES])
     page = selectors.meeting_page(actor=actor, meeting=found)
     initial: dict[str, object] = {}
     if page.minutes is not None:
