@@ -288,6 +288,18 @@ def table(out: dict[str, Any]) -> str:
                        d["p95_ms"] <= TARGET_DASHBOARD_P95_MS))  # fmt: skip
     elif mon:
         lines += ["", f"MONITORING: error {mon['error'][:200]}"]
+    mt_tables = res.get("meetings") or {}
+    if mt_tables and "error" not in mt_tables:
+        lines += ["", f"MEETING TABLES ({mt_tables['attendees']} attendees, {mt_tables['organisations']} organisations, "
+                  f"tables of {mt_tables['table_size']}; worst table's mix vs best of {mt_tables['random_splits']} random)"]  # fmt: skip
+        for r in mt_tables["runs"]:
+            lines.append(f"  seed {r['seed']}: {r['assign_ms']} ms, worst {r['worst_mix']} vs {r['best_random_worst_mix']}, "
+                         f"mean {r['mean_mix']} vs {r['best_random_mean_mix']}")  # fmt: skip
+        checks.append((f"meeting tables: every table >= best of 100 random splits, {mt_tables['assign_ms_max']} ms "
+                       "(target < 1000)", mt_tables["every_table_beats_best_random"]
+                       and mt_tables["assign_ms_max"] < 1000))  # fmt: skip
+    elif mt_tables:
+        lines += ["", f"MEETING TABLES: error {mt_tables['error'][:200]}"]
     lines += lighthouse_rows(res.get("lighthouse") or {}, checks)
     if out.get("skipped"):
         lines += ["", "SKIPPED (did not fit the time budget): " + ", ".join(out["skipped"])]

@@ -33,6 +33,7 @@ ALL = [
     "knowledge",
     "passport",
     "monitoring",
+    "meetings",
     "lighthouse",
 ]
 APPS = ["kring", "channels_chat", "asgi_hub", "ws_broadcast"]
@@ -299,6 +300,17 @@ def main() -> int:
         except Exception as exc:
             res["monitoring"] = {"error": repr(exc)}
         log(f"  {json.dumps(res['monitoring'])[:600]}")
+        save()
+
+    if "meetings" in only and time_left(10, "meetings"):
+        from bench import meetings_tables
+
+        log("meeting tables: 200 attendees from 30 organisations vs 100 random splits …")
+        try:
+            res["meetings"] = meetings_tables.run()
+        except Exception as exc:
+            res["meetings"] = {"error": repr(exc)}
+        log(f"  {json.dumps(res['meetings'])[:600]}")
         save()
 
     if "lighthouse" in only and time_left(150 + 40 * args.lighthouse_runs, "lighthouse"):

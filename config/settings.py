@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "digests",
     "passport",
     "monitoring",
+    "meetings",
     "api",
     "django.contrib.admin",
     "django.contrib.auth",

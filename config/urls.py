@@ -29,6 +29,7 @@ urlpatterns += [
     # The did:web issuer's DID document (did:web resolves did:web:<host> to this path).
     path(".well-known/did.json", passport_views.did_document, name="did_document"),
     path("monitor/", include("monitoring.urls")),
+    path("bijeenkomsten/", include("meetings.urls")),
     # --- knowledge_base (Wagtail): admin, documents, API and the page tree ---
     path("cms/", include("wagtail.admin.urls")),
     path("documenten/", include("wagtail.documents.urls")),

@@ -100,6 +100,7 @@ KRING_APPS = frozenset(
         "frontend",
         "digests",
         "monitoring",
+        "meetings",
         "passport",
         "api",
     }

@@ -9,6 +9,7 @@ from demo import accounts as accounts_demo
 from demo import api as api_demo
 from demo import forum as forum_demo
 from demo import knowledge_base as knowledge_base_demo
+from demo import meetings as meetings_demo
 from demo import mentoring as mentoring_demo
 from demo import monitoring as monitoring_demo
 from demo import passport as passport_demo
@@ -22,5 +23,6 @@ STEPS: list[tuple[str, Step]] = [
     ("Knowledge base", knowledge_base_demo.seed),
     ("Learning passport", passport_demo.seed),
     ("Monitoring", monitoring_demo.seed),
+    ("Meetings", meetings_demo.seed),
     ("API tokens", api_demo.seed),
 ]

@@ -29,6 +29,7 @@ APPS = [
     "digests",
     "passport",
     "monitoring",
+    "meetings",
     "api",
 ]
 EXTRA_SOURCES = {"frontend": ["config", "core"]}  # core is not an app: its strings live in frontend's catalogue

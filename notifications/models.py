@@ -32,6 +32,7 @@ class NotificationKind(models.TextChoices):
     CHECKIN = "checkin", _("Mentoring check-in due")
     ENDED = "ended", _("Mentoring pair ended")
     LESSON = "lesson", _("New lesson on a theme you follow")
+    MEETING_REMINDER = "meeting_reminder", _("Meetings: reminders, waiting list, cancellations")
 
 
 # The kinds about a conversation in a community (a community's level applies to them).

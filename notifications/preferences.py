@@ -44,6 +44,7 @@ DEFAULTS: dict[str, Channels] = {
     K.ENDED: Channels(True, True, False),
     # Asked for by following a theme in the knowledge base: in the app and in the mail batch.
     K.LESSON: Channels(True, True, False),
+    K.MEETING_REMINDER: Channels(True, True, False),
 }
 assert set(DEFAULTS) == set(K.values)
 

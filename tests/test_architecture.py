@@ -33,6 +33,7 @@ FLOORS = {
     "digests": 5,
     "passport": 5,
     "monitoring": 5,
+    "meetings": 5,
     "api": 5,
     "demo": 6,
 }

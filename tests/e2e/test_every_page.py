@@ -196,7 +196,24 @@ PAGES: dict[str, P] = {
     "monitoring:stories": P(lambda d: {"slug": d.community.slug}, ("member", "facilitator")),
     "monitoring:national": P(viewers=("admin",)),
     "monitoring:network_setting": P(),
+    # meetings (the demo's facilitated community has a meeting next week with tables, and minutes)
+    "meetings:mine": P(),
+    "meetings:community": P(lambda d: {"slug": d.community.slug}, ("member", "facilitator")),
+    "meetings:create": P(lambda d: {"slug": d.community.slug}, ("facilitator",)),
+    "meetings:meeting": P(lambda d: {"pk": _meeting(d).pk}, ("member", "facilitator")),
+    "meetings:edit": P(lambda d: {"pk": _meeting(d).pk}, ("facilitator",)),
+    "meetings:tables": P(lambda d: {"pk": _meeting(d).pk}, ("facilitator",)),
+    "meetings:attendance": P(lambda d: {"pk": _meeting(d).pk}, ("facilitator",)),
+    "meetings:minutes": P(lambda d: {"pk": _meeting(d).pk}, ("facilitator",)),
+    "meetings:from_message": P(lambda d: {"message_id": d.message.pk}),
 }
+
+
+def _meeting(d: Any) -> Any:
+    """The demo's coming meeting with tables in the page's community."""
+    from meetings.models import Meeting
+
+    return Meeting.objects.filter(community=d.community, seats__isnull=False).distinct().order_by("pk").first()
 
 
 def _award(d: Any) -> Any:
@@ -229,6 +246,16 @@ NOT_PAGES: dict[str, str] = {
     "monitoring:network_csv": "a CSV download (tests/monitoring/test_exports.py)",
     "monitoring:scan_action": "POST only: open or close a quick scan round",
     "monitoring:story_propose": "POST only: propose a story as a lesson",
+    "meetings:feed": "an iCalendar feed behind a secret (read by the ical peer in tests/meetings/test_calendar.py)",
+    "meetings:ics": "an iCalendar download (read by the ical peer in tests/meetings/test_calendar.py)",
+    "meetings:cancel": "POST only",
+    "meetings:rsvp": "POST only",
+    "meetings:agenda_add": "POST only (the meeting page's form target; errors show on the meeting page)",
+    "meetings:agenda_message": "POST only (the meeting page's form target; errors show on the meeting page)",
+    "meetings:agenda_remove": "POST only",
+    "meetings:table_move": "POST only",
+    "meetings:minutes_post": "POST only",
+    "meetings:minutes_lesson": "POST only",
     "api:schema": "the OpenAPI description (YAML/JSON), not a page",
     "api:swagger": "Swagger UI, third-party reference UI served from sidecar static files (linked from api:docs)",
     "api:redoc": "Redoc, third-party reference UI served from sidecar static files (linked from api:docs)",

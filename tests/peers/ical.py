@@ -2,7 +2,8 @@
 
 ``parse_ics(data)`` pipes an .ics file into ``parse.mjs`` and returns its JSON: ``method``,
 ``prodid``, ``version``, ``timezones`` and ``events`` (uid, sequence, summary, description,
-location, url, status, start, end as UTC ISO strings, timezone, organizer, attendees). Ask for the
+location, url, status, start, end as UTC ISO strings, timezone, organizer, attendees, rrule, alarms
+(action, trigger) and, for a repeating event, its occurrences as the parser expands them). Ask for the
 ``ical_peer`` fixture (``from tests.peers.ical import ical_peer  # noqa: F401``) to get the function,
 skipped with a clear message when the peer is not installed. Any feature that sends .ics files
 (mentoring sessions, meetings) can use it.

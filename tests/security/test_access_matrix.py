@@ -57,6 +57,7 @@ APPS = (
     "digests",
     "passport",
     "monitoring",
+    "meetings",
     "api",
 )
 ROLES = ("anonymous", "member", "non_member", "admin")
@@ -68,6 +69,7 @@ MARKERS = (
     "GEHEIM-REFLECTIE",
     "GEHEIM-CONCEPTLES",
     "GEHEIM-AANBEVELING",
+    "GEHEIM-BIJEENKOMST",
 )
 
 # --- the world -----------------------------------------------------------------------------
@@ -421,6 +423,27 @@ SPEC: dict[str, tuple[Params, str]] = {
     "monitoring:stories": (lambda w: {"slug": w.community.slug}, COMMUNITY),
     "monitoring:story_propose": (lambda w: {"slug": w.community.slug, "story_id": 1}, ACTION),
     "monitoring:network_setting": (lambda w: {}, LOGIN),
+    # Meetings: the private community's meeting for its members (and platform admins, who read every
+    # community); planning, tables, attendance and minutes for its facilitators; the feed by its secret.
+    "meetings:mine": (lambda w: {}, LOGIN),
+    "meetings:feed": (lambda w: {"token": "geen-geheim"}, PUBLIC),  # an unknown secret: 404 for everyone
+    "meetings:community": (lambda w: {"slug": w.community.slug}, COMMUNITY),
+    "meetings:create": (lambda w: {"slug": w.community.slug}, ADMIN_ONLY),
+    "meetings:from_message": (lambda w: {"message_id": w.message.pk}, COMMUNITY),
+    "meetings:meeting": (lambda w: {"pk": _meeting(w).pk}, COMMUNITY),
+    "meetings:ics": (lambda w: {"pk": _meeting(w).pk}, COMMUNITY),
+    "meetings:edit": (lambda w: {"pk": _meeting(w).pk}, ADMIN_ONLY),
+    "meetings:cancel": (lambda w: {"pk": _meeting(w).pk}, ACTION),
+    "meetings:rsvp": (lambda w: {"pk": _meeting(w).pk}, ACTION),
+    "meetings:agenda_add": (lambda w: {"pk": _meeting(w).pk}, ACTION),
+    "meetings:agenda_message": (lambda w: {"pk": _meeting(w).pk}, ACTION),
+    "meetings:agenda_remove": (lambda w: {"pk": _meeting(w).pk, "item_id": _meeting(w).agenda_items.get().pk}, ACTION),
+    "meetings:tables": (lambda w: {"pk": _meeting(w).pk}, ADMIN_ONLY),
+    "meetings:table_move": (lambda w: {"pk": _meeting(w).pk}, ACTION),
+    "meetings:attendance": (lambda w: {"pk": _meeting(w).pk}, ADMIN_ONLY),
+    "meetings:minutes": (lambda w: {"pk": _meeting(w).pk}, ADMIN_ONLY),
+    "meetings:minutes_post": (lambda w: {"pk": _meeting(w).pk}, ACTION),
+    "meetings:minutes_lesson": (lambda w: {"pk": _meeting(w).pk}, ACTION),
     "knowledge_base:proposals": (lambda w: {}, LOGIN),
     "knowledge_base:decide_proposal": (lambda w: {"proposal_id": 0}, ACTION),
     # The REST API through a session (tests/security/test_api_access.py walks it with tokens and scopes).
@@ -561,6 +584,25 @@ def _planned_session(w: World) -> Any:
     return found
 
 
+def _meeting(w: World) -> Any:
+    """A meeting of the private community with a secret title and agenda item (made once per world)."""
+    from meetings import services as meeting_services
+    from meetings.models import Meeting
+
+    found = Meeting.objects.filter(community=w.community).first()
+    if found is None:
+        start = timezone.now() + dt.timedelta(days=7)
+        found = meeting_services.create_meeting(
+            actor=w.owner,
+            community=w.community,
+            data=meeting_services.MeetingInput(
+                title="GEHEIM-BIJEENKOMST warmte", starts_at=start, ends_at=start + dt.timedelta(hours=2), place="Zaal"
+            ),
+        )
+        meeting_services.add_agenda_item(actor=w.users["member"], meeting=found, title="GEHEIM-BIJEENKOMST agenda")
+    return found
+
+
 def _membership(w: World) -> Any:
     return Membership.objects.get(community=w.community, user=w.users["member"])
 
@@ -598,7 +640,7 @@ def allowed(kind: str, role: str, response: Any) -> bool:
 
 def snapshot() -> dict[str, int]:
     counts = {}
-    for app in ("accounts", "forum", "mentoring", "knowledge_base", "wagtailcore", "passport"):
+    for app in ("accounts", "forum", "mentoring", "knowledge_base", "wagtailcore", "passport", "meetings"):
         for model in apps.get_app_config(app).get_models():
             counts[model._meta.label] = model.objects.count()
     return counts

@@ -36,6 +36,7 @@ KRING_APPS = (
     "digests_",
     "passport_",
     "monitoring_",
+    "meetings_",
     "api_",
 )
 CONTENTS = {

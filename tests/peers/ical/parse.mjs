@@ -9,7 +9,21 @@ for await (const chunk of process.stdin) input += chunk;
 
 try {
   const calendar = new ICAL.Component(ICAL.parse(input));
+  // The calendar's own VTIMEZONEs, as a calendar program uses them: a repeating event keeps its
+  // local time over a change to or from summer time.
+  for (const vtimezone of calendar.getAllSubcomponents("vtimezone")) {
+    ICAL.TimezoneService.register(new ICAL.Timezone(vtimezone));
+  }
   const text = (component, name) => component.getFirstPropertyValue(name)?.toString() ?? null;
+  const occurrences = (event) => {
+    if (!event.isRecurring()) return [];
+    const found = [];
+    const iterator = event.iterator();
+    for (let next = iterator.next(); next && found.length < 60; next = iterator.next()) {
+      found.push(next.toJSDate().toISOString());
+    }
+    return found;
+  };
   const events = calendar.getAllSubcomponents("vevent").map((vevent) => {
     const event = new ICAL.Event(vevent);
     return {
@@ -25,6 +39,13 @@ try {
       timezone: vevent.getFirstProperty("dtstart")?.getParameter("tzid") ?? null,
       organizer: text(vevent, "organizer"),
       attendees: vevent.getAllProperties("attendee").map((p) => p.getFirstValue().toString()),
+      rrule: text(vevent, "rrule"),
+      alarms: vevent.getAllSubcomponents("valarm").map((alarm) => ({
+        action: text(alarm, "action"),
+        trigger: text(alarm, "trigger"),
+      })),
+      // A repeating event's first occurrences (at most 60), as the parser expands its RRULE.
+      occurrences: occurrences(event),
     };
   });
   process.stdout.write(

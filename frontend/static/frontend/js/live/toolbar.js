@@ -68,6 +68,8 @@ export class Toolbar {
       hide: mod && !deleted,
       accept: caps.canAccept === "true" && !deleted && Number(article.dataset.seq) !== Number(caps.firstSeq),
       flag: this.view.viewerId > 0 && !own && !deleted,
+      // "Op de agenda zetten": to the meetings page that lists the community's coming meetings.
+      agenda: canPost && !deleted && Boolean(caps.agendaUrl),
       link: true,
     };
     for (const button of this.el.querySelectorAll("button[data-action]")) {
@@ -134,6 +136,9 @@ export class Toolbar {
           openDialog(this.flagDialog);
         }
         break;
+      case "agenda":
+        location.assign(fromMessageUrl(this.view.data.agendaUrl, article.dataset.messageId));
+        break;
       case "link":
         await this.copyLink(article);
         break;
@@ -194,4 +199,8 @@ export class Toolbar {
     closeDialog(this.deleteDialog);
     if (!this.live.send({ type: "delete", room: this.view.roomId, seq })) toast(t("offlineAction", "You are offline: try again when you are back."), { kind: "error" });
   }
+}
+
+function fromMessageUrl(template, id) {
+  return template.replace("/0/", `/${encodeURIComponent(id)}/`);
 }
