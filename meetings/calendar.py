@@ -7,27 +7,23 @@ STATUS:CANCELLED and a higher SEQUENCE, so calendars remove it. Times carry TZID
 with its VTIMEZONE; a repeating meeting carries its RRULE; a meeting not cancelled carries an
 alarm (VALARM) an hour before.
 
-The VTIMEZONE is written by hand with the EU's yearly rules (last Sunday of March and of October,
-in force since 1996), as Outlook and Google write theirs: ``icalendar``'s generated one lists every
-transition in one RDATE property, and ical.js (tests/peers/ical) reads only the first value of an
-RDATE, so it put every summer meeting an hour off. A rule-based zone is read alike everywhere.
+The VTIMEZONE is rule-based (core/ical.py says why).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import icalendar
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.ical import TIMEZONE, amsterdam_vtimezone
 from core.mail import absolute_url, site_hostname
 from meetings.models import Meeting, Recurrence
 
-TIMEZONE = ZoneInfo("Europe/Amsterdam")
 MIMETYPE = "text/calendar; charset=utf-8"
 ALARM_BEFORE = timedelta(hours=1)
 RRULES: dict[str, dict[str, str | int]] = {
@@ -42,21 +38,7 @@ def uid_of(meeting: Meeting) -> str:
 
 
 def vtimezone() -> icalendar.Timezone:
-    """Europe/Amsterdam with the EU's yearly rules (see the module's docstring)."""
-    zone = icalendar.Timezone()
-    zone.add("tzid", "Europe/Amsterdam")
-    zone.add("x-lic-location", "Europe/Amsterdam")
-    for part, name, start, before, after, month in (
-        (icalendar.TimezoneDaylight(), "CEST", datetime(1996, 3, 31, 2, 0), 1, 2, 3),
-        (icalendar.TimezoneStandard(), "CET", datetime(1996, 10, 27, 3, 0), 2, 1, 10),
-    ):
-        part.add("tzname", name)
-        part.add("dtstart", start)
-        part.add("tzoffsetfrom", timedelta(hours=before))
-        part.add("tzoffsetto", timedelta(hours=after))
-        part.add("rrule", {"FREQ": "YEARLY", "BYMONTH": month, "BYDAY": "-1SU"})
-        zone.add_component(part)
-    return zone
+    return amsterdam_vtimezone()
 
 
 def _calendar(name: str) -> icalendar.Calendar:

@@ -7,17 +7,16 @@ programs replace the earlier version (METHOD:REQUEST) or remove it (METHOD:CANCE
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.ical import TIMEZONE, amsterdam_vtimezone
 from core.mail import absolute_url, site_hostname
 from mentoring.models import Session, SessionState
 
-TIMEZONE = ZoneInfo("Europe/Amsterdam")
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
 MIMETYPE = "text/calendar; charset=utf-8"
@@ -68,6 +67,7 @@ def session_ics(session: Session, *, method: str | None = None) -> bytes:
                 f"mailto:{person.email}",
                 parameters={"CN": person.display_name, "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"},
             )
+    # A rule-based zone (core/ical.py): icalendar's generated one put summer sessions an hour off.
+    calendar.add_component(amsterdam_vtimezone())
     calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -145,3 +145,20 @@ def test_a_planned_session_becomes_held_after_it_took_place(active_pair: Relatio
     services.mark_session_held(actor=rel.person_b, session=session, shared_notes="Goed gesprek.")
     session.refresh_from_db()
     assert session.state == SessionState.HELD
+
+
+@pytest.mark.parametrize("day", [dt.date(2027, 1, 12), dt.date(2027, 7, 6)])
+def test_a_session_in_winter_and_in_summer_keeps_its_hour_in_an_independent_parser(
+    active_pair: Relationship, ical_peer: Any, day: dt.date
+) -> None:
+    """Before: the zone ``icalendar`` generated listed every change of summer time in one RDATE, and
+    ical.js reads only its first value, so a summer session came out an hour off."""
+    from mentoring.calendar import TIMEZONE, session_ics
+
+    starts = dt.datetime.combine(day, dt.time(10, 0), tzinfo=TIMEZONE)
+    session = services.plan_session(
+        actor=active_pair.person_a, relationship=active_pair, starts_at=starts, mode="online",
+        video_url="https://meet.example.test/a", duration_minutes=60,
+    )  # fmt: skip
+    (event,) = ical_peer(session_ics(session))["events"]
+    assert event["start"] == starts.astimezone(dt.UTC).isoformat().replace("+00:00", ".000Z")
