@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Q
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.urls import reverse
 from accounts.models import User
 from forum.models import Message, Topic
 from knowledge_base.models import LessonPage
+from meetings.models import Attendance, MeetingState
 from mentoring.models import Closing, Goal, Relationship, Session, SessionState, Status
 
 # A session is counted as one hour: today's sessions have a date, not a length.
@@ -142,9 +144,10 @@ def pair_members(relationship_id: int) -> tuple[int | None, int | None]:
 
 @dataclass(frozen=True)
 class Contribution:
-    kind: str  # "answer" or "lesson"
+    kind: str  # "answer", "lesson" or "meeting"
     title: str
     url: str
+    when: datetime | None = None
 
 
 CONTRIBUTIONS_SHOWN = 20
@@ -186,6 +189,28 @@ def lessons(member_id: int) -> list[Contribution]:
         .order_by("-first_published_at")[:CONTRIBUTIONS_SHOWN]
     )
     return [Contribution("lesson", page.title, page.url or "") for page in pages]
+
+
+def meetings_attended(member_id: int) -> list[Contribution]:
+    """Meetings of open communities the member was recorded at (a closed community's meeting
+    could tell a public passport's reader what that community does)."""
+    rows = (
+        Attendance.objects.filter(
+            user_id=member_id,
+            meeting__state=MeetingState.SCHEDULED,
+            meeting__community__visibility="open",
+            meeting__community__is_system=False,
+        )
+        .select_related("meeting")
+        .only("meeting__id", "meeting__title", "meeting__starts_at")
+        .order_by("-meeting__starts_at")[:CONTRIBUTIONS_SHOWN]
+    )
+    return [
+        Contribution(
+            "meeting", row.meeting.title, reverse("meetings:meeting", args=[row.meeting.pk]), row.meeting.starts_at
+        )
+        for row in rows
+    ]
 
 
 def shared_pair_or_topic(member_id: int, other_id: int) -> bool:

@@ -34,6 +34,7 @@ class Passport:
     mentoring: evidence.MentoringRecord | None
     answers: list[evidence.Contribution] | None
     lessons: list[evidence.Contribution] | None
+    meetings: list[evidence.Contribution] | None
     endorsements: list[EndorsedSkill] | None
     awards: list[Award]
 
@@ -75,6 +76,7 @@ def passport(member: User, *, full: bool) -> Passport:
         mentoring=evidence.mentoring_of(member.pk) if show["mentoring"] else None,
         answers=evidence.accepted_answers(member.pk) if show["contributions"] else None,
         lessons=evidence.lessons(member.pk) if show["contributions"] else None,
+        meetings=evidence.meetings_attended(member.pk) if show["contributions"] else None,
         endorsements=_endorsements(member) if show["endorsements"] else None,
         awards=list(awards[:100]),
     )
@@ -110,6 +112,10 @@ def export_record(member: User) -> dict[str, Any]:
         },
         "accepted_answers": [{"title": c.title, "url": c.url} for c in view.answers or []],
         "lessons": [{"title": c.title, "url": c.url} for c in view.lessons or []],
+        "meetings_attended": [
+            {"title": c.title, "url": c.url, "starts_at": c.when.isoformat() if c.when else None}
+            for c in view.meetings or []
+        ],
         "endorsements": [{"skill": e.name, "count": e.count, "comments": e.comments} for e in view.endorsements or []],
         "credentials": [award.credential for award in view.awards if award.credential],
     }

@@ -158,3 +158,41 @@ def test_pages_render_for_their_people(achievement, member, facilitator, django_
     assert owner.get("/paspoort/prestaties/nieuw/").status_code == 403
     bad = manager.post(f"/paspoort/prestaties/{achievement.uuid}/beheer/", {"email": "niemand@example.org"})
     assert bad.status_code == 400
+
+
+def test_meetings_the_member_attended_are_in_the_passport_only_from_open_communities(member, facilitator, community):
+    """Issue 21: attendance feeds the passport. A closed community's meeting stays out: a public
+    passport would tell its readers what that community does."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from forum.models import Community, Membership, MembershipState, Role, Visibility
+    from meetings import services as meeting_services
+    from meetings.models import Meeting
+
+    closed = Community.objects.create(
+        name="Besloten kring", slug="besloten", kind="kenniskring", visibility=Visibility.INVITE_ONLY
+    )
+    held = timezone.now() - dt.timedelta(days=3)
+    meetings = {}
+    for key, where in (("open", community), ("closed", closed)):
+        Membership.objects.get_or_create(
+            community=where, user=facilitator, defaults={"role": Role.FACILITATOR, "state": MembershipState.ACTIVE}
+        )
+        Membership.objects.create(community=where, user=member, role=Role.MEMBER, state=MembershipState.ACTIVE)
+        meetings[key] = Meeting.objects.create(
+            community=where,
+            title=f"Kringdag {key}",
+            starts_at=held,
+            ends_at=held + dt.timedelta(hours=2),
+            place="Delft",
+        )
+        meeting_services.record_attendance(actor=facilitator, meeting=meetings[key], present=[member.pk])
+    own = selectors.passport(member, full=True)
+    assert [m.title for m in own.meetings or []] == ["Kringdag open"]
+    assert selectors.passport(member, full=False).meetings is None  # contributions are private by default
+    exported = selectors.export_record(member)["meetings_attended"]
+    assert [m["title"] for m in exported] == ["Kringdag open"]
+    page = login(member).get("/paspoort/").content.decode()
+    assert "Kringdag open" in page and "Kringdag closed" not in page
