@@ -98,7 +98,8 @@ def test_two_members_pair_up_agree_meet_and_the_coordinator_sees_them(open_page:
     sanne_tab.check()
     page.locator("main a", has_text="gesprek").first.click()
     sanne_tab.check()
-    henk_page = henk_tab.visit(page.url.replace(sanne_tab.base_url, ""))
+    topic_path = page.url.replace(sanne_tab.base_url, "")
+    henk_page = henk_tab.visit(topic_path)
     page.locator("[data-live-topic][data-connected]").wait_for()
     henk_page.locator("[data-live-topic][data-connected]").wait_for()
     page.get_by_label("Je bericht").fill("Fijn dat we gaan beginnen! Dinsdag om tien uur?")
@@ -159,6 +160,32 @@ def test_two_members_pair_up_agree_meet_and_the_coordinator_sees_them(open_page:
     coordinator_tab.check()
     assert "Kennisgemaakt en onze leervragen naast elkaar gelegd." in page.locator("main").inner_text()
     assert "We stelden elkaar echte vragen uit ons werk." not in page.locator("main").inner_text()
+
+    # Both close the pair with what they taught and learned and the closing survey; when both have
+    # closed, the pair has ended and its room can be read but no longer written in.
+    for tab, taught, learned in (
+        (sanne_tab, "Hoe ik data-analyse aanpak.", "Een klantgesprek voorbereiden."),
+        (henk_tab, "Een klantgesprek voorbereiden.", "Hoe je met data een vraag scherp krijgt."),
+    ):
+        page = tab.visit(rel.get_absolute_url())
+        page.get_by_role("link", name="Ons koppel afsluiten").click()
+        tab.check()
+        page.get_by_role("button", name="Opslaan").click()  # nothing filled in: field errors, nothing lost
+        assert page.locator(".field-error, .errorlist").first.is_visible()
+        tab.check()
+        page.get_by_label("Wat heb je de ander geleerd?").fill(taught)
+        page.get_by_label("Wat heb je geleerd?", exact=True).fill(learned)
+        page.get_by_label("5 – Heel tevreden").check()
+        page.get_by_label("Allemaal").check()
+        page.get_by_label("Ja", exact=True).check()
+        page.get_by_role("button", name="Opslaan").click()
+        tab.check()
+    rel.refresh_from_db()
+    assert rel.status == "completed", rel.status
+    page = sanne_tab.visit(topic_path)
+    sanne_tab.check()
+    assert "Fijn dat we gaan beginnen!" in page.locator("main").inner_text()
+    assert page.get_by_label("Je bericht").count() == 0  # archived: read, not written in
 
 
 def test_a_coordinator_reviews_a_round_with_a_locked_and_a_forbidden_pair(
