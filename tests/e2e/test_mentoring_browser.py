@@ -230,3 +230,45 @@ def test_a_coordinator_reviews_a_round_with_a_locked_and_a_forbidden_pair(
     made = {(r.person_a_id, r.person_b_id) for r in Relationship.objects.all()}
     assert (first.person_a_id, first.person_b_id) in made
     assert (second.person_a_id, second.person_b_id) not in made
+
+
+def test_a_new_member_sets_up_a_profile_in_four_steps_with_the_keyboard(
+    open_page: Any, mentee_mentor: Any, make_user: Any
+) -> None:
+    """The guided profile: time, what I offer, what I want to learn (skills from a combobox, chosen
+    by typing and Enter), preferences; then suggestions, with the counterpart among them."""
+    from accounts.models import Language
+
+    mentee_mentor("Henk Bakker", years=28, offers=("Klantgesprekken voeren",), wants=("Data-analyse",))
+    newcomer = make_user(name="Noor Nieuw", email="noor@example.test")
+    newcomer.profile.languages.set(Language.objects.filter(code="nl"))
+    tab = open_page()
+    tab.log_in("noor@example.test", PASSWORD)
+    page = tab.visit("/mentoring/profiel/")
+    assert page.get_by_role("heading", name="Stap 1 van 4: Tijd en afspreken").is_visible()
+    page.get_by_label("Jaren werkervaring").fill("2")
+    page.get_by_label("Beschikbare uren per maand").fill("4")
+    page.get_by_role("button", name="Opslaan en verder").click()
+    tab.check()
+
+    for step, typed, skill in (
+        ("Stap 2 van 4", "data-an", "Data-analyse"),
+        ("Stap 3 van 4", "klantgespr", "Klantgesprekken voeren"),
+    ):
+        assert page.get_by_role("heading", name=step).first.is_visible()
+        combobox = page.get_by_role("combobox", name="Vaardigheid toevoegen")
+        combobox.fill(typed)
+        combobox.press("ArrowDown")
+        combobox.press("Enter")
+        page.locator("[data-skill-rows]").get_by_text(skill, exact=True).wait_for()
+        tab.check()
+        page.get_by_role("button", name="Opslaan en verder").click()
+        tab.check()
+
+    assert page.get_by_role("heading", name="Stap 4 van 4: Voorkeuren").is_visible()
+    page.get_by_role("button", name="Opslaan en mijn matches bekijken").click()
+    tab.check()
+    assert "Henk Bakker" in page.locator("main").inner_text()
+    profile = newcomer.mentoring_profile
+    assert sorted(profile.offers.values_list("skill__name", flat=True)) == ["Data-analyse"]
+    assert sorted(profile.wants.values_list("skill__name", flat=True)) == ["Klantgesprekken voeren"]
