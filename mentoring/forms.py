@@ -362,7 +362,7 @@ MAX_CSV_ROWS = 500
 EMAIL_HEADERS = {"email", "e-mail", "emailadres", "e-mailadres", "e-mail address", "email address", "mail"}
 
 
-class InviteCsvForm(forms.Form):
+class InviteCsvForm(TextRuleMixin, forms.Form):
     """A CSV file with an e-mail address per row and optionally a name (a header row may name them).
 
     Commas, semicolons (Dutch spreadsheets) and tabs all work. What is not a readable CSV file is a
@@ -421,7 +421,7 @@ class InviteCsvForm(forms.Form):
         return rows
 
 
-class InviteSendForm(forms.Form):
+class InviteSendForm(TextRuleMixin, forms.Form):
     """The preview's valid rows (``email`` and ``name``, repeated, in hidden fields), sent back
     to invite them; the selector checks them again, as the preview did."""
 
