@@ -148,6 +148,7 @@ class Contribution:
     title: str
     url: str
     when: datetime | None = None
+    where: str = ""  # the community, for a meeting
 
 
 CONTRIBUTIONS_SHOWN = 20
@@ -193,7 +194,8 @@ def lessons(member_id: int) -> list[Contribution]:
 
 def meetings_attended(member_id: int) -> list[Contribution]:
     """Meetings of open communities the member was recorded at (a closed community's meeting
-    could tell a public passport's reader what that community does)."""
+    could tell a public passport's reader what that community does), with the community's name:
+    many communities call their first meeting alike."""
     rows = (
         Attendance.objects.filter(
             user_id=member_id,
@@ -201,13 +203,17 @@ def meetings_attended(member_id: int) -> list[Contribution]:
             meeting__community__visibility="open",
             meeting__community__is_system=False,
         )
-        .select_related("meeting")
-        .only("meeting__id", "meeting__title", "meeting__starts_at")
+        .select_related("meeting__community")
+        .only("meeting__id", "meeting__title", "meeting__starts_at", "meeting__community__name")
         .order_by("-meeting__starts_at")[:CONTRIBUTIONS_SHOWN]
     )
     return [
         Contribution(
-            "meeting", row.meeting.title, reverse("meetings:meeting", args=[row.meeting.pk]), row.meeting.starts_at
+            "meeting",
+            row.meeting.title,
+            reverse("meetings:meeting", args=[row.meeting.pk]),
+            row.meeting.starts_at,
+            row.meeting.community.name,
         )
         for row in rows
     ]

@@ -113,7 +113,7 @@ def export_record(member: User) -> dict[str, Any]:
         "accepted_answers": [{"title": c.title, "url": c.url} for c in view.answers or []],
         "lessons": [{"title": c.title, "url": c.url} for c in view.lessons or []],
         "meetings_attended": [
-            {"title": c.title, "url": c.url, "starts_at": c.when.isoformat() if c.when else None}
+            {"title": c.title, "community": c.where, "url": c.url, "starts_at": c.when.isoformat() if c.when else None}
             for c in view.meetings or []
         ],
         "endorsements": [{"skill": e.name, "count": e.count, "comments": e.comments} for e in view.endorsements or []],
