@@ -339,6 +339,9 @@ def test_keyboard_path_shortcuts_and_live_topic_state(open_page, make_user) -> N
     member.check()
     page.keyboard.press("Escape")
     dialog.wait_for(state="hidden")  # closing returns focus to where it was; then move on
+    # The shortcuts ignore keys while a dialog is open: wait until the attribute is gone too, not only
+    # until it is hidden (CI once pressed "k" in between and the key was ignored).
+    page.locator("dialog[open]").wait_for(state="detached")
     assert page.locator('section.messages > article[tabindex="0"]').count() == 1
     page.keyboard.press("k")
     seq = str(sent.get_attribute("data-seq"))
