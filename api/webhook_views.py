@@ -31,7 +31,9 @@ def _render(
     for owner in owners:
         for hook in owner.webhooks:
             hook.event_labels = [labels.get(e, e) for e in hook.events]  # type: ignore[attr-defined]
-    context = {"form": form, "owners": owners, **extra}
+    # Only owners that have webhooks get a section: a facilitator of thirty communities would
+    # otherwise scroll past thirty "no webhooks yet".
+    context = {"form": form, "owners": owners, "has_webhooks": any(o.webhooks for o in owners), **extra}
     return render(request, "api/webhooks.html", context, status=400 if form.errors else 200)
 
 
