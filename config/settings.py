@@ -197,6 +197,11 @@ else:
     # A hub receives every event of its rooms on one channel: give it room to queue.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 10_000}}}
 
+# Template fragments that depend only on the language (dialogs, toolbars, the strings the scripts
+# read): rendered once per process and language with {% cache … using="fragments" %}. In memory, not
+# in Redis: a fetch must cost less than rendering, and a new deployment starts new processes.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kring-fragments"}
+
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

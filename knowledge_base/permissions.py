@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from wagtail.models import GroupPagePermission
 
+from core.compiled import CompiledQuery
 from forum import permissions as forum_permissions
 from forum.models import Topic
 from knowledge_base.models import LessonIndexPage, LessonProposal
@@ -19,14 +20,22 @@ def is_editor(*, actor: Any) -> bool:
         return False
     if user.is_superuser:
         return LessonIndexPage.objects.exists()
+    return bool(_EDITOR.rows(member=user.pk))
+
+
+def _editor_query(member: int) -> QuerySet[Any, Any]:
     # Wagtail's rule (a group of the user may add pages at the index or above it), asked in one
-    # query instead of three: the topic page asks it of every reader who does not facilitate.
+    # query instead of three.
     index_below = LessonIndexPage.objects.filter(path__startswith=OuterRef("page__path"))
     return (
-        GroupPagePermission.objects.filter(group__user=user, permission__codename="add_page")
+        GroupPagePermission.objects.filter(group__user=member, permission__codename="add_page")
         .filter(Exists(index_below))
-        .exists()
+        .values_list("pk")[:1]
     )
+
+
+# The topic page asks it of every reader who does not facilitate: compiled once.
+_EDITOR = CompiledQuery(_editor_query, "member")
 
 
 def can_promote(*, actor: Any, topic: Topic) -> bool:

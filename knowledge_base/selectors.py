@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from accounts.models import Region, Sector
+from core.compiled import CompiledQuery
 from forum.models import Membership, MembershipState, Role
 from knowledge_base.models import (
     CommunityKindChoice,
@@ -448,10 +449,19 @@ class TopicLessonStatus:
     url: str
 
 
+def _topic_lesson_query(topic: int) -> QuerySet[Any, Any]:
+    return LessonPage.objects.filter(origin_topic=topic).order_by("pk").values_list("pk")[:1]
+
+
+# Every topic page asks; nearly every answer is "none": compiled once, and the page only when there is one.
+_TOPIC_LESSON = CompiledQuery(_topic_lesson_query, "topic")
+
+
 def lesson_status_for_topic(*, topic: Any) -> TopicLessonStatus | None:
-    lesson = LessonPage.objects.filter(origin_topic=topic).order_by("pk").first()
-    if lesson is None:
+    found = _TOPIC_LESSON.rows(topic=topic.pk)
+    if not found:
         return None
+    lesson = LessonPage.objects.get(pk=found[0][0])
     if lesson.live and lesson.url:
         return TopicLessonStatus(state="published", title=lesson.title, url=lesson.url)
     return TopicLessonStatus(state="drafting", title=lesson.get_latest_revision_as_object().title, url="")

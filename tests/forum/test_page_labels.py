@@ -197,3 +197,17 @@ def test_search_page_counts_and_shows_each_result_as_a_card(client, make_communi
     html = client.get("/gemeenschappen/zoeken/?q=warmtepompen", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "2 resultaten voor “warmtepompen”" in html
     assert html.count('class="card search-result"') == 2
+
+
+def test_topic_page_fragments_rendered_once_keep_each_language(client, make_community, owner) -> None:  # type: ignore[no-untyped-def]
+    """The toolbar and dialogs are rendered once per process and language (``fragments`` cache):
+    the second language must not get the first one's words."""
+    topic = services.create_topic(actor=owner, room=make_community().rooms.get(), title="Talen", body="hallo")
+    client.force_login(owner)
+    for language, copy_link, shortcuts in [
+        ("nl", "Link kopiëren", "Sneltoetsen"),
+        ("en", "Copy link", "Keyboard shortcuts"),
+        ("nl", "Link kopiëren", "Sneltoetsen"),
+    ]:
+        html = client.get(topic.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f'aria-label="{copy_link}"' in html and f">{shortcuts}</h2>" in html, language
