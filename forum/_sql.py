@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
+from accounts.models import Organisation, Profile
 from forum.models import Community, Membership, Room, Topic
 
 M = TypeVar("M", bound=models.Model)
@@ -142,6 +143,24 @@ def topics_in_locked_rooms(
         if membership_id is not None and membership_id not in memberships_by_id:
             (memberships_by_id[membership_id],) = instances(Membership, membership_names, [row[c_end:]])
     return list(topics_by_id.values()), list(memberships_by_id.values())
+
+
+def author_cards(user_ids: Collection[int]) -> list[tuple[int, str | None, str | None]]:
+    """(user id, organisation name, avatar path) of these members' profiles, for the live
+    message's author line."""
+    if not user_ids:
+        return []
+    profiles, organisations = table(Profile), table(Organisation)
+    return [
+        (uid, org, avatar)
+        for uid, org, avatar in rows(
+            f"SELECT {profiles}.{column(Profile, 'user')}, {organisations}.{column(Organisation, 'name')},"  # noqa: S608
+            f" {profiles}.{column(Profile, 'avatar')} FROM {profiles} LEFT JOIN {organisations}"
+            f" ON {organisations}.{column(Organisation, 'id')} = {profiles}.{column(Profile, 'organisation')}"
+            f" WHERE {profiles}.{column(Profile, 'user')} IN ({placeholders(user_ids)})",
+            list(user_ids),
+        )
+    ]
 
 
 def select(model: type[M], where: str, params: Sequence[Any]) -> list[M]:

@@ -12,8 +12,7 @@ from accounts.models import User
 from forum import _sql as sql
 from forum import permissions
 from forum.models import Message, Topic
-from notifications import selectors as notification_selectors
-from notifications.models import Notification, NotificationKind
+from notifications.models import Notification, NotificationKind, TopicWatch, WatchState
 from notifications.services import Pending, mark_read, notify_batch
 
 
@@ -67,9 +66,9 @@ PARTICIPANTS_NOTIFIED = 50
 def notify_participants(topics: dict[int, Topic], by_topic: dict[int, list[Written]]) -> set[int]:
     """Tell earlier participants and followers about replies: one unread notification per topic and person.
 
-    For the whole batch, whatever the number of topics: one query for the participants and
-    who already has an unread reply notification, one for the followers, then the
-    notifications app's (preferences, one insert). Mentioned people got a mention instead.
+    For the whole batch, whatever the number of topics: one query for the participants, the
+    followers and who of them already has an unread reply notification, then the notifications
+    app's (preferences, one insert). Mentioned people got a mention instead.
     The author of a message replied to (reply/quote) is told of that reply whatever they have
     unread: it answers them. A member who muted the topic is told nothing (the preferences).
     Returns who was told.
@@ -78,13 +77,11 @@ def notify_participants(topics: dict[int, Topic], by_topic: dict[int, list[Writt
     authors = {tid: [w.message.author_id for w in ws] for tid, ws in by_topic.items()}
     participants: dict[int, set[int]] = {tid: set() for tid in by_topic}
     waiting: set[tuple[int, int]] = set()  # (topic, member) with an unread reply notification
-    for tid, uid, participated, has_unread in _participants_and_waiting(by_topic, authors, new_ids):
-        if participated and len(participants[tid]) < PARTICIPANTS_NOTIFIED:
+    for tid, uid, role, has_unread in _participants_and_waiting(by_topic, authors, new_ids):
+        if role == _FOLLOWER or (role == _TOOK_PART and len(participants[tid]) < PARTICIPANTS_NOTIFIED):
             participants[tid].add(uid)
         if has_unread:
             waiting.add((tid, uid))
-    for tid, followers in notification_selectors.topic_followers(topic_ids=list(by_topic)).items():
-        participants[tid] |= followers
     replies = any(w.replied_to is not None for ws in by_topic.values() for w in ws)
     if not replies and not any(people or len(set(authors[tid])) > 1 for tid, people in participants.items()):
         return set()  # nobody to tell: every topic has only this batch's one author so far
@@ -131,30 +128,46 @@ def notify_direct(topics: dict[int, Topic], by_topic: dict[int, list[Written]]) 
     return notify_batch(fresh, announce=False)
 
 
+# What a row of ``_participants_and_waiting`` says of its member: ordered so that, per member, the
+# strongest reason to be told comes first.
+_BATCH_AUTHOR, _TOOK_PART, _FOLLOWER = 0, 1, 2
+
+
 def _participants_and_waiting(
     by_topic: dict[int, list[Written]], authors: dict[int, list[int | None]], new_ids: list[int]
-) -> list[tuple[int, int, bool, bool]]:
-    """(topic, member, took part before, has an unread reply notification there), for the earlier
-    participants of each topic and this batch's authors in it, in topic and member order.
+) -> list[tuple[int, int, int, bool]]:
+    """(topic, member, role, has an unread reply notification there) for the earlier participants
+    of each topic (role ``_TOOK_PART``), its followers (``_FOLLOWER``) and this batch's authors in it
+    (``_BATCH_AUTHOR``), in topic and member order.
 
     One statement in plain SQL (see ``forum._sql``): it runs for nearly every post.
     """
-    m, n = sql.column, sql.column
+    m, n, w = sql.column, sql.column, sql.column
     topic_ids = list(by_topic)
     batch_authors = sorted({(tid, uid) for tid, uids in authors.items() for uid in uids if uid is not None})
-    extra = " ".join("UNION ALL SELECT %s, %s, 0" for _pair in batch_authors)
+    extra = " ".join(f"UNION ALL SELECT %s, %s, {_BATCH_AUTHOR}" for _pair in batch_authors)
     statement = (
-        f"SELECT p.t, p.u, p.took_part, EXISTS (SELECT 1 FROM {sql.table(Notification)} AS n"  # noqa: S608
+        f"SELECT p.t, p.u, p.role, EXISTS (SELECT 1 FROM {sql.table(Notification)} AS n"  # noqa: S608
         f" WHERE n.{n(Notification, 'user')} = p.u AND n.{n(Notification, 'topic_id')} = p.t"
         f" AND n.{n(Notification, 'kind')} = %s AND n.{n(Notification, 'read_at')} IS NULL)"
-        f" FROM (SELECT DISTINCT {m(Message, 'topic')} AS t, {m(Message, 'author')} AS u, 1 AS took_part"
+        f" FROM (SELECT DISTINCT {m(Message, 'topic')} AS t, {m(Message, 'author')} AS u, {_TOOK_PART} AS role"
         f" FROM {sql.table(Message)} WHERE {m(Message, 'topic')} IN ({sql.placeholders(topic_ids)})"
         f" AND {m(Message, 'deleted_at')} IS NULL AND {m(Message, 'author')} IS NOT NULL"
-        f" AND {m(Message, 'id')} NOT IN ({sql.placeholders(new_ids)}) {extra}) AS p"
-        " ORDER BY p.t, p.u, p.took_part DESC"
+        f" AND {m(Message, 'id')} NOT IN ({sql.placeholders(new_ids)})"
+        f" UNION ALL SELECT {w(TopicWatch, 'topic_id')}, {w(TopicWatch, 'user')}, {_FOLLOWER}"
+        f" FROM {sql.table(TopicWatch)} WHERE {w(TopicWatch, 'topic_id')} IN ({sql.placeholders(topic_ids)})"
+        f" AND {w(TopicWatch, 'state')} = %s {extra}) AS p"
+        " ORDER BY p.t, p.u, p.role DESC"
     )
-    params = [NotificationKind.REPLY.value, *topic_ids, *new_ids, *(v for pair in batch_authors for v in pair)]
-    return [(t, u, bool(took_part), bool(has_unread)) for t, u, took_part, has_unread in sql.rows(statement, params)]
+    params = [
+        NotificationKind.REPLY.value,
+        *topic_ids,
+        *new_ids,
+        *topic_ids,
+        WatchState.FOLLOW.value,
+        *(v for pair in batch_authors for v in pair),
+    ]
+    return [(t, u, int(role), bool(has_unread)) for t, u, role, has_unread in sql.rows(statement, params)]
 
 
 def mark_notifications_read(*, actor: Actor | User, ids: Iterable[int] | None = None) -> int:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.actor import Actor, as_actor
-from accounts.models import Profile, User, display_name_of
+from accounts.models import User, display_name_of
 from core.limits import MAX_MESSAGE_BODY
 from core.text import text_problem
 from forum import _sql as sql
@@ -535,12 +535,7 @@ class PostBatch:
     def announce(self) -> None:
         """After commit: one layer event per room (each message's article rendered once), one per notified member."""
         authors = {p.actor.pk for p in self.accepted if p.actor.pk is not None}
-        profiles = {
-            uid: (org or "", avatar or "")
-            for uid, org, avatar in Profile.objects.filter(user_id__in=authors).values_list(
-                "user_id", "organisation__name", "avatar"
-            )
-        }
+        profiles = {uid: (org or "", avatar or "") for uid, org, avatar in sql.author_cards(authors)}
         frames: dict[int, list[dict[str, Any]]] = {}
         for post in self.accepted:
             message = post.message

@@ -14,7 +14,6 @@ from notifications.selectors.preferences import (
     community_levels,
     kind_rows,
     preferences_of,
-    topic_followers,
     topic_watch,
 )
 
@@ -39,7 +38,6 @@ __all__ = [
     "notification_ids_in_group",
     "notification_list",
     "preferences_of",
-    "topic_followers",
     "topic_watch",
     "unread_count",
 ]

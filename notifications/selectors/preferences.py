@@ -10,7 +10,6 @@ from notifications.models import (
     NotificationKind,
     Preferences,
     TopicWatch,
-    WatchState,
 )
 from notifications.preferences import DEFAULTS, Channels
 
@@ -46,15 +45,3 @@ def community_levels(*, user_id: int, community_ids: Iterable[int]) -> dict[int,
 
 def topic_watch(*, user_id: int, topic_id: int) -> str | None:
     return TopicWatch.objects.filter(user_id=user_id, topic_id=topic_id).values_list("state", flat=True).first()
-
-
-def topic_followers(*, topic_ids: Iterable[int]) -> dict[int, set[int]]:
-    """Who follows each topic (reply notifications without taking part): one query."""
-    result: dict[int, set[int]] = {}
-    ids = list(topic_ids)
-    if ids:
-        for tid, uid in TopicWatch.objects.filter(topic_id__in=ids, state=WatchState.FOLLOW).values_list(
-            "topic_id", "user_id"
-        ):
-            result.setdefault(tid, set()).add(uid)
-    return result

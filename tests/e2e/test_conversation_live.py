@@ -548,3 +548,23 @@ def test_toolbar_pin_accept_hide_flag_delete_and_copy_link_live(open_page, make_
     expect(box).to_have_attribute("placeholder", "Een bericht schrijven")
     one.check()
     two.check()
+
+
+def test_connection_status_shows_over_the_list_without_moving_the_messages(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    """ "Verbinden…" appears at every page load and on every dropped connection: in the flow it pushed
+    the messages down and back (Lighthouse: 0.21 cumulative layout shift on the topic page)."""
+    sanne = make_user(name="Sanne de Vries")
+    topic = in_thread(lambda: community_with(sanne))
+    page = connected(open_page(), sanne, topic.get_absolute_url())
+    article = page.locator("section.messages > article.message[data-seq]").last
+    before = article.bounding_box()
+    page.evaluate(
+        """() => { const s = document.getElementById("live-status");
+                   s.dataset.state = "reconnecting"; s.textContent = "Verbinding verbroken. Opnieuw verbinden…"; }"""
+    )
+    status = page.locator("#live-status").bounding_box()
+    after = article.bounding_box()
+    assert before is not None and after is not None and status is not None and status["height"] > 0
+    assert after["y"] == before["y"] and after["height"] == before["height"]
+    header = page.locator(".conversation-header").bounding_box()
+    assert header is not None and status["y"] >= header["y"] + header["height"]  # below the title, over the list

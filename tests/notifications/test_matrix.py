@@ -122,3 +122,19 @@ def test_levels_follow_and_mute_in_the_forum(make_community: Any, make_user: Any
     assert CommunitySetting.objects.get(user=henk).level == CommunityLevel.NOTHING
     services.set_topic_watch(actor=sanne, topic_id=topic.pk, state=None)
     assert not TopicWatch.objects.filter(user=sanne).exists()
+
+
+def test_a_follower_has_one_unread_reply_notification_per_topic(
+    make_community: Any, make_user: Any, add_member: Any, owner: Any
+) -> None:
+    """As a participant: a follower who has not read the first reply is not told of each next one."""
+    community = make_community()
+    piet, sanne = make_user(name="Piet"), make_user(name="Sanne")
+    for person in (piet, sanne):
+        add_member(community, person)
+    topic = forum_services.create_topic(actor=owner, room=community.rooms.get(), title="Warmte", body="Start")
+    services.set_topic_watch(actor=piet, topic_id=topic.pk, state=WatchState.FOLLOW)
+    _post(sanne, topic, "een antwoord")
+    _post(owner, topic, "nog een antwoord")
+    _post(sanne, topic, "en nog een")
+    assert Notification.objects.filter(user=piet, kind=NotificationKind.REPLY, read_at__isnull=True).count() == 1
