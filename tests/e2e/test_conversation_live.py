@@ -568,3 +568,36 @@ def test_connection_status_shows_over_the_list_without_moving_the_messages(open_
     assert after["y"] == before["y"] and after["height"] == before["height"]
     header = page.locator(".conversation-header").bounding_box()
     assert header is not None and status["y"] >= header["y"] + header["height"]  # below the title, over the list
+
+
+def test_message_links_are_big_enough_to_tap_on_a_phone(open_page, make_user) -> None:  # type: ignore[no-untyped-def]
+    """WCAG 2.2's target size (Lighthouse audits it; the every-page test runs WCAG 2.1): on a phone the
+    time wraps under the author's name, and two 20 px links were too close to tap the right one."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    sanne, lotte = make_user(name="Sanne de Vries"), make_user(name="Lotte Vos")
+
+    def setup():  # type: ignore[no-untyped-def]
+        from accounts.models import Organisation, Profile
+
+        for person, name in [(sanne, "Hogeschool van Amsterdam"), (lotte, "Noorderpoort")]:
+            Profile.objects.filter(user=person).update(
+                organisation=Organisation.objects.create(name=name, slug=name.lower().replace(" ", "-"))
+            )
+        topic = community_with(sanne, lotte)
+        for i, author in enumerate([lotte, sanne, lotte, sanne]):
+            services.post_message(actor=author, topic=topic, body=f"Bericht {i}", client_id=uuid.uuid4())
+        return topic
+
+    topic = in_thread(setup)
+    member = open_page()
+    member.page.set_viewport_size({"width": 360, "height": 740})
+    page = connected(member, sanne, topic.get_absolute_url())
+    # However the line wraps (the name, the organisation and the time share it), each link is
+    # at least 24 px tall, so no two links are closer than 24 px centre to centre.
+    links = page.locator("section.messages .message-meta > a").all()
+    assert len(links) >= 8
+    heights = [box["height"] for box in (link.bounding_box() for link in links) if box is not None]
+    assert min(heights) >= 24, heights
+    results = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["target-size"]}})
+    assert results.violations_count == 0, results.generate_report()
