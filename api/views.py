@@ -149,6 +149,28 @@ def message_data(m: MessageView) -> dict[str, Any]:
     }
 
 
+def message_page(room: Room, *, after: int, limit: int, topic_id: int | None = None) -> dict[str, Any]:
+    """One page of a room's messages by the seq cursor (a community room's or a conversation's):
+    those after ``after``, oldest first, with the room's head and where the next page starts."""
+    page = forum_selectors.room_messages_after(room=room, after_seq=after, limit=limit, topic_id=topic_id)
+    next_after = page.messages[-1].seq if page.has_older and page.messages else None
+    body = {"results": [message_data(m) for m in page.messages], "head_seq": room.last_seq, "next_after": next_after}
+    return dict(s.MessagePageOut(body).data)
+
+
+def post_one(
+    actor: Actor, *, room: Room, topic_id: int, body: str, client_id: Any, reply_to: int | None
+) -> dict[str, Any]:
+    """Post through the forum's one write path (a batch of one), idempotent by ``client_id``."""
+    post = forum_services.NewMessage(
+        actor=actor, room_id=room.pk, topic_id=topic_id, body=body, client_id=client_id, reply_to=reply_to
+    )
+    result = forum_services.post_messages(posts=[post])[0]
+    if isinstance(result, KringError):
+        raise result
+    return one_message(result.pk)
+
+
 def one_message(message_id: int) -> dict[str, Any]:
     view = forum_selectors.message_view(message_id=message_id)
     if view is None:
@@ -258,13 +280,7 @@ class RoomMessages(KringAPIView):
     def get(self, request: Request, room_id: int) -> Response:
         q = _query(s.MessageQuery, request)
         room = _room(self.actor(request), room_id)
-        page = forum_selectors.room_messages_after(
-            room=room, after_seq=q["after"], limit=q["limit"], topic_id=q.get("topic")
-        )
-        results = [message_data(m) for m in page.messages]
-        next_after = page.messages[-1].seq if page.has_older and page.messages else None
-        body = {"results": results, "head_seq": room.last_seq, "next_after": next_after}
-        return Response(s.MessagePageOut(body).data)
+        return Response(message_page(room, after=q["after"], limit=q["limit"], topic_id=q.get("topic")))
 
     @extend_schema(
         request=s.MessageIn,
@@ -276,18 +292,15 @@ class RoomMessages(KringAPIView):
         data = _body(s.MessageIn, request)
         actor = self.actor(request)
         room = _room(actor, room_id)
-        post = forum_services.NewMessage(
-            actor=actor,
-            room_id=room.pk,
+        message = post_one(
+            actor,
+            room=room,
             topic_id=data["topic"],
             body=data["body"],
             client_id=data["client_id"],
             reply_to=data.get("reply_to"),
         )
-        result = forum_services.post_messages(posts=[post])[0]
-        if isinstance(result, KringError):
-            raise result
-        return Response(one_message(result.pk), status=201)
+        return Response(message, status=201)
 
 
 class MessageDetail(KringAPIView):
