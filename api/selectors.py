@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from accounts.actor import Actor, as_actor
 from accounts.models import User
-from api.models import AccessToken, Webhook
+from api.models import AccessToken, Webhook, WebhookDelivery, WebhookEvent
 from forum.models import Community, MembershipState, Role
 from mentoring.models import Programme
 
@@ -30,6 +30,19 @@ def token_by_secret(*, token_hash: str) -> AccessToken | None:
     )
 
 
+# How many of a webhook's logged attempts its page shows (it keeps ``webhooks.DELIVERIES_KEPT``).
+DELIVERIES_SHOWN = 20
+
+
+@dataclass
+class WebhookRow:
+    """One webhook as its page shows it: the events by name and its newest delivery attempts."""
+
+    hook: Webhook
+    event_labels: list[str]
+    deliveries: list[WebhookDelivery] = field(default_factory=list)
+
+
 @dataclass
 class WebhookOwner:
     """A community or programme the member manages, with its webhooks."""
@@ -37,12 +50,13 @@ class WebhookOwner:
     key: str  # "community:<id>" or "programme:<id>": the form's choice
     name: str
     kind: str  # "community" or "programme"
-    webhooks: list[Webhook] = field(default_factory=list)
+    webhooks: list[WebhookRow] = field(default_factory=list)
 
 
 def webhook_owners(*, actor: Actor | User) -> list[WebhookOwner]:
     """The communities the member facilitates and the programmes they coordinate, with their
-    webhooks (three queries; a member manages a handful)."""
+    webhooks and each one's newest ``DELIVERIES_SHOWN`` attempts (four queries; a member manages a
+    handful, and each webhook keeps at most ``webhooks.DELIVERIES_KEPT`` attempts)."""
     actor = as_actor(actor)
     if not actor.is_authenticated:
         return []
@@ -59,8 +73,15 @@ def webhook_owners(*, actor: Actor | User) -> list[WebhookOwner]:
     hooks = Webhook.objects.filter(
         Q(community_id__in=[c.pk for c in communities]) | Q(programme_id__in=[p.pk for p in programmes])
     )
+    labels = dict(WebhookEvent.choices)
+    rows: dict[int, WebhookRow] = {}
     for hook in hooks:
         key = f"community:{hook.community_id}" if hook.community_id else f"programme:{hook.programme_id}"
         if key in by_key:
-            by_key[key].webhooks.append(hook)
+            rows[hook.pk] = WebhookRow(hook, [str(labels.get(e, e)) for e in hook.events])
+            by_key[key].webhooks.append(rows[hook.pk])
+    for delivery in WebhookDelivery.objects.filter(webhook_id__in=list(rows)).order_by("-pk"):
+        shown = rows[delivery.webhook_id].deliveries
+        if len(shown) < DELIVERIES_SHOWN:
+            shown.append(delivery)
     return owners
