@@ -108,6 +108,7 @@ PAGES: dict[str, P] = {
     "digests:settings": P(),
     "api_tokens:list": P(),
     "api_webhooks:list": P(),
+    "api_apps:list": P(),  # the demo member allowed one application
     "api:docs": P(viewers=BOTH),
     "digests:unsubscribe": P(lambda d: {"token": _unsubscribe_token(d)}, BOTH),
     "account_login": P(viewers=ANON),
@@ -287,6 +288,7 @@ NOT_PAGES: dict[str, str] = {
     "api:passport_credential": "REST API (JSON)",
     "api_tokens:revoke": "POST only (the revoke button's form target)",
     "api_webhooks:remove": "POST only (the remove button's form target)",
+    "api_apps:revoke": "POST only (the take-access-back button's form target)",
     "oauth2_provider:authorize": "only inside an OAuth 2 flow: needs a registered application and PKCE (tests/api/test_oauth.py)",
     "oauth2_provider:token": "POST only, for an application's server (OAuth 2 token endpoint, JSON)",
     "oauth2_provider:revoke-token": "POST only, for an application's server (OAuth 2 revocation)",

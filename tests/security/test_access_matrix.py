@@ -480,6 +480,8 @@ SPEC: dict[str, tuple[Params, str]] = {
     # The member's credential, not on their public passport: for them only (the admin too gets 404).
     "api:passport_credential": (lambda w: {"credential_id": _passport(w)["award"].uuid}, PRIVATE),
     "api_tokens:list": (lambda w: {}, LOGIN),
+    "api_apps:list": (lambda w: {}, LOGIN),
+    "api_apps:revoke": (lambda w: {"application_id": 0}, ACTION),  # POST only; no such application: 404
     "api_webhooks:list": (lambda w: {}, LOGIN),
     # OAuth 2 (django-oauth-toolkit's views, api/oauth_views.py): the consent page needs a registered
     # application and PKCE parameters (without them, an error page); the rest are POST-only endpoints
