@@ -26,4 +26,5 @@ STEPS: list[tuple[str, Step]] = [
     ("Meetings", meetings_demo.seed),
     ("API tokens", api_demo.seed),
     ("Connected apps", api_demo.seed_apps),
+    ("Webhooks", api_demo.seed_webhooks),
 ]

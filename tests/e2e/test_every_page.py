@@ -107,7 +107,7 @@ PAGES: dict[str, P] = {
     "accounts:privacy": P(),
     "digests:settings": P(),
     "api_tokens:list": P(),
-    "api_webhooks:list": P(),
+    "api_webhooks:list": P(viewers=("member", "facilitator")),  # the facilitator's has a delivery log
     "api_apps:list": P(),  # the demo member allowed one application
     "api:docs": P(viewers=BOTH),
     "digests:unsubscribe": P(lambda d: {"token": _unsubscribe_token(d)}, BOTH),
