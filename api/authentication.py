@@ -51,6 +51,7 @@ class TokenAuthentication(BaseAuthentication):
         if found is None or found[0] is None or not found[0].is_active:
             raise AuthenticationFailed(_("This token is not valid, or it was revoked."))
         user, token = found
+        services.touch_oauth_token(token=token)
         return user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from accounts.actor import Actor
 from accounts.models import Skill, User
 from api import serializers as s
-from api.views import KringAPIView, _body, _page, _query, message_data, one_message
-from core.errors import Invalid, KringError, NotFound
+from api.views import KringAPIView, _body, _page, _query, message_page, post_one
+from core.errors import Invalid, NotFound
 from forum import selectors as forum_selectors
 from forum import services as forum_services
 from forum.models import Room, RoomKind
@@ -126,14 +126,7 @@ class ConversationMessages(KringAPIView):
     def get(self, request: Request, room_id: int) -> Response:
         q = _query(s.DirectMessageQuery, request)
         room = _conversation(self.actor(request), room_id)
-        page = forum_selectors.room_messages_after(room=room, after_seq=q["after"], limit=q["limit"])
-        next_after = page.messages[-1].seq if page.has_older and page.messages else None
-        body = {
-            "results": [message_data(m) for m in page.messages],
-            "head_seq": room.last_seq,
-            "next_after": next_after,
-        }
-        return Response(s.MessagePageOut(body).data)
+        return Response(message_page(room, after=q["after"], limit=q["limit"]))
 
     @extend_schema(
         request=s.DirectMessageIn,
@@ -148,18 +141,15 @@ class ConversationMessages(KringAPIView):
         topic = forum_selectors.direct_topic(room=room)
         if topic is None:
             raise NotFound(_("This conversation does not exist, or it is not yours."))
-        post = forum_services.NewMessage(
-            actor=actor,
-            room_id=room.pk,
+        message = post_one(
+            actor,
+            room=room,
             topic_id=topic.pk,
             body=data["body"],
             client_id=data["client_id"],
             reply_to=data.get("reply_to"),
         )
-        result = forum_services.post_messages(posts=[post])[0]
-        if isinstance(result, KringError):
-            raise result
-        return Response(one_message(result.pk), status=201)
+        return Response(message, status=201)
 
 
 # --- mentoring ----------------------------------------------------------------------------------

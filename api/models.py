@@ -93,3 +93,32 @@ class Webhook(models.Model):
 
     def __str__(self) -> str:
         return self.target_url
+
+
+class WebhookDelivery(models.Model):
+    """One attempt to deliver an event to a webhook: what was sent, what came back, how long it took.
+
+    Bounded: each webhook keeps its newest ``api.webhooks.DELIVERIES_KEPT`` attempts, older ones
+    are deleted when a new one is written. Holds no personal data: the body is not kept.
+    """
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    delivery_id = models.CharField(max_length=36)  # Kring-Webhook-Id: the same for each attempt of one delivery
+    event = models.CharField(max_length=40)
+    attempt = models.PositiveSmallIntegerField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)  # the HTTP status; None: no answer
+    error = models.CharField(max_length=200, blank=True)  # why there was no answer (timeout, refused …)
+    duration_ms = models.PositiveIntegerField(default=0)
+    attempted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-attempted_at", "-pk"]
+        indexes = [models.Index(fields=["webhook", "-id"], name="api_delivery_newest")]
+        constraints = [models.CheckConstraint(condition=Q(attempt__gte=1), name="api_delivery_attempt_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.attempt} → {self.status_code or self.error}"
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300

@@ -298,6 +298,73 @@ class SessionOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+# --- the learning passport ----------------------------------------------------------------------
+
+
+class AchievementRef(serializers.Serializer):
+    id = serializers.UUIDField(help_text="The achievement's id (its public page: /paspoort/prestaties/<id>/).")
+    name = serializers.CharField()
+
+
+class ProgrammeRef(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CredentialOut(serializers.Serializer):
+    id = serializers.UUIDField(help_text="The credential's id: GET /api/v1/passport/credentials/<id>/ for its JSON.")
+    achievement = AchievementRef()
+    community = CommunityRef(allow_null=True, help_text="Who recognises it: a community …")
+    programme = ProgrammeRef(allow_null=True, help_text="… or a mentoring programme.")
+    awarded_at = serializers.DateTimeField()
+    revoked = serializers.BooleanField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    public = serializers.BooleanField(help_text="Shown on the member's public passport.")
+    verify_url = serializers.URLField(help_text="The public page that verifies it (anyone with the link).")
+    json_url = serializers.URLField(help_text="The signed Open Badges 3.0 credential (JSON-LD download).")
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+ANSWERS_IN = ("going", "maybe", "not_going")
+ANSWERS_OUT = ("going", "waiting", "maybe", "not_going")
+
+
+class MeetingQuery(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, max_value=100_000, required=False, default=1)
+    past = serializers.BooleanField(
+        required=False, default=False, help_text="false: coming meetings, soonest first; true: past ones, latest first."
+    )
+
+
+class MeetingOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    community = CommunityRef()
+    title = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    place = serializers.CharField(allow_blank=True)
+    video_url = serializers.CharField(allow_blank=True)
+    capacity = serializers.IntegerField(allow_null=True, help_text="null: no limit.")
+    recurrence = serializers.ChoiceField(choices=("none", "weekly", "biweekly", "monthly"))
+    occurrences = serializers.IntegerField(allow_null=True)
+    state = serializers.ChoiceField(choices=("scheduled", "cancelled"))
+    going = serializers.IntegerField(help_text="How many have a place.")
+    waiting = serializers.IntegerField(help_text="How many are on the waiting list.")
+    maybe = serializers.IntegerField()
+    my_answer = serializers.ChoiceField(
+        choices=ANSWERS_OUT, allow_null=True, help_text="The member's answer; waiting: on the waiting list."
+    )
+    url = serializers.CharField(help_text="The meeting's page: a path on this site.")
+
+
+class RsvpIn(serializers.Serializer):
+    answer = serializers.ChoiceField(
+        choices=ANSWERS_IN, help_text="going beyond the capacity puts the member on the waiting list."
+    )
+
+
 def page_of(serializer: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
     """A page-number list of ``serializer`` items, named for the description."""
     attrs: dict[str, Any] = {
@@ -319,3 +386,5 @@ ConversationPage = page_of(ConversationOut, "ConversationPage")
 SuggestionPage = page_of(SuggestionOut, "SuggestionPage")
 PairPage = page_of(PairOut, "PairPage")
 SessionPage = page_of(SessionOut, "SessionPage")
+CredentialPage = page_of(CredentialOut, "CredentialPage")
+MeetingPage = page_of(MeetingOut, "MeetingPage")

@@ -1,14 +1,17 @@
-"""Writes of the API app: make and revoke a personal access token."""
+"""Writes of the API app: personal access tokens, OAuth 2 access a member gave, webhooks."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from oauth2_provider.models import AccessToken as OAuthAccessToken
+from oauth2_provider.models import Grant, IDToken, RefreshToken, get_application_model
 
 from accounts.actor import Actor, as_actor
 from accounts.models import User
@@ -77,6 +80,39 @@ def touch_token(*, token: AccessToken) -> None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+def touch_oauth_token(*, token: OAuthAccessToken) -> None:
+    """Note when an application last used an access token (its ``updated``), at most once a minute:
+    the member's page of applications shows it."""
+    now = timezone.now()
+    if token.updated is None or (now - token.updated).total_seconds() > 60:
+        OAuthAccessToken.objects.filter(pk=token.pk).update(updated=now)
+        token.updated = now
+
+
+# --- OAuth 2 applications -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def revoke_application(*, actor: Actor | User, application_id: int) -> Any:
+    """End every access the member gave the application: its access and refresh tokens, ID tokens
+    and codes not yet traded are deleted, so it can do nothing more in the member's name until they
+    allow it again. Answers the application; one the member never allowed is NotFound."""
+    actor = as_actor(actor)
+    application = get_application_model().objects.filter(pk=application_id).first()
+    if application is None or not actor.is_authenticated:
+        raise NotFound(_("You have not given this application access."))
+    mine = {"user_id": actor.member_id, "application": application}
+    found = [
+        RefreshToken.objects.filter(**mine).delete()[0],
+        OAuthAccessToken.objects.filter(**mine).delete()[0],
+        IDToken.objects.filter(**mine).delete()[0],
+        Grant.objects.filter(**mine).delete()[0],
+    ]
+    if not any(found):
+        raise NotFound(_("You have not given this application access."))
+    return application
 
 
 # --- webhooks -----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from api import docs_views, member_views, views
+from api import docs_views, meeting_views, member_views, passport_views, views
 
 app_name = "api"
 urlpatterns = [
@@ -14,7 +14,10 @@ urlpatterns = [
     path("communities/<slug:slug>/", views.CommunityDetail.as_view(), name="community"),
     path("communities/<slug:slug>/rooms/", views.CommunityRooms.as_view(), name="community_rooms"),
     path("communities/<slug:slug>/membership/", views.CommunityMembership.as_view(), name="community_membership"),
+    path("communities/<slug:slug>/meetings/", meeting_views.CommunityMeetings.as_view(), name="community_meetings"),
     path("memberships/", views.MembershipList.as_view(), name="memberships"),
+    path("meetings/<int:meeting_id>/", meeting_views.MeetingDetail.as_view(), name="meeting"),
+    path("meetings/<int:meeting_id>/rsvp/", meeting_views.MeetingRsvp.as_view(), name="meeting_rsvp"),
     path("rooms/<int:room_id>/", views.RoomDetail.as_view(), name="room"),
     path("rooms/<int:room_id>/topics/", views.RoomTopics.as_view(), name="room_topics"),
     path("rooms/<int:room_id>/messages/", views.RoomMessages.as_view(), name="room_messages"),
@@ -37,6 +40,12 @@ urlpatterns = [
         "mentoring/pairs/<int:pair_id>/sessions/",
         member_views.MentoringPairSessions.as_view(),
         name="mentoring_pair_sessions",
+    ),
+    path("passport/credentials/", passport_views.CredentialList.as_view(), name="passport_credentials"),
+    path(
+        "passport/credentials/<uuid:credential_id>/",
+        passport_views.CredentialDetail.as_view(),
+        name="passport_credential",
     ),
     re_path(r"^[\s\S]*$", views.NoSuchEndpoint.as_view(), name="no_such_endpoint"),
 ]

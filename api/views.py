@@ -99,18 +99,26 @@ def _page(
     number: int,
     serializer: type[s.serializers.Serializer],
     data: Callable[[Any], dict[str, Any]] | None = None,
+    rows: Callable[[list[Any]], list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
+    """One page of ``items``, each described by ``serializer``: as they are, through ``data`` one by
+    one, or through ``rows`` for the whole page at once (a fixed number of queries per page)."""
     paginator = Paginator(items, API_PAGE_SIZE)
     try:
         page = paginator.page(number)
     except EmptyPage as exc:
         raise NotFound(_("There is no page %(n)d.") % {"n": number}, code="no_such_page") from exc
+    found: Any = page.object_list
+    if rows is not None:
+        found = rows(list(found))
+    elif data is not None:
+        found = [data(x) for x in found]
     return {
         "count": paginator.count,
         "page": page.number,
         "pages": paginator.num_pages,
         "next": page.next_page_number() if page.has_next() else None,
-        "results": serializer([data(x) for x in page.object_list] if data else page.object_list, many=True).data,
+        "results": serializer(found, many=True).data,
     }
 
 
@@ -147,6 +155,28 @@ def message_data(m: MessageView) -> dict[str, Any]:
         "reply_to": m.reply_to_id,
         "reactions": {} if gone else m.reactions,
     }
+
+
+def message_page(room: Room, *, after: int, limit: int, topic_id: int | None = None) -> dict[str, Any]:
+    """One page of a room's messages by the seq cursor (a community room's or a conversation's):
+    those after ``after``, oldest first, with the room's head and where the next page starts."""
+    page = forum_selectors.room_messages_after(room=room, after_seq=after, limit=limit, topic_id=topic_id)
+    next_after = page.messages[-1].seq if page.has_older and page.messages else None
+    body = {"results": [message_data(m) for m in page.messages], "head_seq": room.last_seq, "next_after": next_after}
+    return dict(s.MessagePageOut(body).data)
+
+
+def post_one(
+    actor: Actor, *, room: Room, topic_id: int, body: str, client_id: Any, reply_to: int | None
+) -> dict[str, Any]:
+    """Post through the forum's one write path (a batch of one), idempotent by ``client_id``."""
+    post = forum_services.NewMessage(
+        actor=actor, room_id=room.pk, topic_id=topic_id, body=body, client_id=client_id, reply_to=reply_to
+    )
+    result = forum_services.post_messages(posts=[post])[0]
+    if isinstance(result, KringError):
+        raise result
+    return one_message(result.pk)
 
 
 def one_message(message_id: int) -> dict[str, Any]:
@@ -258,13 +288,7 @@ class RoomMessages(KringAPIView):
     def get(self, request: Request, room_id: int) -> Response:
         q = _query(s.MessageQuery, request)
         room = _room(self.actor(request), room_id)
-        page = forum_selectors.room_messages_after(
-            room=room, after_seq=q["after"], limit=q["limit"], topic_id=q.get("topic")
-        )
-        results = [message_data(m) for m in page.messages]
-        next_after = page.messages[-1].seq if page.has_older and page.messages else None
-        body = {"results": results, "head_seq": room.last_seq, "next_after": next_after}
-        return Response(s.MessagePageOut(body).data)
+        return Response(message_page(room, after=q["after"], limit=q["limit"], topic_id=q.get("topic")))
 
     @extend_schema(
         request=s.MessageIn,
@@ -276,18 +300,15 @@ class RoomMessages(KringAPIView):
         data = _body(s.MessageIn, request)
         actor = self.actor(request)
         room = _room(actor, room_id)
-        post = forum_services.NewMessage(
-            actor=actor,
-            room_id=room.pk,
+        message = post_one(
+            actor,
+            room=room,
             topic_id=data["topic"],
             body=data["body"],
             client_id=data["client_id"],
             reply_to=data.get("reply_to"),
         )
-        result = forum_services.post_messages(posts=[post])[0]
-        if isinstance(result, KringError):
-            raise result
-        return Response(one_message(result.pk), status=201)
+        return Response(message, status=201)
 
 
 class MessageDetail(KringAPIView):

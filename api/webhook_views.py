@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.actor import Actor
 from api import selectors, services
 from api.forms import WebhookForm
-from api.models import WebhookEvent
+from api.webhooks import DELIVERIES_KEPT
 from core.errors import KringError
 from core.http import add_to_form
 from forum.models import Community
@@ -27,13 +27,16 @@ from mentoring.models import Programme
 def _render(
     request: HttpRequest, form: WebhookForm, owners: list[selectors.WebhookOwner], **extra: object
 ) -> HttpResponse:
-    labels = dict(WebhookEvent.choices)
-    for owner in owners:
-        for hook in owner.webhooks:
-            hook.event_labels = [labels.get(e, e) for e in hook.events]  # type: ignore[attr-defined]
     # Only owners that have webhooks get a section: a facilitator of thirty communities would
     # otherwise scroll past thirty "no webhooks yet".
-    context = {"form": form, "owners": owners, "has_webhooks": any(o.webhooks for o in owners), **extra}
+    context = {
+        "form": form,
+        "owners": owners,
+        "has_webhooks": any(o.webhooks for o in owners),
+        "shown": selectors.DELIVERIES_SHOWN,
+        "kept": DELIVERIES_KEPT,
+        **extra,
+    }
     return render(request, "api/webhooks.html", context, status=400 if form.errors else 200)
 
 

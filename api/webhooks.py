@@ -8,7 +8,9 @@
   ``core.mail``): no request waits for a receiver. A receiver that answers other than 2xx, or
   not at all within ``TIMEOUT`` seconds, gets the same body again later: after 30 s, 1, 2, 4 …
   minutes, at most an hour apart, for ``MAX_ATTEMPTS`` attempts. Each delivery has one id
-  (``Kring-Webhook-Id``), kept by every attempt, so a receiver can drop repeats.
+  (``Kring-Webhook-Id``), kept by every attempt, so a receiver can drop repeats. Every attempt is
+  logged (``WebhookDelivery``: status or why none, attempt, duration), the newest
+  ``DELIVERIES_KEPT`` per webhook, for the webhooks page.
 - **Signature:** ``Kring-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>``.
   A receiver recomputes it over the raw body, compares in constant time and refuses a ``t``
   more than five minutes off (docs/api.md, "Webhooks").
@@ -42,7 +44,7 @@ from django.utils import timezone
 from django_tasks import task, task_backends
 from wagtail.signals import page_published
 
-from api.models import Webhook, WebhookEvent
+from api.models import Webhook, WebhookDelivery, WebhookEvent
 from forum.models import Message
 from forum.signals import messages_posted
 from knowledge_base.models import LessonPage
@@ -133,7 +135,8 @@ def retry_delay(attempt: int) -> timedelta:
     return timedelta(minutes=min(2 ** (attempt - 2), 60))
 
 
-def _post(hook: Webhook, body: bytes, event: str, delivery_id: str) -> int:
+def _post(hook: Webhook, body: bytes, event: str, delivery_id: str) -> tuple[int, str]:
+    """POST once: the HTTP status (0: no answer) and, without an answer, why."""
     timestamp = int(time.time())
     request = urllib.request.Request(  # noqa: S310  (the scheme is checked: http(s) only)
         hook.target_url,
@@ -149,11 +152,45 @@ def _post(hook: Webhook, body: bytes, event: str, delivery_id: str) -> int:
     )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:  # noqa: S310
-            return int(answer.status)
+            return int(answer.status), ""
     except urllib.error.HTTPError as error:
-        return int(error.code)
-    except (urllib.error.URLError, OSError, ValueError):
-        return 0
+        return int(error.code), ""
+    except urllib.error.URLError as error:
+        return 0, _why(error.reason)
+    except (OSError, ValueError) as error:
+        return 0, _why(error)
+
+
+def _why(reason: object) -> str:
+    if isinstance(reason, TimeoutError):
+        return f"timeout after {TIMEOUT} s"
+    return (str(reason) or type(reason).__name__)[:200]
+
+
+# Each webhook keeps its newest attempts only (shown on the webhooks page); older ones go on write.
+DELIVERIES_KEPT = 50
+
+
+def record_attempt(
+    hook: Webhook, *, delivery_id: str, event: str, attempt: int, status: int, error: str, duration_ms: int
+) -> WebhookDelivery:
+    """Log one attempt and drop the webhook's attempts beyond the newest ``DELIVERIES_KEPT``."""
+    with transaction.atomic():
+        row = WebhookDelivery.objects.create(
+            webhook=hook,
+            delivery_id=delivery_id,
+            event=event,
+            attempt=attempt,
+            status_code=status or None,
+            error="" if status else error,
+            duration_ms=duration_ms,
+            attempted_at=timezone.now(),
+        )
+        newest = WebhookDelivery.objects.filter(webhook=hook).order_by("-pk").values_list("pk", flat=True)
+        cutoff = newest[DELIVERIES_KEPT : DELIVERIES_KEPT + 1].first()
+        if cutoff is not None:
+            WebhookDelivery.objects.filter(webhook=hook, pk__lte=cutoff).delete()
+    return row
 
 
 @task(backend=BACKEND, queue_name=QUEUE)
@@ -163,10 +200,21 @@ def deliver_webhook(webhook_id: int, event: str, body: str, delivery_id: str, at
     if hook is None:
         return 0  # removed meanwhile: nothing to deliver
     refusal = address_refusal(hook.target_url)
-    status = 0 if refusal else _post(hook, body.encode(), event, delivery_id)
+    started = time.monotonic()
+    status, error = (0, f"refused: {refusal}") if refusal else _post(hook, body.encode(), event, delivery_id)
+    duration_ms = round((time.monotonic() - started) * 1000)
     ok = 200 <= status < 300
     Webhook.objects.filter(pk=hook.pk).update(
         last_status=status, last_attempt_at=timezone.now(), failures=0 if ok else hook.failures + 1
+    )
+    record_attempt(
+        hook,
+        delivery_id=delivery_id,
+        event=event,
+        attempt=attempt,
+        status=status,
+        error=error,
+        duration_ms=duration_ms,
     )
     if ok:
         return status

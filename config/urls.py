@@ -20,6 +20,7 @@ urlpatterns += [
     path("api/v1/", include("api.urls")),
     path("profiel/api-sleutels/", include("api.account_urls")),
     path("profiel/webhooks/", include("api.webhook_urls")),
+    path("profiel/gekoppelde-apps/", include("api.app_urls")),
     path("profiel/", include("accounts.urls")),
     path("meldingen/", include("notifications.urls")),
     path("gemeenschappen/", include("forum.urls")),

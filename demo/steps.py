@@ -25,4 +25,6 @@ STEPS: list[tuple[str, Step]] = [
     ("Monitoring", monitoring_demo.seed),
     ("Meetings", meetings_demo.seed),
     ("API tokens", api_demo.seed),
+    ("Connected apps", api_demo.seed_apps),
+    ("Webhooks", api_demo.seed_webhooks),
 ]

@@ -61,6 +61,28 @@ def community_meetings(*, community: Community, past: bool) -> QuerySet[Meeting]
     return found.filter(ends_at__gt=now).order_by("starts_at", "pk")
 
 
+def visible_community_meetings(*, actor: Actor | User, community: Community, past: bool) -> QuerySet[Meeting]:
+    """``community_meetings`` for whoever may see the community's meetings; NotFound for anyone
+    else, as ``meeting_for`` (the API's list)."""
+    if not permissions.can_see_meetings(as_actor(actor), community):
+        raise NotFound(_("This community does not exist, or you cannot see its meetings."))
+    return community_meetings(community=community, past=past)
+
+
+def answer_counts(*, meeting_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Per meeting, how many answered each way (one query)."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Rsvp.objects.filter(meeting_id__in=list(meeting_ids))
+        .values_list("meeting_id", "answer")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for meeting_id, answer, n in rows:
+        counts[meeting_id][answer] = n
+    return dict(counts)
+
+
 def my_upcoming(*, user: User) -> QuerySet[Meeting]:
     """Meetings not ended yet in the member's active communities (for their overview page)."""
     communities = Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values("community_id")

@@ -302,6 +302,28 @@ def rsvp(*, actor: Actor | User, meeting: Meeting, answer: str) -> Rsvp:
     return current
 
 
+@transaction.atomic
+def withdraw_rsvp(*, actor: Actor | User, meeting: Meeting) -> bool:
+    """Take one's answer back (no answer, as before answering); a place it frees goes to the first
+    on the waiting list. Without an answer nothing happens (answers False): calling twice is safe."""
+    actor = as_actor(actor)
+    meeting = _locked(meeting)
+    if not permissions.can_see(actor, meeting):
+        raise NotFound(_("This meeting does not exist."))
+    current = Rsvp.objects.filter(meeting=meeting, user_id=actor.member_id).first() if actor.is_authenticated else None
+    if current is None:
+        return False
+    if meeting.is_cancelled:
+        raise Conflict(_("This meeting is cancelled."), code="meeting_cancelled")
+    if meeting.ends_at <= timezone.now():
+        raise Conflict(_("This meeting is over."), code="meeting_over")
+    was_going = current.answer == Answer.GOING
+    current.delete()
+    if was_going:
+        _promote_waiting(meeting)
+    return True
+
+
 # --- the agenda ------------------------------------------------------------------------------------
 
 

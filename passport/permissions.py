@@ -7,7 +7,7 @@ from accounts.models import User
 from forum import permissions as forum_permissions
 from forum.models import Community
 from mentoring.models import Programme
-from passport.models import Achievement
+from passport.models import Achievement, Award
 
 # Wagtail's groups: the knowledge base's editors and reviewers.
 EDITOR_GROUPS = ("Editors", "Moderators")
@@ -52,3 +52,15 @@ def may_define_any(actor: Actor | User) -> bool:
     if Programme.objects.filter(coordinators=actor.member).exists():
         return True
     return actor.member.memberships.filter(state="active", role__in=["facilitator", "owner"]).exists()
+
+
+def can_see_credential(actor: Actor | User, award: Award) -> bool:
+    """A credential's signed document: always for its recipient; for anyone else only while the
+    recipient shows it on their public passport (what a member's passport page and the share link
+    show: chosen public, not revoked, an active account). An erased award (account deleted) for no one."""
+    actor = as_actor(actor)
+    if award.recipient_id is None or not award.credential:
+        return False
+    if actor.is_authenticated and award.recipient_id == actor.member_id:
+        return True
+    return award.public and award.revoked_at is None and award.recipient is not None and award.recipient.is_active

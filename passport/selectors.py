@@ -178,3 +178,24 @@ def award_by_uuid(uuid: Any) -> Award | None:
 
 def endorsement_counts(member: User) -> Counter[str]:
     return Counter(Endorsement.objects.filter(endorsee=member).values_list("skill__name", flat=True))
+
+
+def my_credentials(*, actor: Actor | User) -> QuerySet[Award]:
+    """The member's own awards, newest first, revoked ones too (they still verify, as revoked)."""
+    actor = as_actor(actor)
+    if not actor.is_authenticated:
+        return Award.objects.none()
+    return (
+        Award.objects.filter(recipient_id=actor.member_id)
+        .select_related("achievement__community", "achievement__programme")
+        .order_by("-awarded_at", "-pk")
+    )
+
+
+def visible_credential(*, actor: Actor | User, uuid: Any) -> Award | None:
+    """The award if the actor may see its signed credential (``permissions.can_see_credential``);
+    None whether it is missing or not theirs to see: the same answer, no existence leak."""
+    award = Award.objects.select_related("recipient").filter(uuid=uuid).first()
+    if award is None or not permissions.can_see_credential(actor, award):
+        return None
+    return award

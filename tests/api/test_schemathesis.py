@@ -11,6 +11,7 @@ member may not write in) with a documented 400/403, which is the point of those 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from typing import Any
@@ -20,12 +21,15 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api import services as api_services
 from forum import services as forum_services
+from meetings import services as meeting_services
+from passport import services as passport_services
 from tests.security.counts import record_count
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +47,19 @@ def api_token(make_user: Any) -> str:
     forum_services.join_community(actor=member, community=community)
     topic = forum_services.create_topic(actor=owner, room=community.rooms.get(), title="Onderwerp")
     forum_services.post_message(actor=owner, topic=topic, body="Hallo", client_id=uuid.uuid4())
+    # A coming meeting with a place (ids 1, 2 … are what the generator tries most) and a credential.
+    start = timezone.now() + dt.timedelta(days=3)
+    meeting_services.create_meeting(
+        actor=owner,
+        community=community,
+        data=meeting_services.MeetingInput(
+            title="Bijeenkomst", starts_at=start, ends_at=start + dt.timedelta(hours=2), place="Zaal", capacity=1
+        ),
+    )
+    achievement = passport_services.define_achievement(
+        actor=owner, community=community, name="Kringbouwer", description="d", criteria="c"
+    )
+    passport_services.award(actor=owner, achievement=achievement, recipient=member)
     return api_services.create_token(actor=member, name="schemathesis", scopes=["read", "write", "mentoring"])[1]
 
 

@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from api import services as api_services
 from api import webhooks
-from api.models import Webhook
+from api.models import Webhook, WebhookDelivery
 from forum import services as forum_services
 from forum.models import Role
 
@@ -184,3 +184,57 @@ def test_the_page_lets_facilitators_add_and_remove_and_no_one_else(client: Any, 
     membership.save()
     assert client.post(f"/profiel/webhooks/{hook.pk}/verwijderen/").status_code == 302
     assert not Webhook.objects.exists()
+
+
+def test_the_delivery_log_shows_a_failure_then_the_retried_success(
+    receiver: Receiver, make_user: Any, client: Any
+) -> None:
+    owner = make_user(name="Olga")
+    community = forum_services.create_community(
+        actor=owner, name="Open kring", kind="hub", description="d", waaromvraag="w", visibility="open"
+    )
+    hook, receiver.secret = api_services.add_webhook(
+        actor=owner, owner=community, target_url=receiver.url, events=["message.created"]
+    )
+    receiver.answers = [503]
+    topic = forum_services.create_topic(actor=owner, room=community.rooms.get(), title="Warmte")
+    forum_services.post_message(actor=owner, topic=topic, body="Hallo", client_id=uuid.uuid4())
+    run_worker()
+    rows(status="READY").update(run_after=timezone.now())
+    run_worker()
+    assert len(receiver.received) == 2 and receiver.received[0]["id"] == receiver.received[1]["id"]
+    log = list(WebhookDelivery.objects.filter(webhook=hook).order_by("pk"))
+    assert [(d.attempt, d.status_code, d.ok, d.event) for d in log] == [
+        (1, 503, False, "message.created"),
+        (2, 200, True, "message.created"),
+    ]
+    assert log[0].delivery_id == log[1].delivery_id == receiver.received[0]["id"]
+    assert all(d.duration_ms >= 0 and d.error == "" for d in log)
+    client.force_login(owner)
+    page = client.get("/profiel/webhooks/").content.decode()
+    section = page[page.index("webhook-deliveries") :]
+    assert section.index(">200<") < section.index(">503<"), "newest first"
+    assert "message.created" in section
+
+
+def test_no_answer_is_logged_with_why_and_the_log_is_bounded(settings: Any, make_user: Any) -> None:
+    settings.KRING_WEBHOOK_ALLOW_PRIVATE = True
+    owner = make_user(name="Olga")
+    community = forum_services.create_community(
+        actor=owner, name="Open kring", kind="hub", description="d", waaromvraag="w", visibility="open"
+    )
+    # A port nothing listens on: the connection is refused, there is no status.
+    with Receiver() as closed:
+        url = closed.url
+    hook, _secret = api_services.add_webhook(actor=owner, owner=community, target_url=url, events=["message.created"])
+    webhooks.deliver_webhook.call(webhook_id=hook.pk, event="message.created", body="{}", delivery_id="d-1")
+    failed = WebhookDelivery.objects.get(webhook=hook)
+    assert failed.status_code is None and not failed.ok and failed.error and failed.attempt == 1
+    for n in range(webhooks.DELIVERIES_KEPT + 5):
+        webhooks.record_attempt(
+            hook, delivery_id=f"d-{n}", event="message.created", attempt=1, status=200, error="", duration_ms=3
+        )
+    kept = WebhookDelivery.objects.filter(webhook=hook)
+    assert kept.count() == webhooks.DELIVERIES_KEPT
+    assert not kept.filter(pk=failed.pk).exists()  # the oldest went first
+    assert kept.order_by("-pk").first().delivery_id == f"d-{webhooks.DELIVERIES_KEPT + 4}"  # type: ignore[union-attr]

@@ -70,6 +70,7 @@ MARKERS = (
     "GEHEIM-CONCEPTLES",
     "GEHEIM-AANBEVELING",
     "GEHEIM-BIJEENKOMST",
+    "GEHEIM-PRESTATIE",
 )
 
 # --- the world -----------------------------------------------------------------------------
@@ -472,7 +473,15 @@ SPEC: dict[str, tuple[Params, str]] = {
     "api:mentoring_pairs": (lambda w: {}, LOGIN),
     "api:mentoring_pair": (lambda w: {"pair_id": w.pair.pk}, PRIVATE),
     "api:mentoring_pair_sessions": (lambda w: {"pair_id": w.pair.pk}, PRIVATE),
+    "api:community_meetings": (lambda w: {"slug": w.community.slug}, COMMUNITY),
+    "api:meeting": (lambda w: {"meeting_id": _meeting(w).pk}, COMMUNITY),
+    "api:meeting_rsvp": (lambda w: {"meeting_id": _meeting(w).pk}, ACTION),  # PUT and DELETE: GET is 405
+    "api:passport_credentials": (lambda w: {}, LOGIN),
+    # The member's credential, not on their public passport: for them only (the admin too gets 404).
+    "api:passport_credential": (lambda w: {"credential_id": _passport(w)["award"].uuid}, PRIVATE),
     "api_tokens:list": (lambda w: {}, LOGIN),
+    "api_apps:list": (lambda w: {}, LOGIN),
+    "api_apps:revoke": (lambda w: {"application_id": 0}, ACTION),  # POST only; no such application: 404
     "api_webhooks:list": (lambda w: {}, LOGIN),
     # OAuth 2 (django-oauth-toolkit's views, api/oauth_views.py): the consent page needs a registered
     # application and PKCE parameters (without them, an error page); the rest are POST-only endpoints

@@ -2,17 +2,19 @@
 
 The operations come from the generated description itself, so an endpoint added later is walked
 too (a path parameter this test cannot fill fails it). The secrets are the access matrix's world
-(``tests/security/test_access_matrix.py``): a private community's room, a mentoring pair's room
-and a direct conversation, each with marker strings, and a draft lesson. For each:
+(``tests/security/test_access_matrix.py``): a private community's room and meeting, a mentoring
+pair's room and a direct conversation, each with marker strings, and a draft lesson; and the
+member's credential of the private community, not on their public passport. For each:
 
 - anonymous callers get 401 problem+json, always;
 - a token without the scope a call needs gets 403 ``permission_denied`` (before anything is read);
 - a non-member, and the platform admin for the pair's and the conversation's restricted rooms,
   get no 2xx for a secret and never a marker byte, on any operation;
 - a POST/DELETE by anyone who may not changes nothing in the database;
-- the member with the right scope reads their own rooms, conversation and pair (200);
+- the member with the right scope reads their own rooms, meeting, conversation, pair and credential (200);
 - the conversation and pair endpoints: another's direct conversation or mentoring pair answers
-  404 (or 403 for a missing scope) and no marker byte, and no one else's list holds them;
+  404 (or 403 for a missing scope) and no marker byte, and no one else's list holds them; nor
+  does anyone else's list of credentials hold the member's;
 - no answer is a server error, and every error is ``application/problem+json``.
 """
 
@@ -28,10 +30,11 @@ from drf_spectacular.generators import SchemaGenerator
 
 from api import services as api_services
 from forum.models import Membership, Message, Reaction, Topic
+from meetings.models import Rsvp
 from mentoring.models import Relationship, Session
 from notifications.models import Notification
 from tests.security.counts import record_count
-from tests.security.test_access_matrix import MARKERS, World, _direct
+from tests.security.test_access_matrix import MARKERS, World, _direct, _meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +62,7 @@ def secrets(w: World) -> dict[str, dict[str, Any]]:
             "room_id": w.room.pk,
             "topic_id": w.topic.pk,
             "message_id": w.message.pk,
+            "meeting_id": _meeting(w).pk,
         },
         "mentoring pair": {
             "slug": pair_room.community.slug,
@@ -73,19 +77,42 @@ def secrets(w: World) -> dict[str, dict[str, Any]]:
             "topic_id": direct.topics.get().pk,
             "message_id": Message.objects.filter(room=direct).latest("seq").pk,
         },
+        "private credential": {"credential_id": _secret_credential(w).uuid},
     }
+
+
+def _secret_credential(w: World) -> Any:
+    """The member's credential of the private community, not on their public passport (made once)."""
+    from passport import services as passport_services
+    from passport.models import Award
+
+    found = Award.objects.filter(recipient=w.users["member"], achievement__name="GEHEIM-PRESTATIE").first()
+    if found is None:
+        achievement = passport_services.define_achievement(
+            actor=w.owner, community=w.community, name="GEHEIM-PRESTATIE", description="d", criteria="c"
+        )
+        found = passport_services.award(actor=w.owner, achievement=achievement, recipient=w.users["member"])
+    return found
 
 
 # Operations about one kind of secret only: a conversation's address takes a direct room, a
 # pair's takes a pair (a room of a community there is "not a conversation": 404 for everyone).
-ONLY_FOR = {"/api/v1/conversations/{": "direct conversation", "/api/v1/mentoring/pairs/{": "mentoring pair"}
+# A meeting belongs to a community (the pair's and the conversation's rooms are in system communities,
+# which have none); a credential is the only secret those addresses take.
+ONLY_FOR = {
+    "/api/v1/conversations/{": "direct conversation",
+    "/api/v1/mentoring/pairs/{": "mentoring pair",
+    "/api/v1/meetings/{": "private community",
+    "/api/v1/passport/credentials/{": "private credential",
+}
 
 
 def applies(path: str, secret_name: str) -> bool:
     for prefix, name in ONLY_FOR.items():
         if path.startswith(prefix):
             return secret_name == name
-    return True
+    # The credential's secret is walked only through the addresses made for it.
+    return secret_name != "private credential"
 
 
 def needed_scope(path: str, method: str) -> str:
@@ -112,6 +139,8 @@ def body_for(path: str, values: dict[str, Any]) -> dict[str, Any]:
         return {"title": "x GEHEIM-POGING"}
     if path.endswith("/reactions/"):
         return {"emoji": "👍", "add": True}
+    if path.endswith("/rsvp/"):
+        return {"answer": "going"}
     return {}
 
 
@@ -124,6 +153,7 @@ def snapshot(member: Any = None) -> tuple[int, ...]:
         Membership.objects.count(),
         Relationship.objects.count(),
         Session.objects.count(),
+        Rsvp.objects.count(),
         unread,  # the member's unread notifications: no one else marks them read
     )
 
@@ -204,7 +234,12 @@ def test_every_operation_scope_and_role(world: World) -> None:
         if world.community.slug in text or any(m in text for m in MARKERS):
             failures.append(f"{path} names the private community to an outsider")
     for role in ("non_member", "admin"):
-        for path in ("/api/v1/conversations/", "/api/v1/mentoring/pairs/", "/api/v1/notifications/"):
+        for path in (
+            "/api/v1/conversations/",
+            "/api/v1/mentoring/pairs/",
+            "/api/v1/notifications/",
+            "/api/v1/passport/credentials/",
+        ):
             body = call(client, "GET", path, tokens[(role, "all")], {}).json()
             if body.get("count") != 0:
                 failures.append(f"{path} lists someone else's as {role}: {body}")
@@ -217,5 +252,8 @@ def test_every_operation_scope_and_role(world: World) -> None:
         failures.append(f"the member's conversations: {own['/api/v1/conversations/']}")
     if world.pair.pk not in [r["id"] for r in own["/api/v1/mentoring/pairs/"]["results"]]:
         failures.append(f"the member's pairs: {own['/api/v1/mentoring/pairs/']}")
-    record_count("API access matrix", f"{cells} calls ({len(ops)} operations × scopes × roles × 3 secrets)")
+    credentials = call(client, "GET", "/api/v1/passport/credentials/", tokens[("member", "read")], {}).json()
+    if str(_secret_credential(world).uuid) not in [r["id"] for r in credentials["results"]]:
+        failures.append(f"the member's credentials: {credentials}")
+    record_count("API access matrix", f"{cells} calls ({len(ops)} operations × scopes × roles × 4 secrets)")
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:60])
