@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -95,36 +96,50 @@ def instances(model: type[M], names: list[str], rows: Iterable[Sequence[Any]]) -
     return made
 
 
-def topics_in_locked_rooms(
-    topic_ids: Collection[int], member_ids: Collection[int] = ()
-) -> tuple[list[Topic], list[Membership]]:
+@dataclass(frozen=True, slots=True)
+class LockedTopics:
+    topics: list[Topic]
+    memberships: list[Membership]
+    # The member's (organisation name, avatar path) for the live message's author line, when one
+    # member was asked for and has a profile.
+    cards: dict[int, tuple[str, str]]
+
+
+def topics_in_locked_rooms(topic_ids: Collection[int], member_id: int | None = None) -> LockedTopics:
     """The topics with their rooms and communities, the rooms locked in id order (so concurrent
-    batches cannot deadlock), and the memberships of ``member_ids`` in those communities: one statement."""
+    batches cannot deadlock), and the memberships and profile card of ``member_id`` (a post's
+    author: one row per topic at most) in those communities: one statement."""
     if not topic_ids:
-        return [], []
+        return LockedTopics([], [], {})
     topic_names, topic_columns = _fields(Topic, vendor())
     room_names, room_columns = _fields(Room, vendor())
     community_names, community_columns = _fields(Community, vendor())
     membership_names, membership_columns = _fields(Membership, vendor())
     topics, rooms, communities, memberships = table(Topic), table(Room), table(Community), table(Membership)
+    profiles, organisations = table(Profile), table(Organisation)
     lock = f" FOR UPDATE OF {rooms}" if connection.features.has_select_for_update_of else ""
-    members: list[int | None] = [*member_ids] or [None]  # IN (NULL) matches nothing
     statement = (
-        f"SELECT {topic_columns}, {room_columns}, {community_columns}, {membership_columns} FROM {topics}"  # noqa: S608
+        f"SELECT {topic_columns}, {room_columns}, {community_columns}, {membership_columns},"  # noqa: S608
+        f" {profiles}.{column(Profile, 'user')}, {organisations}.{column(Organisation, 'name')},"
+        f" {profiles}.{column(Profile, 'avatar')} FROM {topics}"
         f" JOIN {rooms} ON {rooms}.{column(Room, 'id')} = {topics}.{column(Topic, 'room')}"
         f" JOIN {communities} ON {communities}.{column(Community, 'id')} = {rooms}.{column(Room, 'community')}"
         f" LEFT JOIN {memberships}"
         f" ON {memberships}.{column(Membership, 'community')} = {rooms}.{column(Room, 'community')}"
-        f" AND {memberships}.{column(Membership, 'user')} IN ({placeholders(members)})"
+        f" AND {memberships}.{column(Membership, 'user')} = %s"
+        f" LEFT JOIN {profiles} ON {profiles}.{column(Profile, 'user')} = %s"
+        f" LEFT JOIN {organisations}"
+        f" ON {organisations}.{column(Organisation, 'id')} = {profiles}.{column(Profile, 'organisation')}"
         f" WHERE {topics}.{column(Topic, 'id')} IN ({placeholders(topic_ids)})"
         f" ORDER BY {rooms}.{column(Room, 'id')}, {topics}.{column(Topic, 'id')}{lock}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*members, *sorted(topic_ids)])
+        cursor.execute(statement, [member_id, member_id, *sorted(topic_ids)])  # = NULL matches nothing
         found = cursor.fetchall()
     # One row per topic and membership found (at least one per topic): each part made once.
     ends = [len(topic_names), len(room_names), len(community_names), len(membership_names)]
     t_end, r_end, c_end = ends[0], ends[0] + ends[1], ends[0] + ends[1] + ends[2]
+    m_end = c_end + ends[3]
     topics_by_id: dict[int, Topic] = {}
     rooms_by_id: dict[int, Room] = {}
     communities_by_id: dict[int, Community] = {}
@@ -141,8 +156,12 @@ def topics_in_locked_rooms(
             topic.room = rooms_by_id[room_id]
             topics_by_id[topic_id] = topic
         if membership_id is not None and membership_id not in memberships_by_id:
-            (memberships_by_id[membership_id],) = instances(Membership, membership_names, [row[c_end:]])
-    return list(topics_by_id.values()), list(memberships_by_id.values())
+            (memberships_by_id[membership_id],) = instances(Membership, membership_names, [row[c_end:m_end]])
+    cards = {}
+    if found and found[0][m_end] is not None:
+        card_user, organisation, avatar = found[0][m_end:]
+        cards[card_user] = (organisation or "", avatar or "")
+    return LockedTopics(list(topics_by_id.values()), list(memberships_by_id.values()), cards)
 
 
 def author_cards(user_ids: Collection[int]) -> list[tuple[int, str | None, str | None]]:

@@ -11,6 +11,7 @@ translated once per call, profile URLs reversed once per author.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,8 +24,8 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 # Consecutive messages of one author within this many seconds are grouped (avatar and meta hidden).
 GROUP_SECONDS = 300
@@ -107,18 +108,47 @@ def excerpt_of(search_text: str, limit: int = REPLY_EXCERPT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+@functools.cache
+def _label_texts(language: str | None) -> tuple[str, ...]:
+    """The labels in one language, escaped: the same for every render in that language."""
+    return tuple(
+        _e(text)
+        for text in (
+            _("former member"),
+            _("edited"),
+            _("pinned"),
+            _("accepted answer"),
+            _("This message was deleted."),
+            _("This message was hidden by a facilitator."),
+            _("In reply to"),
+            _("The original message is no longer available."),
+        )
+    )
+
+
+@functools.cache
+def _profile_url_parts(language: str | None) -> tuple[str, str]:
+    """A profile's address around its id, reversed once (a live post renders one article alone)."""
+    before, _sep, after = reverse("accounts:profile", args=[987654321]).partition("987654321")
+    return before, after
+
+
 class Labels:
     """The translated labels of one render call (once per page, not per message)."""
 
     def __init__(self) -> None:
-        self.former_member = _e(_("former member"))
-        self.edited = _e(_("edited"))
-        self.pinned = _e(_("pinned"))
-        self.accepted = _e(_("accepted answer"))
-        self.deleted = _e(_("This message was deleted."))
-        self.hidden = _e(_("This message was hidden by a facilitator."))
-        self.reply_to = _e(_("In reply to"))
-        self.reply_gone = _e(_("The original message is no longer available."))
+        language = get_language()
+        (
+            self.former_member,
+            self.edited,
+            self.pinned,
+            self.accepted,
+            self.deleted,
+            self.hidden,
+            self.reply_to,
+            self.reply_gone,
+        ) = _label_texts(language)
+        self._profile_url = _profile_url_parts(language)
         self.months: dict[int, str] = {}
         self.profiles: dict[int, str] = {}
 
@@ -129,7 +159,8 @@ class Labels:
 
     def profile(self, user_id: int) -> str:
         if user_id not in self.profiles:
-            self.profiles[user_id] = _e(reverse("accounts:profile", args=[user_id]))
+            before, after = self._profile_url
+            self.profiles[user_id] = _e(f"{before}{int(user_id)}{after}")
         return self.profiles[user_id]
 
 

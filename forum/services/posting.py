@@ -327,9 +327,9 @@ class PostBatch:
         # One author (a post alone, the usual case): the memberships join the topics' statement,
         # at most one per topic row. Several: the join would repeat every topic row per author
         # (measured: 100 rooms × 10 lost half its rate), so their memberships come in a second one.
-        topics, memberships = sql.topics_in_locked_rooms(
-            {p.topic_id for p in requests}, authors if len(authors) == 1 else ()
-        )
+        locked = sql.topics_in_locked_rooms({p.topic_id for p in requests}, authors[0] if len(authors) == 1 else None)
+        topics, memberships = locked.topics, locked.memberships
+        self.cards = locked.cards  # the one author's line for the live article (none for several)
         self.topics: dict[int, Topic] = {t.pk: t for t in topics}
         self.rooms: dict[int, Room] = {t.room.pk: t.room for t in topics}
         communities = {r.community_id for r in self.rooms.values()}
@@ -535,7 +535,9 @@ class PostBatch:
     def announce(self) -> None:
         """After commit: one layer event per room (each message's article rendered once), one per notified member."""
         authors = {p.actor.pk for p in self.accepted if p.actor.pk is not None}
-        profiles = {uid: (org or "", avatar or "") for uid, org, avatar in sql.author_cards(authors)}
+        profiles = dict(self.cards)
+        if authors - profiles.keys():  # several authors (or one without a profile): one more statement
+            profiles.update((uid, (org or "", avatar or "")) for uid, org, avatar in sql.author_cards(authors))
         frames: dict[int, list[dict[str, Any]]] = {}
         for post in self.accepted:
             message = post.message
