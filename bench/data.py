@@ -28,6 +28,12 @@ def setup_django() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
+    from django.urls import get_resolver
+
+    from core.process import settle
+
+    get_resolver().url_patterns  # noqa: B018  (as config/asgi.py loads it)
+    settle()  # as a server process does at start (config/asgi.py)
     _READY = True
 
 

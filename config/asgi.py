@@ -41,3 +41,7 @@ application = ProtocolTypeRouter(
         "websocket": ConnectionRateLimit(AllowedHostsOriginValidator(SessionUserMiddleware(RealtimeSocket()))),
     }
 )
+
+from core.process import settle  # noqa: E402
+
+settle()  # last: everything above is loaded for good
