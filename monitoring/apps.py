@@ -9,9 +9,11 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import privacy as account_privacy
-        from forum import sections
+        from forum import sections, services
         from monitoring import permissions, privacy
 
+        # monitor/landelijk/ and monitor/netwerkanalyse/ sit beside monitor/<community>/.
+        services.share_slug_space("monitoring.urls")
         # Members find the scan and the stories on their community's page; facilitators the dashboard.
         sections.register(
             sections.CommunitySection(

@@ -7,7 +7,12 @@ Live events are announced after commit (``forum.events``), never before.
 
 from __future__ import annotations
 
-from forum.services._common import KNOWLEDGE_COMMUNITY_SLUG, SYSTEM_MENTORING_SLUG, _refresh_member_count
+from forum.services._common import (
+    KNOWLEDGE_COMMUNITY_SLUG,
+    SYSTEM_MENTORING_SLUG,
+    _refresh_member_count,
+    share_slug_space,
+)
 from forum.services.attachments import ATTACHMENT_MAX_BYTES, DOCUMENT_TYPES
 from forum.services.communities import create_community, update_community
 from forum.services.direct import (
@@ -98,6 +103,7 @@ __all__ = [
     "resolve_conversation_reports",
     "set_message_setting",
     "set_topic_resolved",
+    "share_slug_space",
     "unblock_member",
     "update_community",
     "update_room",

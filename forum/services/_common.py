@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 from typing import Any
 
 from django.utils.text import slugify
@@ -77,17 +78,30 @@ def _refresh_member_count(community: Community) -> None:
     community.member_count = count
 
 
+# The URL confs that put a community's slug beside fixed pages: the forum's own, and those of
+# higher apps that register here (``monitor/landelijk/`` beside ``monitor/<slug>/``).
+_SLUG_SPACES: list[str] = ["forum.urls"]
+
+
+def share_slug_space(urlconf: str) -> None:
+    """A higher app's URL conf (a module name) puts community slugs beside fixed pages: no
+    community may take one of those words. Called from the app's ``ready()``; read lazily."""
+    if urlconf not in _SLUG_SPACES:
+        _SLUG_SPACES.append(urlconf)
+        reserved_slugs.cache_clear()
+
+
 @functools.cache
 def reserved_slugs() -> frozenset[str]:
-    """Community slugs that would shadow the forum's own URLs: the fixed first parts of its URL
-    patterns (``nieuw/``, ``zoeken/`` …), read from the URL conf so a new page cannot be missed."""
-    from forum import urls  # the URL conf imports the views, which import these services
-
+    """Community slugs that would shadow a fixed page beside the community pages (``nieuw/``,
+    ``zoeken/`` …, monitoring's ``landelijk/``), read from the URL confs so a new page cannot be missed."""
     fixed = set()
-    for pattern in urls.urlpatterns:
-        first = str(pattern.pattern).split("/", 1)[0]
-        if first and "<" not in first:
-            fixed.add(first)
+    for urlconf in _SLUG_SPACES:
+        # Imported here: the URL confs import the views, which import these services.
+        for pattern in importlib.import_module(urlconf).urlpatterns:
+            first = str(pattern.pattern).split("/", 1)[0]
+            if first and "<" not in first:
+                fixed.add(first)
     return frozenset(fixed)
 
 

@@ -218,11 +218,24 @@ def test_reserved_community_slugs_come_from_the_url_conf(owner) -> None:  # type
     from forum.services._common import reserved_slugs
 
     # The pages that were mirrored by hand before, read from forum/urls.py now.
-    assert reserved_slugs() == {"nieuw", "zoeken", "berichten", "lid", "uitnodiging", "onderwerp", "bericht", "bijlage"}
+    forum_pages = {"nieuw", "zoeken", "berichten", "lid", "uitnodiging", "onderwerp", "bericht", "bijlage"}
+    assert reserved_slugs() == forum_pages | {"landelijk", "netwerkanalyse"}  # + monitoring's (below)
     community = services.create_community(
         actor=owner, name="Zoeken", kind="kenniskring", description="x", waaromvraag="Waarom zoeken we?"
     )
     assert community.slug == "zoeken-kring"
+
+
+def test_monitoring_pages_beside_community_slugs_are_reserved_too(owner) -> None:  # type: ignore[no-untyped-def]
+    """``/monitor/landelijk/`` is the national page: a community "Landelijk" had an unreachable dashboard."""
+    from django.urls import resolve
+
+    for name in ("Landelijk", "Netwerkanalyse"):
+        community = services.create_community(
+            actor=owner, name=name, kind="kenniskring", description="x", waaromvraag="Waarom meten we?"
+        )
+        assert community.slug == f"{name.lower()}-kring"
+        assert resolve(f"/monitor/{community.slug}/").url_name == "dashboard"
 
 
 @pytest.mark.django_db(transaction=True)
