@@ -234,19 +234,22 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
+    """Back to the meeting page at the saved answer (``#rsvp-status``, focusable), so the keyboard
+    and a screen reader continue there instead of at the top of a new page; after a refusal at the
+    section's heading, with the message above."""
     actor, found = _meeting(request, pk)
     try:
         answer = services.rsvp(actor=actor, meeting=found, answer=request.POST.get("answer", ""))
     except (Invalid, Conflict) as error:
         messages.error(request, error.message)
+        return redirect(f"{found.get_absolute_url()}#rsvp-h")
+    if answer.answer == Answer.WAITING:
+        messages.warning(
+            request, _("The meeting is full: you are on the waiting list. We let you know when a place comes free.")
+        )
     else:
-        if answer.answer == Answer.WAITING:
-            messages.warning(
-                request, _("The meeting is full: you are on the waiting list. We let you know when a place comes free.")
-            )
-        else:
-            messages.success(request, _("Your answer is saved."))
-    return redirect(found)
+        messages.success(request, _("Your answer is saved."))
+    return redirect(f"{found.get_absolute_url()}#rsvp-status")
 
 
 @login_required

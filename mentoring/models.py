@@ -232,6 +232,9 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.PROPOSED, Status.AGREEING, Status.ACTIVE, Status.PAUSED)
 RUNNING_STATUSES = (Status.AGREEING, Status.ACTIVE, Status.PAUSED)
+# The two may write their closing (and answer the closing survey) while the pair runs, and
+# afterwards when it ended early: a pair that stops is asked the same questions.
+CLOSING_STATUSES = (Status.ACTIVE, Status.PAUSED, Status.ENDED_EARLY)
 
 
 class Relationship(models.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentoring.models import Programme, Reflection, Relationship
+from mentoring.models import CLOSING_STATUSES, Programme, Reflection, Relationship
 
 
 def _active(user: Any) -> bool:
@@ -50,6 +50,12 @@ def can_view_relationship(user: Any, relationship: Relationship) -> bool:
 def can_act_in_relationship(user: Any, relationship: Relationship) -> bool:
     """Accept, sign, log sessions, write reflections: only the two themselves."""
     return is_party(user, relationship)
+
+
+def can_write_closing(user: Any, relationship: Relationship) -> bool:
+    """What each taught and learned and the closing survey: the two, while the pair runs or after it
+    ended early."""
+    return is_party(user, relationship) and relationship.status in CLOSING_STATUSES
 
 
 def can_view_reflection(user: Any, reflection: Reflection, relationship: Relationship) -> bool:

@@ -291,6 +291,7 @@ def relationship(request: HttpRequest, pk: int) -> HttpResponse:
             "i_signed": bool(agreement and side and getattr(agreement, f"signed_{side}_at")),
             "partner_signed": bool(agreement and side and getattr(agreement, f"signed_{other}_at")),
             "i_closed": any(c.author_id == user.pk for c in page.closings),
+            "can_close": permissions.can_write_closing(user, rel),
             "goal_groups": goal_groups,
             "open_checkins": [c for c in page.checkins if c.completed_at is None],
             "done_checkins": [c for c in page.checkins if c.completed_at is not None],
@@ -708,7 +709,7 @@ def closing(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "mentoring/closing_form.html",
-        {"form": form, "rel": rel},
+        {"form": form, "rel": rel, "ended_early": rel.status == Status.ENDED_EARLY},
         status=400 if request.method == "POST" else 200,
     )
 

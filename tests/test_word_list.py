@@ -93,3 +93,66 @@ def test_a_text_in_two_catalogues_has_one_translation() -> None:
         if len(set(by_app.values())) > 1
     ]
     assert not clashes, "\n".join(clashes)
+
+
+# Texts on purpose translated otherwise than in Django's own catalogue, each with its reason.
+# Django merges the catalogues and ours win, so every entry here changes Django's own pages too.
+OVERRIDES_DJANGO: dict[str, str] = {
+    # The word list: "Inloggen" and "Uitloggen", never "Aanmelden"/"Afmelden" (they meant signing up
+    # too). Django's admin says "Aanmelden"/"Afmelden"; with ours it says what the rest of Kring says.
+    "Log in": "Inloggen, as everywhere in Kring (Django's admin: Aanmelden)",
+    "Log out": "Uitloggen, as everywhere in Kring (Django's admin: Afmelden)",
+}
+
+
+def _django_catalogues() -> list[Path]:
+    """Django's Dutch catalogue and those of its contrib apps that Kring installs."""
+    import django
+    from django.apps import apps
+
+    found = [Path(django.__file__).parent / "conf" / "locale" / "nl" / "LC_MESSAGES" / "django.po"]
+    for config in apps.get_app_configs():
+        if config.name.startswith("django."):
+            path = Path(config.path) / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+            if path.exists():
+                found.append(path)
+    return found
+
+
+def _key(entry: polib.POEntry) -> tuple[str, str, str]:
+    return (entry.msgctxt or "", entry.msgid, entry.msgid_plural or "")
+
+
+def _texts(entry: polib.POEntry) -> list[str]:
+    if entry.msgid_plural:
+        return [entry.msgstr_plural[n] for n in sorted(entry.msgstr_plural)]
+    return [entry.msgstr]
+
+
+def test_django_catalogues_found() -> None:
+    names = {p.parts[-5] for p in _django_catalogues()}
+    assert {"conf", "auth", "admin", "humanize"} <= names, names
+
+
+def test_our_catalogues_do_not_change_djangos_own_translations() -> None:
+    """Django merges the catalogues and an app's msgid wins over Django's: an app's "May" translated
+    otherwise would change the month "mei" in every date. A text that Django also has gets Django's
+    Dutch, or our English changes (or it is in ``OVERRIDES_DJANGO`` with the reason)."""
+    django_texts: dict[tuple[str, str, str], tuple[str, list[str]]] = {}
+    for path in _django_catalogues():
+        for e in polib.pofile(str(path)):
+            if not e.obsolete and e.msgid and "fuzzy" not in e.flags and all(_texts(e)):
+                django_texts.setdefault(_key(e), (f"{path.parts[-5]}", _texts(e)))
+    clashes = []
+    for app, e in _entries():
+        theirs = django_texts.get(_key(e))
+        if theirs is None or "fuzzy" in e.flags or not all(_texts(e)) or e.msgid in OVERRIDES_DJANGO:
+            continue
+        if _texts(e) != theirs[1]:
+            clashes.append(f"{app} {e.msgid!r} -> {_texts(e)!r}, Django's {theirs[0]}: {theirs[1]!r}")
+    assert not clashes, "\n".join(clashes)
+
+
+def test_each_override_of_django_is_still_needed() -> None:
+    ours = {e.msgid for _app, e in _entries()}
+    assert not set(OVERRIDES_DJANGO) - ours, "an override whose text is gone from our catalogues"

@@ -13,6 +13,7 @@ from core.text import check_text
 from forum import services as forum_services
 from mentoring import matching, selectors
 from mentoring.models import (
+    CLOSING_STATUSES,
     RUNNING_STATUSES,
     Closing,
     GoalsReached,
@@ -233,12 +234,14 @@ def write_closing(
 ) -> Closing:
     """Each writes what they taught and learned, and answers the closing survey (the same for both
     sides: a 1–5 rating of the match, goals reached, would recommend); when both have closed, the
-    pair is completed. Writing again replaces one's own answers: one closing per person per pair
-    (``closing_once_per_author``). The survey's answers are never shown per person: the coordinator
-    sees them only in aggregate (``selectors.closing_survey``)."""
+    pair is completed. A pair that ended early stays ended early: both may still close it and answer
+    the same survey, and their answers count in the coordinator's figures like any other. Writing
+    again replaces one's own answers: one closing per person per pair (``closing_once_per_author``).
+    The survey's answers are never shown per person: the coordinator sees them only in aggregate
+    (``selectors.closing_survey``)."""
     relationship = locked(relationship)
     require_party(actor, relationship)
-    require_status(relationship, Status.ACTIVE, Status.PAUSED)
+    require_status(relationship, *CLOSING_STATUSES)
     check_text(taught, field="taught", multiline=True)
     check_text(learned, field="learned", multiline=True)
     if not taught.strip() or not learned.strip():
@@ -258,7 +261,15 @@ def write_closing(
             "would_recommend": would_recommend,
         },
     )
-    if relationship.closings.count() == 2:
+    if relationship.status == Status.ENDED_EARLY:
+        notify_partner(
+            actor=actor,
+            relationship=relationship,
+            kind=NotificationKind.ENDED,
+            text=_("%(name)s looked back on your pair that ended early. You can do that too.")
+            % {"name": actor.display_name},
+        )
+    elif relationship.closings.count() == 2:
         relationship.status = Status.COMPLETED
         relationship.ended_at = timezone.now()
         relationship.save(update_fields=["status", "ended_at"])

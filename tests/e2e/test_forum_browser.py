@@ -39,7 +39,7 @@ def test_join_approve_mention_notification(open_page, make_user) -> None:  # typ
 
     page = member.visit("/gemeenschappen/")
     page.get_by_label("Gemeenschappen zoeken").fill("Warmtetransitie")
-    page.get_by_role("button", name="Filteren").click()
+    page.get_by_role("button", name="Filters toepassen").click()
     member.check()
     page.get_by_role("link", name="Fieldlab Warmtetransitie").click()
     member.check()

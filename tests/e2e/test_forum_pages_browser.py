@@ -116,7 +116,7 @@ def test_pages_fit_the_screen_and_pass_axe(open_page, world, width) -> None:  # 
         assert page.get_by_label("Soort").is_visible()
     page.get_by_label("Soort").select_option(label="Living lab (1)")
     with page.expect_navigation():
-        page.get_by_role("button", name="Filteren").click()
+        page.get_by_role("button", name="Filters toepassen").click()
     facilitator.check()
     assert page.locator(".community-card").count() == 1
     assert "Soort: Living lab" in page.locator("main").inner_text()

@@ -146,3 +146,66 @@ def test_plan_answer_agenda_tables_minutes_lesson(open_page: Any, kring: dict[st
     page.get_by_role("link", name="Praat over de notulen in de ruimte").click()
     fenna.check()
     assert "Checklist opstellen (Bram Kok" in page.locator("main").inner_text()
+
+
+def _tab_to(page: Any, name: str, limit: int = 80) -> None:
+    """Press Tab until the button named ``name`` has the focus (keyboard only, like a member would)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == name:
+            return
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+def _focused(page: Any) -> dict[str, str]:
+    return page.evaluate(
+        "({id: document.activeElement.id, tag: document.activeElement.tagName,"
+        " text: document.activeElement.textContent.trim()})"
+    )
+
+
+def test_after_answering_the_focus_lands_on_the_answer(open_page: Any, kring: dict[str, Any]) -> None:
+    """RSVP POST → redirect → a new page: the keyboard is on the saved answer, not on <body>."""
+    from meetings import services
+
+    community, members = kring["community"], kring["members"]
+    starts = dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
+    meeting = services.create_meeting(
+        actor=kring["facilitator"],
+        community=community,
+        data=services.MeetingInput(
+            title="Kringavond warmte",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            place="Buurthuis De Kring",
+            capacity=1,
+        ),
+    )
+    anna = open_page()
+    anna.use_session_of(members[0])
+    page = anna.visit(meeting.get_absolute_url())
+    _tab_to(page, "Ik kom")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"{meeting.get_absolute_url()}#rsvp-status")
+    anna.check()
+    focused = _focused(page)
+    assert focused["id"] == "rsvp-status", focused
+    assert "Ik kom" in focused["text"]
+    # Full now: Bram lands on the waiting list and hears where he stands.
+    bram = open_page()
+    bram.use_session_of(members[1])
+    page = bram.visit(meeting.get_absolute_url())
+    _tab_to(page, "Ik kom")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"{meeting.get_absolute_url()}#rsvp-status")
+    bram.check()
+    focused = _focused(page)
+    assert focused["id"] == "rsvp-status" and "wachtlijst" in focused["text"], focused
+    # Changing the answer again keeps the keyboard there.
+    _tab_to(page, "Misschien")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    bram.check()
+    assert "Misschien" in _focused(page)["text"]

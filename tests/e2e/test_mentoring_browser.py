@@ -272,3 +272,40 @@ def test_a_new_member_sets_up_a_profile_in_four_steps_with_the_keyboard(
     profile = newcomer.mentoring_profile
     assert sorted(profile.offers.values_list("skill__name", flat=True)) == ["Data-analyse"]
     assert sorted(profile.wants.values_list("skill__name", flat=True)) == ["Klantgesprekken voeren"]
+
+
+def test_a_pair_that_stops_early_can_still_look_back(open_page: Any, cohort: dict[str, Any]) -> None:
+    from mentoring import services
+    from mentoring.models import Closing, Status
+
+    sanne, henk = cohort["sanne"], cohort["henk"]
+    rel = services.propose(actor=sanne, other=henk, programme=cohort["programme"])
+    services.respond(actor=henk, relationship=rel, accept=True)
+    # Henk stops the pair from its page; Sanne is then offered the closing survey all the same.
+    henk_tab = open_page()
+    henk_tab.use_session_of(henk)
+    page = henk_tab.visit(rel.get_absolute_url())
+    page.get_by_text("Voortijdig stoppen").click()
+    page.get_by_label("Waarom stoppen jullie voortijdig?").fill("Ik krijg een andere baan.")
+    page.get_by_role("button", name="Ons koppel beëindigen").click()
+    henk_tab.check()
+    rel.refresh_from_db()
+    assert rel.status == Status.ENDED_EARLY
+    sanne_tab = open_page()
+    sanne_tab.use_session_of(sanne)
+    page = sanne_tab.visit(rel.get_absolute_url())
+    page.get_by_role("link", name="Terugkijken op ons koppel").click()
+    sanne_tab.check()
+    assert "voortijdig gestopt" in page.locator("main").inner_text()
+    page.get_by_label("Wat heb je de ander geleerd?").fill("Hoe ik data-analyse aanpak.")
+    page.get_by_label("Wat heb je geleerd?", exact=True).fill("Dat een goed begin veel scheelt.")
+    page.get_by_label("3 – Neutraal").check()
+    page.get_by_label("Een deel").check()
+    page.get_by_label("Ja", exact=True).check()
+    page.get_by_role("button", name="Opslaan").click()
+    sanne_tab.check()
+    assert "Je hebt je afsluiting geschreven." in page.locator("main").inner_text()
+    closing = Closing.objects.get(relationship=rel, author=sanne)
+    assert (closing.satisfaction, closing.goals_reached, closing.would_recommend) == (3, "some", True)
+    rel.refresh_from_db()
+    assert rel.status == Status.ENDED_EARLY

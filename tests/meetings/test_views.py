@@ -191,3 +191,17 @@ def test_query_counts_do_not_grow_with_the_people(
     monkeypatch.setattr(selectors, "PEOPLE_PER_PAGE", 8)
     second = client.get(f"/bijeenkomsten/{world.meeting.pk}/?komen=2").content.decode()
     assert "Pagina 2 van 3" in second and "20 mensen komen." in second
+
+
+def test_an_answer_returns_to_the_saved_answer_which_takes_the_focus(world: World, client: Client) -> None:
+    """After the RSVP's redirect the browser focuses the fragment's target: the saved answer (or,
+    after a refusal, the section's heading), both focusable by script only (tabindex -1)."""
+    meeting = world.meeting
+    client.force_login(world.members[0])
+    response = client.post(f"/bijeenkomsten/{meeting.pk}/antwoord/", {"answer": "maybe"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{meeting.get_absolute_url()}#rsvp-status"
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert '<p id="rsvp-status" tabindex="-1">' in html and '<h2 id="rsvp-h" tabindex="-1">' in html
+    response = client.post(f"/bijeenkomsten/{meeting.pk}/antwoord/", {"answer": "perhaps"})
+    assert response["Location"] == f"{meeting.get_absolute_url()}#rsvp-h"

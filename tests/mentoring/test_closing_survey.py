@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import privacy
-from core.errors import Invalid
+from core.errors import Conflict, Invalid
 from mentoring import selectors, services
 from mentoring.models import Closing, Programme, Relationship, Status
 
@@ -151,3 +151,42 @@ def test_the_privacy_export_holds_ones_own_answers_only(active_pair: Any) -> Non
     assert closing["satisfaction"] == 5 and closing["goals_reached"] == "all" and closing["would_recommend"] is None
     other = privacy.export_member_data(user=rel.person_b)["mentoring"]["relationships"][0]["my_closings"]
     assert [(c["satisfaction"], c["would_recommend"]) for c in other] == [(2, False)]
+
+
+def test_a_pair_that_ended_early_can_still_answer_the_closing_survey(
+    active_pair: Any, client: Client, make_user: Callable[..., Any]
+) -> None:
+    rel = active_pair
+    services.end_early(actor=rel.person_b, relationship=rel, reason="Andere baan")
+    # The pair page offers both of them the closing survey.
+    for person in (rel.person_a, rel.person_b):
+        client.force_login(person)
+        html = client.get(rel.get_absolute_url()).content.decode()
+        assert reverse("mentoring:closing", args=[rel.pk]) in html
+        assert client.get(reverse("mentoring:closing", args=[rel.pk])).status_code == 200
+    assert _close(client, rel.person_a, rel, satisfaction="2", would_recommend="no").status_code == 302
+    services.write_closing(
+        actor=rel.person_b, relationship=rel, taught="Planning", learned="Geduld", satisfaction=3, goals_reached="none"
+    )
+    rel.refresh_from_db()
+    # Ended early it stays: answering the survey does not make the pair completed.
+    assert rel.status == Status.ENDED_EARLY
+    assert Closing.objects.filter(relationship=rel).count() == 2
+    client.force_login(rel.person_a)
+    html = client.get(rel.get_absolute_url()).content.decode()
+    assert "Planning" in html  # what each taught and learned is on the pair's page, as for completed pairs
+    # Their answers count in the coordinator's figures like those of completed pairs.
+    _answers(rel.programme, make_user, [5, 4, 4])
+    summary = selectors.closing_survey(programme=rel.programme)
+    assert summary.answers == 5 and summary.shown
+    assert summary.average == 3.6
+
+
+def test_a_declined_or_withdrawn_pair_gets_no_closing_survey(sanne_henk: tuple[Any, Any], client: Client) -> None:
+    sanne, henk = sanne_henk
+    rel = services.propose(actor=sanne, other=henk)
+    services.respond(actor=henk, relationship=rel, accept=False)
+    with pytest.raises(Conflict):
+        services.write_closing(actor=sanne, relationship=rel, taught="a", learned="b", satisfaction=3)
+    client.force_login(sanne)
+    assert reverse("mentoring:closing", args=[rel.pk]) not in client.get(rel.get_absolute_url()).content.decode()
