@@ -22,6 +22,9 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 # ``@**Name**`` (by name) or ``@**Name|id**`` (by identity: exactly that member).
 MENTION = re.compile(r"@\*\*([^*\n]{1,80})\*\*")
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+!|~-]")
+# Characters with a meaning somewhere in CommonMark (and the table and strikethrough rules):
+# a line without any of them, starting with a letter, is one plain paragraph.
+_NOT_PLAIN = frozenset("\\`*_{}[]()<>#+-!|~&=")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -73,7 +76,7 @@ def render(source: str, links: dict[Mention, tuple[str, str]] | None = None) -> 
         escaped = _MARKDOWN_SPECIAL.sub(lambda c: "\\" + c.group(0), name)
         return f"[@{escaped}](<{url}>)"
 
-    html = _markdown.render(MENTION.sub(link, source))
+    html = _plain_paragraph(source) or _markdown.render(MENTION.sub(link, source))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -83,3 +86,18 @@ def render(source: str, links: dict[Mention, tuple[str, str]] | None = None) -> 
     )
     text = htmllib.unescape(nh3.clean(html, tags=set())).strip()
     return Rendered(html=clean, text=text, mentions=mentions_in(source))
+
+
+def _plain_paragraph(source: str) -> str | None:
+    """markdown-it's HTML for a one-line post without markup ("Wie komt er dinsdag?"), without
+    running the parser: most chat posts are such lines, and the parser was a tenth of a post's
+    CPU. None for anything else. ``tests/forum/test_rendering.py`` holds it to the parser's output.
+    A line starting with a letter cannot open a block (list, heading, quote, code); printable
+    means no line break, tab or NUL; without the characters in ``_NOT_PLAIN`` nothing inline
+    applies (links are not made from bare addresses: linkify is off).
+    """
+    if not source or not source[0].isalpha() or source != source.strip() or not source.isprintable():
+        return None
+    if not _NOT_PLAIN.isdisjoint(source):
+        return None
+    return "<p>" + source.replace('"', "&quot;") + "</p>\n"
