@@ -220,3 +220,15 @@ def test_the_demo_app_is_installed_only_for_development_or_on_request() -> None:
     assert "demo" not in _installed_apps(DEBUG="false", ALLOWED_HOSTS="kring.example")
     assert "demo" in _installed_apps(DEBUG="false", ALLOWED_HOSTS="kring.example", KRING_DEMO="true")
     assert "demo" in _installed_apps(DEBUG="true")
+
+
+def test_services_and_selectors_stay_readable() -> None:
+    """Issue 13: no module of an app's services or selectors over ~600 lines; past that it
+    becomes a package with one module per action family (forum, mentoring, meetings)."""
+    too_long = {}
+    for app in FLOORS:
+        for kind in ("services", "selectors"):
+            for path in [ROOT / app / f"{kind}.py", *sorted((ROOT / app / kind).glob("*.py"))]:
+                if path.is_file() and (lines := len(path.read_text().splitlines())) > 600:
+                    too_long[str(path.relative_to(ROOT))] = lines
+    assert too_long == {}
