@@ -26,7 +26,7 @@ MEMBERS = 10  # as a room of the "100 rooms x 10" fan-out scenario
 
 
 def _world() -> tuple[list[Any], int, int]:
-    """A community with one room of ``MEMBERS`` members and one topic; made once, then reused."""
+    """A community with one room of ``MEMBERS`` members (made once, then reused) and a new topic."""
     from accounts.models import User
     from forum import services
     from forum.models import Community, Topic
@@ -46,7 +46,10 @@ def _world() -> tuple[list[Any], int, int]:
         for user in users[1:]:
             services.join_community(actor=user, community=community)
     room = community.rooms.get()
-    topic = Topic.objects.filter(room=room).first() or services.create_topic(actor=users[0], room=room, title="Bench")
+    # A new topic per run, so runs compare: each run adds ~1,300 messages.
+    topic = services.create_topic(
+        actor=users[0], room=room, title=f"Bench {Topic.objects.filter(room=room).count() + 1}"
+    )
     return users, room.pk, topic.pk
 
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 from accounts.models import Organisation, Profile
-from forum.models import Community, Membership, Room, Topic
+from forum.models import Community, Membership, Message, Room, Topic
 
 M = TypeVar("M", bound=models.Model)
 
@@ -103,12 +103,24 @@ class LockedTopics:
     # The member's (organisation name, avatar path) for the live message's author line, when one
     # member was asked for and has a profile.
     cards: dict[int, tuple[str, str]]
+    # Whether a message of one of the asked authors carries one of the asked client ids: a post
+    # may be a retry (nearly always False; when True the caller looks closer).
+    retries: bool = False
 
 
-def topics_in_locked_rooms(topic_ids: Collection[int], member_id: int | None = None) -> LockedTopics:
+def topics_in_locked_rooms(
+    topic_ids: Collection[int],
+    member_id: int | None = None,
+    retry_keys: tuple[Collection[int | None], Collection[Any]] | None = None,
+) -> LockedTopics:
     """The topics with their rooms and communities, the rooms locked in id order (so concurrent
     batches cannot deadlock), and the memberships and profile card of ``member_id`` (a post's
-    author: one row per topic at most) in those communities: one statement."""
+    author: one row per topic at most) in those communities: one statement.
+
+    With ``retry_keys`` (the posts' authors and client ids, as the database takes them), the
+    same statement also says whether some message already has such an author and client id,
+    through the (author, client_id) unique index: a post alone pays no statement of its own for
+    the idempotency check."""
     if not topic_ids:
         return LockedTopics([], [], {})
     topic_names, topic_columns = _fields(Topic, vendor())
@@ -118,10 +130,19 @@ def topics_in_locked_rooms(topic_ids: Collection[int], member_id: int | None = N
     topics, rooms, communities, memberships = table(Topic), table(Room), table(Community), table(Membership)
     profiles, organisations = table(Profile), table(Organisation)
     lock = f" FOR UPDATE OF {rooms}" if connection.features.has_select_for_update_of else ""
+    retry_column, retry_params = "NULL", []
+    if retry_keys is not None and retry_keys[0] and retry_keys[1]:
+        authors, client_ids = retry_keys
+        retry_column = (
+            f"(SELECT MIN({column(Message, 'id')}) FROM {table(Message)}"  # noqa: S608
+            f" WHERE {column(Message, 'author')} IN ({placeholders(authors)})"
+            f" AND {column(Message, 'client_id')} IN ({placeholders(client_ids)}))"
+        )
+        retry_params = [*authors, *client_ids]
     statement = (
         f"SELECT {topic_columns}, {room_columns}, {community_columns}, {membership_columns},"  # noqa: S608
         f" {profiles}.{column(Profile, 'user')}, {organisations}.{column(Organisation, 'name')},"
-        f" {profiles}.{column(Profile, 'avatar')} FROM {topics}"
+        f" {profiles}.{column(Profile, 'avatar')}, {retry_column} FROM {topics}"
         f" JOIN {rooms} ON {rooms}.{column(Room, 'id')} = {topics}.{column(Topic, 'room')}"
         f" JOIN {communities} ON {communities}.{column(Community, 'id')} = {rooms}.{column(Room, 'community')}"
         f" LEFT JOIN {memberships}"
@@ -134,7 +155,7 @@ def topics_in_locked_rooms(topic_ids: Collection[int], member_id: int | None = N
         f" ORDER BY {rooms}.{column(Room, 'id')}, {topics}.{column(Topic, 'id')}{lock}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [member_id, member_id, *sorted(topic_ids)])  # = NULL matches nothing
+        cursor.execute(statement, [*retry_params, member_id, member_id, *sorted(topic_ids)])  # = NULL matches nothing
         found = cursor.fetchall()
     # One row per topic and membership found (at least one per topic): each part made once.
     ends = [len(topic_names), len(room_names), len(community_names), len(membership_names)]
@@ -159,9 +180,11 @@ def topics_in_locked_rooms(topic_ids: Collection[int], member_id: int | None = N
             (memberships_by_id[membership_id],) = instances(Membership, membership_names, [row[c_end:m_end]])
     cards = {}
     if found and found[0][m_end] is not None:
-        card_user, organisation, avatar = found[0][m_end:]
+        card_user, organisation, avatar = found[0][m_end : m_end + 3]
         cards[card_user] = (organisation or "", avatar or "")
-    return LockedTopics(list(topics_by_id.values()), list(memberships_by_id.values()), cards)
+    # No row (every topic gone) hides the answer: say "maybe", the caller looks closer.
+    retries = found[0][-1] is not None if found else bool(retry_params)
+    return LockedTopics(list(topics_by_id.values()), list(memberships_by_id.values()), cards, retries)
 
 
 def author_cards(user_ids: Collection[int]) -> list[tuple[int, str | None, str | None]]:

@@ -245,7 +245,14 @@ class Message(models.Model):
             models.UniqueConstraint(fields=["author", "client_id"], name="message_unique_author_client_id"),
             models.CheckConstraint(condition=Q(seq__gte=1), name="message_seq_positive"),
         ]
-        indexes = [models.Index(fields=["topic", "-seq"]), models.Index(fields=["room", "-seq"])]
+        indexes = [
+            models.Index(fields=["topic", "-seq"]),
+            models.Index(fields=["room", "-seq"]),
+            # A topic's participants, probed one author at a time (forum.services.notifications).
+            models.Index(
+                fields=["topic", "author"], condition=Q(deleted_at__isnull=True), name="message_topic_author_live"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.room_id}#{self.seq}"

@@ -65,7 +65,10 @@ def mentioned_names(source: str) -> frozenset[str]:
 
 def render(source: str, links: dict[Mention, tuple[str, str]] | None = None) -> Rendered:
     """Render Markdown; ``links`` maps a mention to (the member's name, their profile URL)."""
-    links = links or {}
+    return _plain_paragraph(source) or _render_markdown(source, links or {})
+
+
+def _render_markdown(source: str, links: dict[Mention, tuple[str, str]]) -> Rendered:
 
     def link(match: re.Match[str]) -> str:
         mention = _mention(match.group(1))
@@ -76,7 +79,7 @@ def render(source: str, links: dict[Mention, tuple[str, str]] | None = None) -> 
         escaped = _MARKDOWN_SPECIAL.sub(lambda c: "\\" + c.group(0), name)
         return f"[@{escaped}](<{url}>)"
 
-    html = _plain_paragraph(source) or _markdown.render(MENTION.sub(link, source))
+    html = _markdown.render(MENTION.sub(link, source))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -88,16 +91,17 @@ def render(source: str, links: dict[Mention, tuple[str, str]] | None = None) -> 
     return Rendered(html=clean, text=text, mentions=mentions_in(source))
 
 
-def _plain_paragraph(source: str) -> str | None:
-    """markdown-it's HTML for a one-line post without markup ("Wie komt er dinsdag?"), without
-    running the parser: most chat posts are such lines, and the parser was a tenth of a post's
-    CPU. None for anything else. ``tests/forum/test_rendering.py`` holds it to the parser's output.
-    A line starting with a letter cannot open a block (list, heading, quote, code); printable
-    means no line break, tab or NUL; without the characters in ``_NOT_PLAIN`` nothing inline
-    applies (links are not made from bare addresses: linkify is off).
+def _plain_paragraph(source: str) -> Rendered | None:
+    """What ``_render_markdown`` makes of a one-line post without markup ("Wie komt er dinsdag?"),
+    without the parser and the sanitiser: most chat posts are such lines, and those two were a
+    sixth of a post's CPU. None for anything else. ``tests/forum/test_rendering.py`` holds it to
+    the full pipeline's output. A line starting with a letter cannot open a block (list, heading,
+    quote, code); printable means no line break, tab, NUL or non-breaking space; without the
+    characters in ``_NOT_PLAIN`` nothing inline applies (links are not made from bare addresses:
+    linkify is off) and nothing needs escaping; a mention needs ``**``.
     """
     if not source or not source[0].isalpha() or source != source.strip() or not source.isprintable():
         return None
     if not _NOT_PLAIN.isdisjoint(source):
         return None
-    return "<p>" + source.replace('"', "&quot;") + "</p>\n"
+    return Rendered(html=f"<p>{source}</p>\n", text=source, mentions=frozenset())

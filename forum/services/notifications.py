@@ -146,23 +146,39 @@ def _participants_and_waiting(
     topic_ids = list(by_topic)
     batch_authors = sorted({(tid, uid) for tid, uids in authors.items() for uid in uids if uid is not None})
     extra = " ".join(f"UNION ALL SELECT %s, %s, {_BATCH_AUTHOR}" for _pair in batch_authors)
+    messages = sql.table(Message)
+    topic_id = f"{sql.table(Topic)}.{sql.column(Topic, 'id')}"
+
+    def next_author(topic: str, after: str) -> str:
+        """The smallest author above ``after`` with a live message in ``topic`` (not this batch's):
+        one probe of the (topic, author) index of live messages."""
+        return (
+            f"(SELECT {m(Message, 'author')} FROM {messages} WHERE {m(Message, 'topic')} = {topic}"  # noqa: S608
+            f" AND {m(Message, 'author')} > {after} AND {m(Message, 'deleted_at')} IS NULL"
+            f" AND {m(Message, 'id')} NOT IN ({sql.placeholders(new_ids)}) ORDER BY {m(Message, 'author')} LIMIT 1)"
+        )
+
+    # The earlier participants, one index probe per participant (a loose index scan): DISTINCT over
+    # the topic's messages read every message of it, 30 ms of PostgreSQL per post at 50,000.
     statement = (
-        f"SELECT p.t, p.u, p.role, EXISTS (SELECT 1 FROM {sql.table(Notification)} AS n"  # noqa: S608
+        f"WITH RECURSIVE took_part(t, u) AS (SELECT {topic_id}, {next_author(topic_id, '0')}"  # noqa: S608
+        f" FROM {sql.table(Topic)} WHERE {topic_id} IN ({sql.placeholders(topic_ids)})"
+        f" UNION ALL SELECT took_part.t, {next_author('took_part.t', 'took_part.u')} FROM took_part"
+        " WHERE took_part.u IS NOT NULL)"
+        f" SELECT p.t, p.u, p.role, EXISTS (SELECT 1 FROM {sql.table(Notification)} AS n"
         f" WHERE n.{n(Notification, 'user')} = p.u AND n.{n(Notification, 'topic_id')} = p.t"
         f" AND n.{n(Notification, 'kind')} = %s AND n.{n(Notification, 'read_at')} IS NULL)"
-        f" FROM (SELECT DISTINCT {m(Message, 'topic')} AS t, {m(Message, 'author')} AS u, {_TOOK_PART} AS role"
-        f" FROM {sql.table(Message)} WHERE {m(Message, 'topic')} IN ({sql.placeholders(topic_ids)})"
-        f" AND {m(Message, 'deleted_at')} IS NULL AND {m(Message, 'author')} IS NOT NULL"
-        f" AND {m(Message, 'id')} NOT IN ({sql.placeholders(new_ids)})"
+        f" FROM (SELECT t, u, {_TOOK_PART} AS role FROM took_part WHERE u IS NOT NULL"
         f" UNION ALL SELECT {w(TopicWatch, 'topic_id')}, {w(TopicWatch, 'user')}, {_FOLLOWER}"
         f" FROM {sql.table(TopicWatch)} WHERE {w(TopicWatch, 'topic_id')} IN ({sql.placeholders(topic_ids)})"
         f" AND {w(TopicWatch, 'state')} = %s {extra}) AS p"
         " ORDER BY p.t, p.u, p.role DESC"
     )
     params = [
-        NotificationKind.REPLY.value,
+        *new_ids,
         *topic_ids,
         *new_ids,
+        NotificationKind.REPLY.value,
         *topic_ids,
         WatchState.FOLLOW.value,
         *(v for pair in batch_authors for v in pair),

@@ -173,14 +173,32 @@ def post_messages(*, posts: Sequence[NewMessage]) -> list[Answer]:
     checked on its own (access, body, slow mode) and gets its own answer, in order: the
     stored message, or the ``ForumError`` that refused it. A database fault raises and
     nothing is stored.
+
+    A post sent again (the same author and client_id: a retry after a lost answer) is answered
+    with the stored message, before any check. Whether a batch holds one is asked in the batch's
+    first statement; only when it does are the stored messages looked up and the batch started
+    again without them (nothing was written yet).
     """
+    try:
+        return _post_messages(posts, None)
+    except _RetriesInBatch:
+        return _post_messages(posts, _existing_messages(posts))
+
+
+class _RetriesInBatch(Exception):
+    """The batch's first statement found a message with a post's author and client_id."""
+
+
+def _post_messages(
+    posts: Sequence[NewMessage], existing: dict[tuple[int | None, uuid.UUID], Message] | None
+) -> list[Answer]:
+    """``post_messages`` with the retried posts known (``existing``) or still to be asked (None)."""
     results: list[Answer | None] = [None] * len(posts)
-    existing = _existing_messages(posts)
     first_of: dict[tuple[int | None, uuid.UUID], int] = {}
     fresh: list[int] = []
     for i, post in enumerate(posts):
         key = (post.author_id, post.client_id)
-        if key in existing:
+        if existing is not None and key in existing:
             results[i] = _reused(post, existing[key]) or existing[key]
         elif key not in first_of:
             first_of[key] = i
@@ -189,7 +207,7 @@ def post_messages(*, posts: Sequence[NewMessage]) -> list[Answer]:
         written: list[Answer]
         try:
             with transaction.atomic():
-                written = PostBatch([posts[i] for i in fresh]).run()
+                written = PostBatch([posts[i] for i in fresh], ask_for_retries=existing is None).run()
         except IntegrityError:
             if len(fresh) == 1:
                 # A concurrent retry with the same client id won the race: answer with its message.
@@ -227,7 +245,8 @@ def existing_messages_query(posts: Sequence[NewMessage]) -> QuerySet[Message]:
 def _existing_messages(posts: Sequence[NewMessage]) -> dict[tuple[int | None, uuid.UUID], Message]:
     """Retried posts: keys first (nearly always none), whole messages only for the hits.
 
-    The keys' query is ``existing_messages_query`` as plain SQL (see ``_sql``): it runs for every post.
+    The keys' query is ``existing_messages_query`` as plain SQL (see ``_sql``). It runs only when
+    the batch's first statement saw a possible retry, or an insert met a concurrent one.
     """
     wanted = {(p.author_id, p.client_id) for p in posts}
     authors = {p.author_id for p in posts}
@@ -316,7 +335,7 @@ class PostBatch:
     Run it inside ``transaction.atomic()``; the announcement goes out after commit.
     """
 
-    def __init__(self, requests: Sequence[NewMessage]) -> None:
+    def __init__(self, requests: Sequence[NewMessage], *, ask_for_retries: bool = False) -> None:
         # One actor per author for this batch, whatever the request brought: fresh memberships,
         # loaded with the topics and their locked rooms in one statement.
         actors: dict[int | None, Actor] = {}
@@ -327,7 +346,16 @@ class PostBatch:
         # One author (a post alone, the usual case): the memberships join the topics' statement,
         # at most one per topic row. Several: the join would repeat every topic row per author
         # (measured: 100 rooms × 10 lost half its rate), so their memberships come in a second one.
-        locked = sql.topics_in_locked_rooms({p.topic_id for p in requests}, authors[0] if len(authors) == 1 else None)
+        retry_keys = (
+            ({r.author_id for r in requests}, {sql.prep(Message, "client_id", r.client_id) for r in requests})
+            if ask_for_retries
+            else None
+        )
+        locked = sql.topics_in_locked_rooms(
+            {p.topic_id for p in requests}, authors[0] if len(authors) == 1 else None, retry_keys
+        )
+        if locked.retries:
+            raise _RetriesInBatch  # rolls back: only the rooms' locks were taken
         topics, memberships = locked.topics, locked.memberships
         self.cards = locked.cards  # the one author's line for the live article (none for several)
         self.topics: dict[int, Topic] = {t.pk: t for t in topics}

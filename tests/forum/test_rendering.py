@@ -1,4 +1,5 @@
-"""The plain-line shortcut renders exactly what markdown-it renders (forum.rendering._plain_paragraph)."""
+"""The plain-line shortcut renders exactly what the full pipeline (markdown-it, then nh3) renders:
+the same HTML, search text and mentions (forum.rendering._plain_paragraph)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ PROSE = st.lists(
 ).map("".join)
 
 
-def _parser(source: str) -> str:
-    return rendering._markdown.render(source)
+def _pipeline(source: str) -> rendering.Rendered:
+    return rendering._render_markdown(source, {})
 
 
 @settings(max_examples=3000, deadline=None)
@@ -36,7 +37,7 @@ def _parser(source: str) -> str:
 def test_the_shortcut_gives_the_parsers_html_or_steps_aside(source: str) -> None:
     shortcut = rendering._plain_paragraph(source)
     if shortcut is not None:
-        assert shortcut == _parser(source)
+        assert shortcut == _pipeline(source)
 
 
 @settings(max_examples=3000, deadline=None)
@@ -44,7 +45,7 @@ def test_the_shortcut_gives_the_parsers_html_or_steps_aside(source: str) -> None
 def test_prose_lines_too(source: str) -> None:
     shortcut = rendering._plain_paragraph(source)
     if shortcut is not None:
-        assert shortcut == _parser(source)
+        assert shortcut == _pipeline(source)
 
 
 @pytest.mark.parametrize(
@@ -66,10 +67,10 @@ def test_the_shortcut_takes_plain_lines_only(source: str, plain: bool) -> None:
     assert (rendering._plain_paragraph(source) is not None) is plain
 
 
-def test_render_is_the_same_with_and_without_the_shortcut(monkeypatch: pytest.MonkeyPatch) -> None:
-    source = 'Zij zei "ja" & nee'  # & is not plain: the parser answers
+def test_render_takes_the_shortcut_for_plain_lines_only(monkeypatch: pytest.MonkeyPatch) -> None:
     plain = 'Wie komt er dinsdag? Zij zei "ja".'
-    fast = rendering.render(plain)
-    monkeypatch.setattr(rendering, "_plain_paragraph", lambda s: None)
-    assert rendering.render(plain) == fast
-    assert rendering.render(source).html == '<p>Zij zei "ja" &amp; nee</p>\n'
+    assert rendering.render(plain) == _pipeline(plain)
+    assert rendering.render(plain).html == '<p>Wie komt er dinsdag? Zij zei "ja".</p>\n'
+    assert rendering.render('Zij zei "ja" & nee').html == '<p>Zij zei "ja" &amp; nee</p>\n'  # & is not plain
+    monkeypatch.setattr(rendering, "_render_markdown", lambda source, links: None)
+    assert rendering.render(plain) is not None  # the parser was not needed
