@@ -122,3 +122,36 @@ class WebhookDelivery(models.Model):
     @property
     def ok(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+    @property
+    def seconds(self) -> float:
+        return self.duration_ms / 1000
+
+    @property
+    def event_label(self) -> str:
+        """The event in words, as the form names it (the code itself if Kring no longer knows it)."""
+        return str(dict(WebhookEvent.choices).get(self.event, self.event))
+
+    @property
+    def outcome(self) -> str:
+        """What came of the attempt, in a word or two."""
+        if self.ok:
+            return str(_("Delivered"))
+        if self.status_code:
+            return str(_("Turned down"))
+        if self.error.startswith("refused:"):
+            return str(_("Not sent"))
+        if self.error.startswith("timeout"):
+            return str(_("No answer"))
+        return str(_("No connection"))
+
+    @property
+    def outcome_detail(self) -> str:
+        """Why, in a sentence (the HTTP status only as a number to pass on to the other system's admin)."""
+        if self.status_code:
+            return str(_("HTTP status %(code)s") % {"code": self.status_code})
+        if self.error.startswith("refused:"):
+            return str(_("Kring does not send to this address."))
+        if self.error.startswith("timeout"):
+            return str(_("The other system did not answer in time."))
+        return str(_("Kring could not reach the address."))

@@ -74,3 +74,17 @@ def test_privacy_export_has_tokens_without_hash(make_user: Any) -> None:
     archive = export_member_data(user=member)
     assert archive["api_tokens"][0]["name"] == "portaal"
     assert "token_hash" not in archive["api_tokens"][0]
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [("/profiel/api-sleutels/", "page"), ("/profiel/webhooks/", "true"), ("/profiel/gekoppelde-apps/", "true")],
+)
+def test_the_api_pages_are_a_section_of_the_account_menu(
+    make_user: Any, client: Client, path: str, current: str
+) -> None:
+    """The account pages' side menu leads to the API pages and shows where one is, as for the others."""
+    client.force_login(make_user(name="Mo Lid"))
+    subnav = client.get(path).content.decode().split('class="subnav"')[1].split("</nav>")[0]
+    assert f'<a href="/profiel/api-sleutels/" aria-current="{current}">' in subnav
+    assert subnav.count("aria-current") == 1

@@ -213,8 +213,11 @@ def test_the_delivery_log_shows_a_failure_then_the_retried_success(
     client.force_login(owner)
     page = client.get("/profiel/webhooks/").content.decode()
     section = page[page.index("webhook-deliveries") :]
-    assert section.index(">200<") < section.index(">503<"), "newest first"
-    assert "message.created" in section
+    assert section.index("HTTP-status 200") < section.index("HTTP-status 503"), "newest first"
+    # In words: the event as the form names it, what came of each attempt; never the raw code.
+    assert "Een bericht in een van de open ruimtes van de gemeenschap" in section
+    assert "message.created" not in section
+    assert section.index("Afgeleverd") < section.index("Geweigerd")
 
 
 def test_no_answer_is_logged_with_why_and_the_log_is_bounded(settings: Any, make_user: Any) -> None:
@@ -238,3 +241,32 @@ def test_no_answer_is_logged_with_why_and_the_log_is_bounded(settings: Any, make
     assert kept.count() == webhooks.DELIVERIES_KEPT
     assert not kept.filter(pk=failed.pk).exists()  # the oldest went first
     assert kept.order_by("-pk").first().delivery_id == f"d-{webhooks.DELIVERIES_KEPT + 4}"  # type: ignore[union-attr]
+
+
+def test_the_delivery_log_says_in_words_why_there_was_no_answer(client: Any, make_user: Any) -> None:
+    owner = make_user(name="Olga")
+    community = forum_services.create_community(
+        actor=owner, name="Open kring", kind="hub", description="d", waaromvraag="w", visibility="open"
+    )
+    hook = Webhook.objects.create(community=community, target_url="https://hooks.example.test/k", events=[], secret="s")
+    for n, error in enumerate(("refused: private_address", "timeout after 10 s", "[Errno 111] Connection refused")):
+        webhooks.record_attempt(
+            hook, delivery_id=f"d-{n}", event="lesson.published", attempt=n + 1, status=0, error=error, duration_ms=1500
+        )
+    client.force_login(owner)
+    page = client.get("/profiel/webhooks/").content.decode()
+    section = page[page.index("webhook-deliveries") :]
+    for words in (
+        "Niet verstuurd",
+        "Kring stuurt niets naar dit adres.",
+        "Geen antwoord",
+        "Het andere systeem antwoordde niet op tijd.",
+        "Geen verbinding",
+        "Kring kon het adres niet bereiken.",
+        "1,5 seconden",
+    ):
+        assert words in section, words
+    for raw in ("lesson.published", "refused:", "timeout after", "Errno", "1500 ms"):
+        assert raw not in section, raw
+    # Times as the rest of Kring shows them: a <time> with the exact moment, the words for people.
+    assert section.count("<time datetime=") == 3

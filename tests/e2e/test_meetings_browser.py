@@ -182,6 +182,7 @@ def test_after_answering_the_focus_lands_on_the_answer(open_page: Any, kring: di
         ),
     )
     anna = open_page()
+    anna.page.set_viewport_size({"width": 360, "height": 640})  # a phone: the page scrolls to the answer
     anna.use_session_of(members[0])
     page = anna.visit(meeting.get_absolute_url())
     _tab_to(page, "Ik kom")
@@ -192,6 +193,15 @@ def test_after_answering_the_focus_lands_on_the_answer(open_page: Any, kring: di
     focused = _focused(page)
     assert focused["id"] == "rsvp-status", focused
     assert "Ik kom" in focused["text"]
+    # The focused answer shows below the sticky top bar, not under it, with the design system's ring.
+    ring = page.evaluate(
+        "(() => { const s = document.getElementById('rsvp-status'); const st = getComputedStyle(s);"
+        " return {top: s.getBoundingClientRect().top,"
+        " bar: document.querySelector('.app-header').getBoundingClientRect().bottom,"
+        " style: st.outlineStyle, width: st.outlineWidth, padding: st.paddingLeft}; })()"
+    )
+    assert ring["top"] >= ring["bar"] and ring["style"] == "solid" and ring["width"] == "2px", ring
+    assert ring["padding"] != "0px", ring  # room between the ring and the words
     # Full now: Bram lands on the waiting list and hears where he stands.
     bram = open_page()
     bram.use_session_of(members[1])
