@@ -257,6 +257,15 @@ def achievement(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 
 # --- credentials: public verification ------------------------------------------------------------
+# A credential's pages answer anyone with its link (the printed passport carries links to all of a
+# member's credentials, for an employer to verify); one the member did not make public is kept out
+# of search engines.
+
+
+def _unlisted_unless_public(response: HttpResponse, award: Any) -> HttpResponse:
+    if not award.public:
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def credential(request: HttpRequest, uuid: Any) -> HttpResponse:
@@ -276,14 +285,16 @@ def credential(request: HttpRequest, uuid: Any) -> HttpResponse:
         "problems": problems,
         "evidence": award.credential.get("evidence", []) if award.credential else [],
     }
-    return render(request, "passport/credential.html", context)
+    return _unlisted_unless_public(render(request, "passport/credential.html", context), award)
 
 
 def credential_json(request: HttpRequest, uuid: Any) -> HttpResponse:
     award = selectors.award_by_uuid(uuid)
     if award is None or not award.credential:
         raise Http404
-    return _json(award.credential, content_type=LD_JSON, download=f"credential-{award.uuid}.json")
+    return _unlisted_unless_public(
+        _json(award.credential, content_type=LD_JSON, download=f"credential-{award.uuid}.json"), award
+    )
 
 
 def ob2_issuer(request: HttpRequest) -> HttpResponse:
@@ -299,4 +310,7 @@ def ob2_assertion(request: HttpRequest, uuid: Any) -> HttpResponse:
     if award is None:
         raise Http404
     # OB 2.0: a revoked hosted assertion answers 410 with {"revoked": true}.
-    return JsonResponse(ob2.assertion(award), status=410 if award.is_revoked else 200, json_dumps_params={"indent": 2})
+    response = JsonResponse(
+        ob2.assertion(award), status=410 if award.is_revoked else 200, json_dumps_params={"indent": 2}
+    )
+    return _unlisted_unless_public(response, award)

@@ -196,3 +196,15 @@ def test_meetings_the_member_attended_are_in_the_passport_only_from_open_communi
     assert [m["title"] for m in exported] == ["Kringdag open"]
     page = login(member).get("/paspoort/").content.decode()
     assert "Kringdag open" in page and "Kringdag closed" not in page
+
+
+def test_a_credential_the_member_did_not_make_public_is_kept_out_of_search_engines(achievement, member, facilitator):
+    award = services.award(actor=facilitator, achievement=achievement, recipient=member)
+    client = Client()
+    paths = [f"/paspoort/credential/{award.uuid}/", f"/paspoort/credential/{award.uuid}.json"]
+    for path in paths:
+        assert client.get(path)["X-Robots-Tag"] == "noindex, nofollow", path
+    award.public = True
+    award.save(update_fields=["public"])
+    for path in paths:
+        assert "X-Robots-Tag" not in client.get(path), path
