@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.actor import Actor, as_actor
-from accounts.models import User, display_name_of
+from accounts.models import User
 from core.limits import MAX_MESSAGE_BODY
 from core.text import text_problem
 from forum import _sql as sql
 from forum import events, permissions, signals
 from forum.errors import SLOW_MODE, Conflict, Forbidden, ForumError, Invalid, NotFound, RateLimited
-from forum.message_markup import MessageView, ReplyView, excerpt_of, render_article
+from forum.message_markup import MessageView, ReplyView, render_article
 from forum.models import (
     Attachment,
     Message,
@@ -36,6 +36,7 @@ from forum.serializers import attachment_view, message_frame
 from forum.services.attachments import MAX_ATTACHMENTS, PreparedFile, prepare_attachment, store_thumbnail
 from forum.services.mentions import MentionTargets, mention_links, mention_targets
 from forum.services.notifications import Written, notify_direct, notify_mentions, notify_participants
+from forum.services.replies import ReplyTarget, reply_targets
 
 MAX_BODY = MAX_MESSAGE_BODY
 
@@ -281,47 +282,9 @@ class _Post:
     rendered: Rendered | None = None
     files: list[PreparedFile] = field(default_factory=list)
     message: Message | None = None
-    reply: _ReplyTarget | None = None
+    reply: ReplyTarget | None = None
     mentioned: set[int] = field(default_factory=set)  # the members this post mentions (readers only)
     attachments: list[Attachment] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class _ReplyTarget:
-    pk: int
-    topic_id: int
-    seq: int
-    author_id: int | None
-    author_name: str
-    excerpt: str
-
-
-def _reply_targets(ids: set[int]) -> dict[int, _ReplyTarget]:
-    """The messages a batch's posts answer (not deleted or hidden): one query, only when some post replies."""
-    if not ids:
-        return {}
-    rows = Message.objects.filter(pk__in=ids, deleted_at__isnull=True, is_hidden=False).values_list(
-        "pk",
-        "topic_id",
-        "seq",
-        "author_id",
-        "author__email",
-        "author__first_name",
-        "author__last_name",
-        "author__profile__display_name",
-        "search_text",
-    )
-    return {
-        pk: _ReplyTarget(
-            pk=pk,
-            topic_id=topic_id,
-            seq=seq,
-            author_id=author_id,
-            author_name=display_name_of(profile_name, first, last, email) if author_id is not None else "",
-            excerpt=excerpt_of(search_text),
-        )
-        for pk, topic_id, seq, author_id, email, first, last, profile_name, search_text in rows
-    }
 
 
 class PostBatch:
@@ -376,7 +339,7 @@ class PostBatch:
         ]
         self.accepted: list[_Post] = []
         self.now = timezone.now()
-        self.replies = _reply_targets({r.reply_to for r in requests if r.reply_to is not None})
+        self.replies = reply_targets({r.reply_to for r in requests if r.reply_to is not None})
         self.targets: dict[int, MentionTargets] = {}
         self.notified: set[int] = set()
         self.writes: list[tuple[str, list[Any]]] = []  # statements the counters and read state phases queue
