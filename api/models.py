@@ -135,23 +135,36 @@ class WebhookDelivery(models.Model):
     @property
     def outcome(self) -> str:
         """What came of the attempt, in a word or two."""
-        if self.ok:
-            return str(_("Delivered"))
-        if self.status_code:
-            return str(_("Turned down"))
-        if self.error.startswith("refused:"):
-            return str(_("Not sent"))
-        if self.error.startswith("timeout"):
-            return str(_("No answer"))
-        return str(_("No connection"))
+        return str(_OUTCOMES[self._result][0])
 
     @property
     def outcome_detail(self) -> str:
         """Why, in a sentence (the HTTP status only as a number to pass on to the other system's admin)."""
+        detail = str(_OUTCOMES[self._result][1])
+        return detail % {"code": self.status_code} if self.status_code else detail
+
+    @property
+    def _result(self) -> str:
+        if self.ok:
+            return "delivered"
         if self.status_code:
-            return str(_("HTTP status %(code)s") % {"code": self.status_code})
-        if self.error.startswith("refused:"):
-            return str(_("Kring does not send to this address."))
-        if self.error.startswith("timeout"):
-            return str(_("The other system did not answer in time."))
-        return str(_("Kring could not reach the address."))
+            return "turned_down"
+        if self.error.startswith(REFUSED_PREFIX):
+            return "not_sent"
+        if self.error.startswith(TIMEOUT_PREFIX):
+            return "no_answer"
+        return "no_connection"
+
+
+# What ``api.webhooks`` writes in ``WebhookDelivery.error`` before the reason, for the log to tell
+# the kinds of failure apart.
+REFUSED_PREFIX = "refused: "
+TIMEOUT_PREFIX = "timeout after "
+# Per result of an attempt: (outcome, detail).
+_OUTCOMES = {
+    "delivered": (_("Delivered"), _("HTTP status %(code)s")),
+    "turned_down": (_("Turned down"), _("HTTP status %(code)s")),
+    "not_sent": (_("Not sent"), _("Kring does not send to this address.")),
+    "no_answer": (_("No answer"), _("The other system did not answer in time.")),
+    "no_connection": (_("No connection"), _("Kring could not reach the address.")),
+}

@@ -44,7 +44,7 @@ from django.utils import timezone
 from django_tasks import task, task_backends
 from wagtail.signals import page_published
 
-from api.models import Webhook, WebhookDelivery, WebhookEvent
+from api.models import REFUSED_PREFIX, TIMEOUT_PREFIX, Webhook, WebhookDelivery, WebhookEvent
 from forum.models import Message
 from forum.signals import messages_posted
 from knowledge_base.models import LessonPage
@@ -163,7 +163,7 @@ def _post(hook: Webhook, body: bytes, event: str, delivery_id: str) -> tuple[int
 
 def _why(reason: object) -> str:
     if isinstance(reason, TimeoutError):
-        return f"timeout after {TIMEOUT} s"
+        return f"{TIMEOUT_PREFIX}{TIMEOUT} s"
     return (str(reason) or type(reason).__name__)[:200]
 
 
@@ -201,7 +201,7 @@ def deliver_webhook(webhook_id: int, event: str, body: str, delivery_id: str, at
         return 0  # removed meanwhile: nothing to deliver
     refusal = address_refusal(hook.target_url)
     started = time.monotonic()
-    status, error = (0, f"refused: {refusal}") if refusal else _post(hook, body.encode(), event, delivery_id)
+    status, error = (0, f"{REFUSED_PREFIX}{refusal}") if refusal else _post(hook, body.encode(), event, delivery_id)
     duration_ms = round((time.monotonic() - started) * 1000)
     ok = 200 <= status < 300
     Webhook.objects.filter(pk=hook.pk).update(
