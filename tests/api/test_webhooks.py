@@ -270,3 +270,18 @@ def test_the_delivery_log_says_in_words_why_there_was_no_answer(client: Any, mak
         assert raw not in section, raw
     # Times as the rest of Kring shows them: a <time> with the exact moment, the words for people.
     assert section.count("<time datetime=") == 3
+
+
+def test_a_quick_answer_is_not_shown_as_zero_seconds(client: Any, make_user: Any) -> None:
+    owner = make_user(name="Olga")
+    community = forum_services.create_community(
+        actor=owner, name="Open kring", kind="hub", description="d", waaromvraag="w", visibility="open"
+    )
+    hook = Webhook.objects.create(community=community, target_url="https://hooks.example.test/k", events=[], secret="s")
+    webhooks.record_attempt(
+        hook, delivery_id="d", event="lesson.published", attempt=1, status=204, error="", duration_ms=40
+    )
+    client.force_login(owner)
+    page = client.get("/profiel/webhooks/").content.decode()
+    section = page[page.index("webhook-deliveries") :]
+    assert "minder dan 0,1 seconde" in section and "0,0 seconden" not in section
